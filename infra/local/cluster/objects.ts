@@ -1,0 +1,349 @@
+/**
+ * Wire shapes (JSON as the API server sends it) of the Kubernetes kinds the local cluster serves.
+ * Only the fields the simulation reads or writes are typed; everything else passes through untouched.
+ */
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  generateName?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  managedFields?: unknown[];
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+}
+
+export interface ResourceList {
+  cpu?: string;
+  memory?: string;
+  [name: string]: string | undefined;
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: unknown;
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  ports?: { name?: string; containerPort: number; protocol?: string }[];
+  env?: EnvVar[];
+  resources?: { requests?: ResourceList; limits?: ResourceList };
+  readinessProbe?: unknown;
+  livenessProbe?: unknown;
+  imagePullPolicy?: string;
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: string;
+  [field: string]: unknown;
+}
+
+export interface PodSpec {
+  containers: Container[];
+  nodeName?: string;
+  nodeSelector?: Record<string, string>;
+  serviceAccountName?: string;
+  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  terminationGracePeriodSeconds?: number;
+  priorityClassName?: string;
+  priority?: number;
+  tolerations?: { key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }[];
+  schedulerName?: string;
+  dnsPolicy?: string;
+  [field: string]: unknown;
+}
+
+export interface PodTemplateSpec {
+  metadata?: Partial<ObjectMeta>;
+  spec: PodSpec;
+}
+
+export interface ContainerStateWaiting {
+  reason?: string;
+  message?: string;
+}
+export interface ContainerStateRunning {
+  startedAt?: string;
+}
+export interface ContainerStateTerminated {
+  exitCode: number;
+  signal?: number;
+  reason?: string;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  containerID?: string;
+}
+export interface ContainerState {
+  waiting?: ContainerStateWaiting;
+  running?: ContainerStateRunning;
+  terminated?: ContainerStateTerminated;
+}
+
+export interface ContainerStatus {
+  name: string;
+  state: ContainerState;
+  lastState: ContainerState;
+  ready: boolean;
+  started?: boolean;
+  restartCount: number;
+  image: string;
+  imageID: string;
+  containerID?: string;
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  lastProbeTime?: string | null;
+  lastTransitionTime?: string;
+  lastHeartbeatTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+
+export interface PodStatus {
+  phase: PodPhase;
+  conditions?: Condition[];
+  hostIP?: string;
+  hostIPs?: { ip: string }[];
+  podIP?: string;
+  podIPs?: { ip: string }[];
+  startTime?: string;
+  containerStatuses?: ContainerStatus[];
+  qosClass?: 'Guaranteed' | 'Burstable' | 'BestEffort';
+  reason?: string;
+  message?: string;
+}
+
+export interface Pod extends KubeObject {
+  kind: 'Pod';
+  spec: PodSpec;
+  status: PodStatus;
+}
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  timeAdded?: string;
+}
+
+export interface Node extends KubeObject {
+  kind: 'Node';
+  spec: { providerID?: string; unschedulable?: boolean; taints?: Taint[]; podCIDR?: string };
+  status: {
+    capacity: ResourceList;
+    allocatable: ResourceList;
+    conditions: Condition[];
+    addresses: { type: string; address: string }[];
+    nodeInfo: Record<string, string>;
+    daemonEndpoints?: unknown;
+    images?: unknown[];
+  };
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] }[];
+}
+
+export interface Deployment extends KubeObject {
+  kind: 'Deployment';
+  spec: {
+    replicas?: number;
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    strategy?: { type?: string; rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
+    revisionHistoryLimit?: number;
+    progressDeadlineSeconds?: number;
+    minReadySeconds?: number;
+    paused?: boolean;
+  };
+  status: {
+    observedGeneration?: number;
+    replicas?: number;
+    updatedReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    unavailableReplicas?: number;
+    conditions?: Condition[];
+  };
+}
+
+export interface ReplicaSet extends KubeObject {
+  kind: 'ReplicaSet';
+  spec: { replicas?: number; selector: LabelSelector; template: PodTemplateSpec; minReadySeconds?: number };
+  status: {
+    replicas: number;
+    fullyLabeledReplicas?: number;
+    readyReplicas?: number;
+    availableReplicas?: number;
+    observedGeneration?: number;
+  };
+}
+
+export interface DaemonSet extends KubeObject {
+  kind: 'DaemonSet';
+  spec: { selector: LabelSelector; template: PodTemplateSpec };
+  status: {
+    currentNumberScheduled: number;
+    desiredNumberScheduled: number;
+    numberMisscheduled: number;
+    numberReady: number;
+    numberAvailable?: number;
+    updatedNumberScheduled?: number;
+    observedGeneration?: number;
+  };
+}
+
+export interface Namespace extends KubeObject {
+  kind: 'Namespace';
+  spec?: { finalizers?: string[] };
+  status?: { phase: 'Active' | 'Terminating' };
+}
+
+export interface PodDisruptionBudget extends KubeObject {
+  kind: 'PodDisruptionBudget';
+  spec: { minAvailable?: number | string; maxUnavailable?: number | string; selector: LabelSelector };
+  status?: {
+    currentHealthy: number;
+    desiredHealthy: number;
+    disruptionsAllowed: number;
+    expectedPods: number;
+    observedGeneration?: number;
+  };
+}
+
+export interface ObjectReference {
+  kind: string;
+  namespace?: string;
+  name: string;
+  uid?: string;
+  apiVersion?: string;
+  resourceVersion?: string;
+  fieldPath?: string;
+}
+
+export interface KubeEvent extends KubeObject {
+  kind: 'Event';
+  involvedObject: ObjectReference;
+  reason: string;
+  message: string;
+  source: { component: string; host?: string };
+  firstTimestamp: string;
+  lastTimestamp: string;
+  eventTime?: string | null;
+  count: number;
+  type: 'Normal' | 'Warning';
+  reportingComponent: string;
+  reportingInstance: string;
+}
+
+/** Chaos Mesh selector (chaos-mesh.org/v1alpha1 PodSelectorSpec), the fields the simulation honours. */
+export interface ChaosSelector {
+  namespaces?: string[];
+  labelSelectors?: Record<string, string>;
+  expressionSelectors?: LabelSelector['matchExpressions'];
+  annotationSelectors?: Record<string, string>;
+  fieldSelectors?: Record<string, string>;
+  nodes?: string[];
+  nodeSelectors?: Record<string, string>;
+  pods?: Record<string, string[]>;
+  podPhaseSelectors?: string[];
+}
+
+export type ChaosMode = 'one' | 'all' | 'fixed' | 'fixed-percent' | 'random-max-percent';
+
+export interface ChaosStatus {
+  conditions?: { type: string; status: 'True' | 'False'; reason?: string }[];
+  experiment?: {
+    desiredPhase?: 'Run' | 'Stop';
+    containerRecords?: {
+      id: string;
+      selectorKey: string;
+      phase: 'Injected' | 'NotInjected';
+      injectedCount: number;
+      recoveredCount: number;
+      events?: { type: string; operation: string; timestamp: string; message?: string }[];
+    }[];
+  };
+}
+
+export interface ChaosSpecCommon {
+  selector: ChaosSelector;
+  mode: ChaosMode;
+  value?: string;
+  duration?: string;
+  containerNames?: string[];
+}
+
+export interface StressChaos extends KubeObject {
+  kind: 'StressChaos';
+  spec: ChaosSpecCommon & {
+    stressors?: {
+      memory?: { workers?: number; size?: string; time?: string; oomScoreAdj?: number; options?: string[] };
+      cpu?: { workers?: number; load?: number; options?: string[] };
+    };
+    stressngStressors?: string;
+  };
+  status?: ChaosStatus;
+}
+
+export interface NetworkChaos extends KubeObject {
+  kind: 'NetworkChaos';
+  spec: ChaosSpecCommon & {
+    action: 'delay' | 'loss' | 'duplicate' | 'corrupt' | 'partition' | 'bandwidth';
+    direction?: 'to' | 'from' | 'both';
+    delay?: { latency: string; jitter?: string; correlation?: string };
+    loss?: { loss: string; correlation?: string };
+    target?: { selector: ChaosSelector; mode: ChaosMode; value?: string };
+  };
+  status?: ChaosStatus;
+}
+
+export interface PodChaos extends KubeObject {
+  kind: 'PodChaos';
+  spec: ChaosSpecCommon & {
+    action: 'pod-kill' | 'pod-failure' | 'container-kill';
+    gracePeriod?: number;
+  };
+  status?: ChaosStatus;
+}
+
+export type ChaosObject = StressChaos | NetworkChaos | PodChaos;
+
+export interface Status {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: Record<string, never> | { resourceVersion?: string };
+  status: 'Success' | 'Failure';
+  message?: string;
+  reason?: string;
+  details?: { name?: string; group?: string; kind?: string; uid?: string; causes?: { reason?: string; message?: string; field?: string }[] };
+  code: number;
+}
