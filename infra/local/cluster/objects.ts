@@ -120,6 +120,7 @@ export interface Condition {
   lastProbeTime?: string | null;
   lastTransitionTime?: string;
   lastHeartbeatTime?: string;
+  lastUpdateTime?: string;
   reason?: string;
   message?: string;
 }

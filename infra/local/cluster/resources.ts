@@ -43,16 +43,19 @@ export const resourceTypes: ResourceType[] = [
   },
   {
     group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', singular: 'replicaset', namespaced: true, shortNames: ['rs'], categories: ['all'], verbs: readWrite,
-    subresources: [{ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] }],
+    subresources: [
+      { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
+      { name: 'status', kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] },
+    ],
   },
-  { group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets', singular: 'daemonset', namespaced: true, shortNames: ['ds'], categories: ['all'], verbs: readWrite },
-  { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', namespaced: true, shortNames: ['pdb'], verbs: readWrite },
+  { group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets', singular: 'daemonset', namespaced: true, shortNames: ['ds'], categories: ['all'], verbs: readWrite, subresources: [{ name: 'status', kind: 'DaemonSet', verbs: ['get', 'patch', 'update'] }] },
+  { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', namespaced: true, shortNames: ['pdb'], verbs: readWrite, subresources: [{ name: 'status', kind: 'PodDisruptionBudget', verbs: ['get', 'patch', 'update'] }] },
   { group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', singular: 'networkpolicy', namespaced: true, shortNames: ['netpol'], verbs: readWrite },
   { group: 'metrics.k8s.io', version: 'v1beta1', kind: 'PodMetrics', plural: 'pods', singular: '', namespaced: true, verbs: ['get', 'list'], virtual: true },
   { group: 'metrics.k8s.io', version: 'v1beta1', kind: 'NodeMetrics', plural: 'nodes', singular: '', namespaced: false, verbs: ['get', 'list'], virtual: true },
-  { group: 'chaos-mesh.org', version: 'v1alpha1', kind: 'StressChaos', plural: 'stresschaos', singular: 'stresschaos', namespaced: true, categories: ['chaos-mesh'], verbs: readWrite },
-  { group: 'chaos-mesh.org', version: 'v1alpha1', kind: 'NetworkChaos', plural: 'networkchaos', singular: 'networkchaos', namespaced: true, categories: ['chaos-mesh'], verbs: readWrite },
-  { group: 'chaos-mesh.org', version: 'v1alpha1', kind: 'PodChaos', plural: 'podchaos', singular: 'podchaos', namespaced: true, categories: ['chaos-mesh'], verbs: readWrite },
+  { group: 'chaos-mesh.org', version: 'v1alpha1', kind: 'StressChaos', plural: 'stresschaos', singular: 'stresschaos', namespaced: true, categories: ['chaos-mesh'], verbs: readWrite, subresources: [{ name: 'status', kind: 'StressChaos', verbs: ['get', 'patch', 'update'] }] },
+  { group: 'chaos-mesh.org', version: 'v1alpha1', kind: 'NetworkChaos', plural: 'networkchaos', singular: 'networkchaos', namespaced: true, categories: ['chaos-mesh'], verbs: readWrite, subresources: [{ name: 'status', kind: 'NetworkChaos', verbs: ['get', 'patch', 'update'] }] },
+  { group: 'chaos-mesh.org', version: 'v1alpha1', kind: 'PodChaos', plural: 'podchaos', singular: 'podchaos', namespaced: true, categories: ['chaos-mesh'], verbs: readWrite, subresources: [{ name: 'status', kind: 'PodChaos', verbs: ['get', 'patch', 'update'] }] },
 ];
 
 export function apiVersionOf(type: ResourceType): string {

@@ -1,5 +1,6 @@
 import type { Clock } from '../../../core/clock.js';
 import { isoTime } from '../../../core/clock.js';
+import { deepEqual } from '../../../core/equal.js';
 import type { Random } from '../../../core/random.js';
 import { errors } from './errors.js';
 import type { KubeObject } from './objects.js';
@@ -93,11 +94,11 @@ export class ObjectStore {
     next.metadata.uid = current.metadata.uid;
     next.metadata.creationTimestamp = current.metadata.creationTimestamp;
     if (GENERATION_KINDS.has(next.kind)) {
-      const specChanged = JSON.stringify((current as unknown as { spec?: unknown }).spec) !== JSON.stringify((next as unknown as { spec?: unknown }).spec);
+      const specChanged = !deepEqual((current as unknown as { spec?: unknown }).spec, (next as unknown as { spec?: unknown }).spec);
       next.metadata.generation = (current.metadata.generation ?? 1) + (specChanged ? 1 : 0);
     }
     next.metadata.resourceVersion = current.metadata.resourceVersion;
-    if (JSON.stringify(next) === JSON.stringify(current)) return current;
+    if (deepEqual(next, current)) return current;
     if (options.dryRun) return next;
     next.metadata.resourceVersion = String(++this.revision);
     this.bucket(key).set(id(namespace, name), next);

@@ -1,0 +1,34 @@
+import { stringify } from 'yaml';
+
+export interface KubeconfigOptions {
+  /** e.g. http://127.0.0.1:6443 */
+  server: string;
+  token: string;
+  /** The EKS cluster name ("petadoptions-local"); cluster, context and user are named by its ARN. */
+  clusterName: string;
+  namespace?: string;
+  region?: string;
+  accountId?: string;
+}
+
+/** The cluster's ARN, which `aws eks update-kubeconfig` uses as the cluster, context and user name. */
+export function clusterArn(options: Pick<KubeconfigOptions, 'clusterName' | 'region' | 'accountId'>): string {
+  return `arn:aws:eks:${options.region ?? 'us-west-2'}:${options.accountId ?? '123456789012'}:cluster/${options.clusterName}`;
+}
+
+/**
+ * A kubeconfig shaped like the one `aws eks update-kubeconfig` writes, except that the local cluster
+ * speaks plain HTTP on loopback and takes a static bearer token instead of `aws eks get-token`.
+ */
+export function renderKubeconfig(options: KubeconfigOptions): string {
+  const arn = clusterArn(options);
+  return stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    clusters: [{ name: arn, cluster: { server: options.server } }],
+    users: [{ name: arn, user: { token: options.token } }],
+    contexts: [{ name: arn, context: { cluster: arn, user: arn, ...(options.namespace ? { namespace: options.namespace } : {}) } }],
+    'current-context': arn,
+  });
+}
