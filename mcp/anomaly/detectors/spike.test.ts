@@ -1,0 +1,30 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { levelShift } from '../synthetic.js';
+import { gapFactor } from './common.js';
+import { spike } from './spike.js';
+import { runDetector } from './testing.js';
+
+test('a sudden jump is a spike, a sudden fall a drop', () => {
+  const up = runDetector(spike, levelShift({ length: 500, at: 400, shift: 15 }).samples, { metric: 'http_request_duration_seconds' });
+  assert.is(up.strongest, 400);
+  assert.is(up.top.finding?.kind, 'spike');
+  assert.match(up.top.finding!.explanation, /^Http_request_duration_seconds jumped from [\d.]+ s to [\d.]+ s \(\+[\d.]+ s\) in 60 s/);
+  const down = runDetector(spike, levelShift({ length: 500, at: 400, shift: -15 }).samples);
+  assert.is(down.strongest, 400);
+  assert.is(down.top.finding?.kind, 'drop');
+});
+
+test('changes across a gap are scaled by the square root of the time that passed', () => {
+  assert.is(gapFactor(60_000, 60_000), 1);
+  assert.is(gapFactor(100 * 60_000, 60_000), 10);
+  assert.is(gapFactor(30_000, undefined), 1);
+  // A series that wanders: after a 4-hour gap it is 10 units away, which is ordinary for 4 hours.
+  const samples = levelShift({ length: 500, at: 10_000, shift: 0 }).samples;
+  const gapped = samples.map((s, i) => (i < 400 ? s : { t: s.t + 4 * 3_600_000, value: s.value + 10 }));
+  const { verdicts } = runDetector(spike, gapped);
+  const ungapped = runDetector(spike, samples.map((s, i) => (i < 400 ? s : { t: s.t, value: s.value + 10 }))).verdicts;
+  assert.ok(verdicts[400]!.surprise < ungapped[400]!.surprise, `${verdicts[400]!.surprise} vs ${ungapped[400]!.surprise}`);
+});
+
+test.run();
