@@ -3,11 +3,13 @@
  * an OpenMetrics history file for backfilling, then serves the cluster live on 127.0.0.1, following
  * the wall clock. Logs are JSON lines on stdout.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { createLogger } from '../../core/log.js';
-import { HistoryWriter } from './exposition/history.js';
-import { createKubeApi } from './kube-api/index.js';
+import { HistoryWriter, replayHistory } from './exposition/history.js';
+import { createKubeApi, renderKubeconfig, selfSignedCertificate } from './kube-api/index.js';
 import { resolveProfile } from './profiles.js';
 import { createLocalClusterServer } from './server.js';
 import { Simulation } from './simulation.js';
@@ -16,7 +18,8 @@ import { createXRayApi, TraceRecorder } from './xray/index.js';
 
 const { values } = parseArgs({
   options: {
-    port: { type: 'string', default: '16443' },
+    port: { type: 'string', default: '16444' },
+    'kube-port': { type: 'string', default: '16443' },
     host: { type: 'string', default: '127.0.0.1' },
     'state-dir': { type: 'string' },
     profile: { type: 'string', default: 'realistic' },
@@ -28,13 +31,15 @@ const { values } = parseArgs({
 });
 
 if (values.help || !values['state-dir']) {
-  process.stdout.write('usage: sim-main --state-dir DIR [--port 16443] [--profile realistic|fast] [--kube-token T] [--seed N] [--history-hours H]\n');
+  process.stdout.write('usage: sim-main --state-dir DIR [--port 16444] [--kube-port 16443] [--profile realistic|fast] [--kube-token T] [--seed N] [--history-hours H]\n');
   process.exit(values.help ? 0 : 2);
 }
 
 const log = createLogger('local-cluster-sim', { sink: (r) => process.stdout.write(JSON.stringify(r) + '\n') });
 const profile = resolveProfile(values.profile);
 const port = Number(values.port);
+const kubePort = Number(values['kube-port']);
+const stateDir = values['state-dir'];
 const hours = values['history-hours'] ? Number(values['history-hours']) : profile.historyHours;
 const stepMs = profile.historyStepSeconds * 1000;
 const started = Date.now();
@@ -51,43 +56,67 @@ const traces = new TraceRecorder(simulation);
 simulation.logs.emitAccessLogsFrom(historyEnd - 15 * 60_000);
 traces.recordFrom(historyEnd - 60 * 60_000);
 
-const history = new HistoryWriter(join(values['state-dir'], 'history', 'history.om'));
+const history = new HistoryWriter(join(stateDir, 'history', 'history.om'));
 log.info('replaying history', { from: new Date(historyStart).toISOString(), to: new Date(historyEnd).toISOString(), profile: profile.name });
-let nextSample = historyStart + stepMs;
-const sample = async (now: number) => {
-  while (now >= nextSample && nextSample <= historyEnd) {
-    await history.scrape(simulation.scrapeTargets(), nextSample);
-    nextSample += stepMs;
-  }
-};
-// Coarse ticks for the distant past, the live tick for the last half hour (logs and traces need it).
-await simulation.advanceTo(historyEnd - 30 * 60_000, { maxStepSeconds: 10, onStep: sample });
-await simulation.advanceTo(historyEnd, { maxStepSeconds: profile.tickSeconds, onStep: sample });
+await replayHistory(simulation, history, { end: historyEnd, stepMs, fineFrom: historyEnd - 30 * 60_000 });
 const written = await history.close();
 log.info('history written', { ...written, seconds: (Date.now() - started) / 1000 });
 
 await simulation.advanceTo(Date.now());
+
+// The Kubernetes API is served over TLS, as EKS's is: kubectl only sends bearer tokens to https servers.
+const certificate = selfSignedCertificate();
+const kubeApiUrl = `https://${values.host}:${kubePort}`;
+const kubeconfig = join(stateDir, 'kubeconfig');
+mkdirSync(stateDir, { recursive: true });
+const token = values['kube-token'];
+if (token) writeFileSync(kubeconfig, renderKubeconfig({ server: kubeApiUrl, token, clusterName: 'petadoptions-local', namespace: 'petadoptions', certificateAuthority: certificate.cert }), { mode: 0o600 });
+const kubeApi = createKubeApi(simulation, { token, logger: log.child({ face: 'kube-api' }) });
+const kubeServer = createHttpsServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
+  if (!kubeApi(req, res)) {
+    res.writeHead(404, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 }));
+  }
+});
+
 const server = createLocalClusterServer({
   simulation,
-  handlers: [createKubeApi(simulation, { token: values['kube-token'], logger: log.child({ face: 'kube-api' }) }), createXRayApi(traces)],
+  handlers: [createXRayApi(traces)],
   logger: log,
   advertisedAddress: () => `${values.host}:${port}`,
-  readiness: () => ({ historyFile: written.path, historyStart, historyEnd, samples: written.samples, simulatedAt: new Date(simulation.now).toISOString() }),
+  readiness: () => ({
+    historyFile: written.path,
+    historyStart,
+    historyEnd,
+    samples: written.samples,
+    simulatedAt: new Date(simulation.now).toISOString(),
+    kubeApiUrl,
+    kubeconfig: token ? kubeconfig : null,
+    xrayEndpoint: `http://${values.host}:${port}`,
+  }),
 });
 
 const timer = setInterval(() => {
   simulation.advanceTo(Date.now()).catch((error) => log.error('simulation step failed', { error: String(error) }));
 }, 1000);
 
-server.listen(port, values.host, () => log.info('serving', { url: `http://${values.host}:${port}`, profile: profile.name }));
-server.on('error', (error) => {
-  log.error('cannot listen', { port, error: String(error) });
-  process.exit(1);
-});
+const listen = (what: string, target: typeof server | typeof kubeServer, listenPort: number) =>
+  new Promise<void>((resolve) => {
+    target.once('error', (error) => {
+      log.error(`cannot listen for the ${what}`, { port: listenPort, error: String(error) });
+      process.exit(1);
+    });
+    target.listen(listenPort, values.host, () => resolve());
+  });
+// The Kubernetes API first: /readyz on the main port answering means everything is up.
+await listen('Kubernetes API', kubeServer, kubePort);
+await listen('exporters and X-Ray API', server, port);
+log.info('serving', { url: `http://${values.host}:${port}`, kubeApiUrl, profile: profile.name });
 
 const stop = (signal: string) => {
   log.info('stopping', { signal });
   clearInterval(timer);
+  kubeServer.close();
   server.close(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 };

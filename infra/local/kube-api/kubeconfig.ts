@@ -7,6 +7,8 @@ export interface KubeconfigOptions {
   /** The EKS cluster name ("petadoptions-local"); cluster, context and user are named by its ARN. */
   clusterName: string;
   namespace?: string;
+  /** PEM of the serving certificate's authority, for an https server (see tls.ts). */
+  certificateAuthority?: string;
   region?: string;
   accountId?: string;
 }
@@ -18,7 +20,9 @@ export function clusterArn(options: Pick<KubeconfigOptions, 'clusterName' | 'reg
 
 /**
  * A kubeconfig shaped like the one `aws eks update-kubeconfig` writes, except that the local cluster
- * speaks plain HTTP on loopback and takes a static bearer token instead of `aws eks get-token`.
+ * takes a static bearer token instead of `aws eks get-token`. Over plain http kubectl sends no
+ * credentials at all (client-go only authenticates over TLS), so a token-protected API needs an https
+ * server and its `certificateAuthority`; over http the token serves @kubernetes/client-node only.
  */
 export function renderKubeconfig(options: KubeconfigOptions): string {
   const arn = clusterArn(options);
@@ -26,9 +30,16 @@ export function renderKubeconfig(options: KubeconfigOptions): string {
     apiVersion: 'v1',
     kind: 'Config',
     preferences: {},
-    clusters: [{ name: arn, cluster: { server: options.server } }],
+    // @kubernetes/client-node refuses http:// servers unless TLS verification is (vacuously) skipped.
+    clusters: [{ name: arn, cluster: { server: options.server, ...clusterSecurity(options) } }],
     users: [{ name: arn, user: { token: options.token } }],
     contexts: [{ name: arn, context: { cluster: arn, user: arn, ...(options.namespace ? { namespace: options.namespace } : {}) } }],
     'current-context': arn,
   });
+}
+
+function clusterSecurity(options: KubeconfigOptions): Record<string, unknown> {
+  if (options.certificateAuthority) return { 'certificate-authority-data': Buffer.from(options.certificateAuthority).toString('base64') };
+  // @kubernetes/client-node refuses http:// servers unless TLS verification is (vacuously) skipped.
+  return options.server.startsWith('http://') ? { 'insecure-skip-tls-verify': true } : {};
 }

@@ -368,7 +368,7 @@ export class Kubelet implements Controller {
         ...s,
         ready: false,
         started: false,
-        state: { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown', message: 'The container could not be located when the pod was terminated', startedAt: s.state.running?.startedAt, finishedAt: time } },
+        state: { terminated: { exitCode: 137, reason: 'Evicted', message: 'The node was low on resource: memory.', startedAt: s.state.running?.startedAt, finishedAt: time } },
       }));
     });
     return true;
