@@ -113,6 +113,13 @@ export interface TraceSummaryLite {
   /** Where the time or the fault came from (service names), from X-Ray's root-cause fields. */
   responseTimeRootCauses: string[];
   faultRootCauses: string[];
+  /**
+   * Callees whose client call, not their own segment, held the response time (X-Ray's path ends on a
+   * remote entity): time spent on the wire, the signature of network latency.
+   */
+  responseTimeOnWire?: string[];
+  /** Start of the request (Unix seconds). */
+  startTime?: number;
   url?: string;
   status?: number;
 }
@@ -126,11 +133,25 @@ export interface ServiceEdge {
   averageSeconds: number;
 }
 
+/** One segment or subsegment of a trace; a callee's segment has the caller's client subsegment as `parent`. */
+export interface TraceSegment {
+  /** Segment/subsegment id (links a callee segment to the client call that reached it). */
+  id?: string;
+  service: string;
+  name: string;
+  start: number;
+  end: number;
+  parent?: string;
+  remote?: boolean;
+  fault?: boolean;
+  error?: boolean;
+}
+
 export interface TraceEvidence {
   summaries(options: { start: number; end: number; filter?: string; limit?: number; signal?: AbortSignal }): Promise<TraceSummaryLite[]>;
   serviceGraph(options: { start: number; end: number; signal?: AbortSignal }): Promise<ServiceEdge[]>;
   /** Per-segment timing of a trace (server segment vs. client subsegment per call). */
-  segments?(traceId: string, options?: { signal?: AbortSignal }): Promise<{ service: string; name: string; start: number; end: number; parent?: string; remote?: boolean; fault?: boolean; error?: boolean }[]>;
+  segments?(traceId: string, options?: { signal?: AbortSignal }): Promise<TraceSegment[]>;
 }
 
 export interface CloudWatchEvidence {
@@ -176,11 +197,19 @@ export interface AuditEntry {
 }
 
 export interface StateStore {
+  /**
+   * Records an alert notification. A duplicate is the same alert (same id) again with the same status
+   * and start: a re-sent group, or a redelivered SQS message. A resolved notification, or the same
+   * condition firing again after it resolved, is news.
+   */
   saveAlert(alert: Alert): Promise<{ duplicate: boolean }>;
+  /** The stored alerts with these ids (unknown ids are skipped), in the order asked. */
+  getAlerts(ids: readonly string[]): Promise<Alert[]>;
   getIncident(id: string): Promise<Incident | undefined>;
   /** Creates or replaces; `expectedUpdatedAt` makes it a conditional write (409 on a concurrent change). */
   putIncident(incident: Incident, options?: { expectedUpdatedAt?: string }): Promise<void>;
-  listIncidents(options?: { status?: Incident['status'][]; limit?: number; cursor?: string }): Promise<{ items: Incident[]; cursor?: string }>;
+  /** Newest first. `cursor` is the opaque value a previous page returned. */
+  listIncidents(options?: { status?: Incident['status'][]; severity?: Incident['severity'][]; namespace?: string; limit?: number; cursor?: string }): Promise<{ items: Incident[]; cursor?: string }>;
   /** The open incident alerts with this grouping key belong to. */
   findOpenIncident(groupKey: string): Promise<Incident | undefined>;
   saveWorkflowState(incidentId: string, state: unknown): Promise<void>;
@@ -201,10 +230,12 @@ export interface Job {
 export interface WorkQueue {
   enqueue(job: { incidentId: string; priority: number; dedupeKey?: string }): Promise<Job>;
   /** Takes the highest-priority visible job and hides it for `visibilityMs` (at-least-once). */
-  lease(options: { visibilityMs: number }): Promise<Job | undefined>;
+  lease(options: { visibilityMs: number; signal?: AbortSignal }): Promise<Job | undefined>;
   ack(jobId: string): Promise<void>;
   /** Makes the job visible again after `delayMs`, or dead-letters it past the attempt limit. */
   release(jobId: string, options: { delayMs: number; reason: string }): Promise<void>;
+  /** Keeps a leased job hidden for another `visibilityMs` (heartbeat of a long investigation). */
+  extend?(jobId: string, options: { visibilityMs: number }): Promise<void>;
   depth(): Promise<number>;
 }
 

@@ -192,6 +192,11 @@ export interface Incident {
   updatedAt: string;
   /** Alert ids grouped into this incident. */
   alertIds: string[];
+  /**
+   * Keys that related alerts share (same target, or same namespace + service), by which later alerts
+   * join this incident while it is open (agent/intake/grouping.ts). Optional: older records lack it.
+   */
+  groupKeys?: string[];
   target?: ResourceRef;
   playbook?: string;
   findings: Finding[];

@@ -44,6 +44,12 @@ export interface StepContext {
   proposeAction(action: Omit<Action, 'id' | 'status' | 'createdAt' | 'expiresAt'>): Action;
   updateAction(id: string, change: Partial<Action>): Action;
   setVerification(verification: Verification): void;
+  /**
+   * Persists everything recorded so far before the step goes on. The engine also does this by itself
+   * before every real (non dry-run) `cluster` write, so an action marked `executing` is on disk before
+   * the change is made: after a crash it is never executed a second time.
+   */
+  checkpoint?(): Promise<void>;
 }
 
 export interface StepHandler<P = Record<string, unknown>, O = unknown> {

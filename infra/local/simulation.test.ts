@@ -242,6 +242,16 @@ test('NetworkChaos delay on petsearch slows petsite, while petsearch itself serv
   assert.ok(status.conditions?.some((c) => c.type === 'AllRecovered' && c.status === 'True'));
 });
 
+test('a network partition of petlistadoptions makes petsite time out on that route', () => {
+  const sim = healthyCluster();
+  chaos(sim, NETWORKCHAOS, { kind: 'NetworkChaos', spec: { action: 'partition', mode: 'all', selector: { labelSelectors: { app: 'petlistadoptions' } }, direction: 'both' } } as never);
+  sim.run(10);
+  const routes = sim.latestTraffic!.pods.filter((p) => p.service === 'petsite').flatMap((p) => p.routes.filter((r) => r.route === '/PetListAdoptions'));
+  const requests = routes.reduce((s, r) => s + r.requests, 0);
+  const timeouts = routes.reduce((s, r) => s + (r.codes['504'] ?? 0), 0);
+  assert.ok(requests > 0 && timeouts / requests > 0.9, `${timeouts}/${requests} timed out`);
+});
+
 test('history rollout: the seeded recent rollout leaves revision history behind', () => {
   const sim = new Simulation({ start: START, profile: profiles.fast, seed: 11, recentRolloutAt: START + 60_000 });
   sim.run(150);

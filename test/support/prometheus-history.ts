@@ -14,7 +14,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HistoryWriter } from '../../infra/local/exposition/history.js';
+import { HistoryWriter, replayHistory } from '../../infra/local/exposition/history.js';
 import type { ChaosObject } from '../../infra/local/cluster/objects.js';
 import { NETWORKCHAOS, STRESSCHAOS } from '../../infra/local/cluster/resources.js';
 import { profiles } from '../../infra/local/profiles.js';
@@ -133,16 +133,7 @@ async function buildHistory(dir: string): Promise<void> {
   const sim = fixtureSimulation();
   sim.logs.emitAccessLogsFrom(HISTORY_END);
   const writer = new HistoryWriter(join(dir, 'history.om'));
-  let next = HISTORY_START + STEP_SECONDS * 1000;
-  await sim.advanceTo(HISTORY_END, {
-    maxStepSeconds: 5,
-    onStep: async (now) => {
-      while (now >= next && next <= HISTORY_END) {
-        await writer.scrape(sim.scrapeTargets(), next);
-        next += STEP_SECONDS * 1000;
-      }
-    },
-  });
+  await replayHistory(sim, writer, { end: HISTORY_END, stepMs: STEP_SECONDS * 1000, coarseTickSeconds: 5 });
   await writer.close();
   const result = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'history.om'), join(dir, 'data')], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`promtool failed: ${result.stderr || result.error}`);

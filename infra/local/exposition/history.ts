@@ -55,3 +55,37 @@ export class HistoryWriter {
     return { path: this.path, samples: this.samples, start: this.first, end: this.last };
   }
 }
+
+export interface ReplayOptions {
+  /** Epoch ms of the last sample (history covers `simulation.now` .. `end`). */
+  end: number;
+  stepMs: number;
+  /** From here on the simulation ticks at its live resolution (logs and traces need it). */
+  fineFrom?: number;
+  coarseTickSeconds?: number;
+}
+
+/** The part of a simulation the replay needs (keeps this module independent of the whole model). */
+export interface Replayable {
+  readonly now: number;
+  readonly profile: { tickSeconds: number };
+  scrapeTargets(): ScrapeTarget[];
+  advanceTo(epochMs: number, options: { maxStepSeconds?: number; onStep?: (now: number) => void | Promise<void> }): Promise<void>;
+}
+
+/**
+ * Runs the simulation to `end`, scraping every target at each history step (aligned to the start), the
+ * way Prometheus would have: coarse ticks for the distant past, live ticks for the recent part.
+ */
+export async function replayHistory(simulation: Replayable, writer: HistoryWriter, options: ReplayOptions): Promise<void> {
+  let next = simulation.now + options.stepMs;
+  const sample = async (now: number) => {
+    while (now >= next && next <= options.end) {
+      await writer.scrape(simulation.scrapeTargets(), next);
+      next += options.stepMs;
+    }
+  };
+  const fineFrom = Math.min(options.end, Math.max(simulation.now, options.fineFrom ?? options.end));
+  await simulation.advanceTo(fineFrom, { maxStepSeconds: options.coarseTickSeconds ?? 10, onStep: sample });
+  await simulation.advanceTo(options.end, { maxStepSeconds: simulation.profile.tickSeconds, onStep: sample });
+}

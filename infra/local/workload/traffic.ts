@@ -80,7 +80,7 @@ interface Endpoint {
 export class TrafficModel {
   private readonly counters = new Map<string, AppCounters>();
   private noise = 0;
-  private readonly observedByService = new Map<string, { dist: LogNormal; errorRate: number; unavailable: boolean; networkDelay: number }>();
+  private readonly observedByService = new Map<string, { dist: LogNormal; errorRate: number; unavailable: boolean; networkDelay: number; lostShare: number }>();
   private lastEntryRps = 0;
 
   constructor(
@@ -160,7 +160,7 @@ export class TrafficModel {
     this.observedByService.clear();
     for (const service of servicesLeavesFirst()) {
       const ready = endpoints.get(service.name) ?? [];
-      const perPod: { dist: LogNormal; weight: number; errors: number; requests: number; delay: number }[] = [];
+      const perPod: { dist: LogNormal; weight: number; errors: number; requests: number; delay: number; lost: number }[] = [];
       for (const endpoint of ready) {
         const podTraffic = this.servePod(service, endpoint, ready.length, rates.get(service.name) ?? new Map(), dt);
         tick.pods.push(podTraffic);
@@ -169,8 +169,11 @@ export class TrafficModel {
         const mainRoute = [...podTraffic.routes].sort((a, b) => b.requests - a.requests)[0];
         if (!mainRoute) continue;
         const fault = this.network.of(endpoint.pod.metadata.uid!);
-        const delay = fault ? fault.delaySeconds + fault.lossFraction * 4 * RTO_SECONDS : 0;
-        perPod.push({ dist: mainRoute.latency, weight: Math.max(requests, 1e-3), errors, requests, delay });
+        const loss = fault?.lossFraction ?? 0;
+        // Lost packets cost retransmissions (RTO and its back-off); a connection whose handshake is lost
+        // three times in a row never gets through before the client gives up.
+        const delay = fault ? fault.delaySeconds + (loss < 1 ? (loss / (1 - loss)) * 4 * RTO_SECONDS : 0) : 0;
+        perPod.push({ dist: mainRoute.latency, weight: Math.max(requests, 1e-3), errors, requests, delay, lost: loss ** 3 });
       }
       // Probes reach every running replica, serving traffic or not.
       for (const rt of this.runtime.running()) {
@@ -183,6 +186,7 @@ export class TrafficModel {
         errorRate: totalRequests > 0 ? perPod.reduce((s, p) => s + p.errors, 0) / totalRequests : service.baseErrorRate,
         unavailable: perPod.length === 0,
         networkDelay: perPod.length ? perPod.reduce((s, p) => s + p.delay * p.weight, 0) / perPod.reduce((s, p) => s + p.weight, 0) : 0,
+        lostShare: perPod.length ? perPod.reduce((s, p) => s + p.lost * p.weight, 0) / perPod.reduce((s, p) => s + p.weight, 0) : 0,
       });
     }
     return tick;
@@ -225,7 +229,7 @@ export class TrafficModel {
         continue;
       }
       const observed = sum([{ dist: callee.dist }], { mean: callee.networkDelay, variance: (callee.networkDelay * 0.1) ** 2 });
-      const pTimeout = 1 - cdf(observed, timeout);
+      const pTimeout = Math.min(1, callee.lostShare + (1 - callee.lostShare) * (1 - cdf(observed, timeout)));
       const pError = Math.min(1, callee.errorRate);
       const failures = { timeout: pTimeout, unavailable: 0, error: pError * (1 - pTimeout) };
       calls.push({ service: call.service, route: call.route, perRequest: call.perRequest, observed, networkDelaySeconds: callee.networkDelay, failures, timeoutSeconds: timeout });
