@@ -39,6 +39,13 @@ export const NODE_ALLOCATABLE = { cpu: '1930m', memory: '7308236Ki', pods: '35',
 /** The deployment whose latest release rolls out during the simulated history ("a recent rollout"). */
 export const RECENT_ROLLOUT = { service: 'petsite', hoursAgo: 2 };
 
+/**
+ * A container that crashed once during the history, as EKS agents do now and then (Fluent Bit exiting
+ * on a CloudWatch Logs throttling error): the cluster's past is not spotless, and kube-state-metrics
+ * has a last-terminated reason to report from the start.
+ */
+export const PAST_CRASH = { namespace: 'amazon-cloudwatch', app: 'fluent-bit', hoursAgo: 6, exitCode: 1, reason: 'Error', message: 'output:cloudwatch_logs: ThrottlingException: Rate exceeded' };
+
 export function seedCluster(store: ObjectStore, random: Random, now: number): { nodes: NodeSpec[] } {
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'amazon-cloudwatch', APP_NAMESPACE, 'chaos-mesh']) {
     store.create<Namespace>(NAMESPACE, {

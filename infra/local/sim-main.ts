@@ -3,17 +3,16 @@
  * an OpenMetrics history file for backfilling, then serves the cluster live on 127.0.0.1, following
  * the wall clock. Logs are JSON lines on stdout.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { createLogger } from '../../core/log.js';
 import { HistoryWriter, replayHistory } from './exposition/history.js';
-import { createKubeApi, renderKubeconfig, selfSignedCertificate } from './kube-api/index.js';
+import { createKubeApi, selfSignedCertificate } from './kube-api/index.js';
 import { resolveProfile } from './profiles.js';
 import { createLocalClusterServer } from './server.js';
 import { Simulation } from './simulation.js';
-import { RECENT_ROLLOUT } from './seed.js';
 import { createXRayApi, TraceRecorder } from './xray/index.js';
 
 const { values } = parseArgs({
@@ -24,6 +23,8 @@ const { values } = parseArgs({
     'state-dir': { type: 'string' },
     profile: { type: 'string', default: 'realistic' },
     'kube-token': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
     seed: { type: 'string' },
     'history-hours': { type: 'string' },
     help: { type: 'boolean', default: false },
@@ -31,7 +32,7 @@ const { values } = parseArgs({
 });
 
 if (values.help || !values['state-dir']) {
-  process.stdout.write('usage: sim-main --state-dir DIR [--port 16444] [--kube-port 16443] [--profile realistic|fast] [--kube-token T] [--seed N] [--history-hours H]\n');
+  process.stdout.write('usage: sim-main --state-dir DIR [--port 16444] [--kube-port 16443] [--profile realistic|fast] [--kube-token T] [--tls-cert FILE --tls-key FILE] [--seed N] [--history-hours H]\n');
   process.exit(values.help ? 0 : 2);
 }
 
@@ -44,13 +45,15 @@ const hours = values['history-hours'] ? Number(values['history-hours']) : profil
 const stepMs = profile.historyStepSeconds * 1000;
 const started = Date.now();
 const historyEnd = Math.floor(started / stepMs) * stepMs;
-const historyStart = historyEnd - hours * 3_600_000;
+// The cluster starts a few minutes before the history it guarantees, so that history begins settled.
+const SETTLE_MS = 10 * 60_000;
+const historyStart = historyEnd - hours * 3_600_000 - SETTLE_MS;
 
 const simulation = new Simulation({
   start: historyStart,
   profile,
   seed: values.seed ? Number(values.seed) : undefined,
-  recentRolloutAt: historyEnd - RECENT_ROLLOUT.hoursAgo * 3_600_000,
+  historyEnd,
 });
 const traces = new TraceRecorder(simulation);
 simulation.logs.emitAccessLogsFrom(historyEnd - 15 * 60_000);
@@ -65,12 +68,12 @@ log.info('history written', { ...written, seconds: (Date.now() - started) / 1000
 await simulation.advanceTo(Date.now());
 
 // The Kubernetes API is served over TLS, as EKS's is: kubectl only sends bearer tokens to https servers.
-const certificate = selfSignedCertificate();
+// `local-cluster up` hands over the certificate its kubeconfig trusts; alone, the process makes its own.
+const certificate = values['tls-cert'] && values['tls-key']
+  ? { cert: readFileSync(values['tls-cert'], 'utf8'), key: readFileSync(values['tls-key'], 'utf8') }
+  : selfSignedCertificate();
 const kubeApiUrl = `https://${values.host}:${kubePort}`;
-const kubeconfig = join(stateDir, 'kubeconfig');
-mkdirSync(stateDir, { recursive: true });
 const token = values['kube-token'];
-if (token) writeFileSync(kubeconfig, renderKubeconfig({ server: kubeApiUrl, token, clusterName: 'petadoptions-local', namespace: 'petadoptions', certificateAuthority: certificate.cert }), { mode: 0o600 });
 const kubeApi = createKubeApi(simulation, { token, logger: log.child({ face: 'kube-api' }) });
 const kubeServer = createHttpsServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
   if (!kubeApi(req, res)) {
@@ -91,7 +94,6 @@ const server = createLocalClusterServer({
     samples: written.samples,
     simulatedAt: new Date(simulation.now).toISOString(),
     kubeApiUrl,
-    kubeconfig: token ? kubeconfig : null,
     xrayEndpoint: `http://${values.host}:${port}`,
   }),
 });

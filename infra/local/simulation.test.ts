@@ -252,9 +252,12 @@ test('a network partition of petlistadoptions makes petsite time out on that rou
   assert.ok(requests > 0 && timeouts / requests > 0.9, `${timeouts}/${requests} timed out`);
 });
 
-test('history rollout: the seeded recent rollout leaves revision history behind', () => {
-  const sim = new Simulation({ start: START, profile: profiles.fast, seed: 11, recentRolloutAt: START + 60_000 });
+test('history: the seeded recent rollout leaves revision history behind, and an agent crashed once', () => {
+  const sim = new Simulation({ start: START, profile: profiles.fast, seed: 11, historyEnd: START + 2 * 3_600_000 + 60_000 });
   sim.run(150);
+  const restarted = sim.store.list<Pod>(POD, 'amazon-cloudwatch').filter((p) => p.status.containerStatuses?.[0]?.restartCount === 1);
+  assert.is(restarted.length, 1, 'one fluent-bit restarted');
+  assert.is(restarted[0]!.status.containerStatuses![0]!.lastState.terminated?.reason, 'Error');
   const petsite = sim.store.get<Deployment>(DEPLOYMENT, 'petadoptions', 'petsite')!;
   assert.is(petsite.metadata.annotations?.['deployment.kubernetes.io/revision'], '3');
   assert.ok(pods(sim, 'petsite').every((p) => p.spec.containers[0]!.image.endsWith(':v1.5.0')));

@@ -23,7 +23,7 @@ import { ObjectStore } from './cluster/store.js';
 import type { ExpositionSource, NodeCounters } from './exposition/collectors.js';
 import { scrapeTargets, type ScrapeTarget } from './exposition/targets.js';
 import type { TimingProfile } from './profiles.js';
-import { RECENT_ROLLOUT, seedCluster } from './seed.js';
+import { PAST_CRASH, RECENT_ROLLOUT, seedCluster } from './seed.js';
 import { serviceByName } from './workload/catalog.js';
 import { LogStore } from './workload/logs.js';
 import { ContainerRuntimeModel } from './workload/runtime.js';
@@ -34,8 +34,11 @@ export interface SimulationOptions {
   start: number;
   profile: TimingProfile;
   seed?: number;
-  /** Apply the seeded "recent rollout" this long after start (ms); omit to skip it. */
-  recentRolloutAt?: number;
+  /**
+   * End of the simulated history: the seeded past events (a recent rollout, an agent's crash) are placed
+   * relative to it. Omit for a cluster without a past (unit tests).
+   */
+  historyEnd?: number;
 }
 
 export type TickListener = (tick: TrafficTick, simulation: Simulation) => void;
@@ -85,8 +88,11 @@ export class Simulation implements ClusterBackend, ExpositionSource {
       nodes: () => this.nodeUsage(),
     };
     seedCluster(this.store, this.random, options.start);
-    if (options.recentRolloutAt !== undefined) {
-      this.at(options.recentRolloutAt, `rollout ${RECENT_ROLLOUT.service} ${serviceByName.get(RECENT_ROLLOUT.service)!.currentTag}`, () => this.rollOutLatest(RECENT_ROLLOUT.service));
+    if (options.historyEnd !== undefined) {
+      // Events older than the replayed history happen once the new cluster has settled.
+      const hoursBefore = (hours: number) => Math.max(options.start + 60_000, options.historyEnd! - hours * 3_600_000);
+      this.at(hoursBefore(RECENT_ROLLOUT.hoursAgo), `rollout ${RECENT_ROLLOUT.service} ${serviceByName.get(RECENT_ROLLOUT.service)!.currentTag}`, () => this.rollOutLatest(RECENT_ROLLOUT.service));
+      this.at(hoursBefore(PAST_CRASH.hoursAgo), `${PAST_CRASH.app} crash`, () => this.crashOne(PAST_CRASH));
     }
   }
 
@@ -160,6 +166,13 @@ export class Simulation implements ClusterBackend, ExpositionSource {
       container.image = `${service.image}:${service.currentTag}`;
       d.metadata.annotations = { ...d.metadata.annotations, 'kubernetes.io/change-cause': `kubectl set image deployment/${serviceName} ${serviceName}=${service.image}:${service.currentTag}` };
     });
+  }
+
+  /** Makes one running container of an app exit by itself (the kubelet restarts it). */
+  crashOne(crash: { namespace: string; app: string; exitCode: number; reason: string; message: string }): void {
+    const pod = this.store.list<Pod>(POD, crash.namespace).find((p) => (p.metadata.labels?.['k8s-app'] ?? p.metadata.labels?.app ?? p.metadata.labels?.['app.kubernetes.io/name']) === crash.app && p.status.phase === 'Running');
+    const rt = pod && this.runtime.get(pod.metadata.uid!, pod.spec.containers[0]!.name);
+    if (rt?.running) rt.plannedExit = { at: this.clock.now(), exitCode: crash.exitCode, reason: crash.reason, message: crash.message };
   }
 
   private accountNetwork(tick: TrafficTick): void {

@@ -21,7 +21,7 @@ import { profiles } from '../../infra/local/profiles.js';
 import { Simulation } from '../../infra/local/simulation.js';
 import { freePort } from './free-port.js';
 
-const FIXTURE_VERSION = 'v1';
+const FIXTURE_VERSION = 'v2';
 export const HISTORY_START = Date.UTC(2026, 10, 24, 8, 0, 0);
 export const HISTORY_HOURS = 3;
 export const HISTORY_END = HISTORY_START + HISTORY_HOURS * 3_600_000;
@@ -96,7 +96,7 @@ export async function stopPrometheusHistory(): Promise<void> {
 
 /** The simulation behind the fixture, with its incidents scheduled (also used to compute expectations). */
 export function fixtureSimulation(): Simulation {
-  const sim = new Simulation({ start: HISTORY_START, profile: { ...profiles.realistic, defaultLeakRamp: '6m' }, seed: 424242, recentRolloutAt: HISTORY_END - 70 * 60_000 });
+  const sim = new Simulation({ start: HISTORY_START, profile: { ...profiles.realistic, defaultLeakRamp: '6m' }, seed: 424242, historyEnd: HISTORY_END });
   const minutesBefore = (m: number) => HISTORY_END - m * 60_000;
   const create = (key: string, object: Record<string, unknown>) => () => {
     sim.store.create(key, { apiVersion: 'chaos-mesh.org/v1alpha1', ...object } as unknown as ChaosObject);

@@ -1,0 +1,36 @@
+/**
+ * alertmanager.yml for the local target: every alert goes to the DevOps agent's webhook, grouped by
+ * alert name and namespace with the profile's timings. Until the agent runs, Alertmanager logs the failed
+ * deliveries and retries; nothing else depends on them.
+ */
+import { stringify } from 'yaml';
+import type { TimingProfile } from '../profiles.js';
+import { agentWebhookUrl, loopbackUrl, type StackPaths, type StackPorts } from './config.js';
+
+export const agentReceiver = 'devops-agent';
+
+export function renderAlertmanagerConfig(profile: TimingProfile, ports: StackPorts): string {
+  const config = {
+    route: {
+      receiver: agentReceiver,
+      group_by: ['alertname', 'namespace'],
+      group_wait: profile.groupWait,
+      group_interval: profile.groupInterval,
+      repeat_interval: profile.repeatInterval,
+    },
+    receivers: [{ name: agentReceiver, webhook_configs: [{ url: agentWebhookUrl(ports), send_resolved: true }] }],
+  };
+  return stringify(config, { lineWidth: 0 });
+}
+
+export function alertmanagerArgs(ports: StackPorts, paths: Pick<StackPaths, 'alertmanagerConfig' | 'alertmanagerData'>): string[] {
+  return [
+    `--config.file=${paths.alertmanagerConfig}`,
+    `--storage.path=${paths.alertmanagerData}`,
+    `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
+    `--web.external-url=${loopbackUrl(ports.alertmanager)}/`,
+    // An empty listen address disables clustering: no gossip port on 0.0.0.0:9094, so two stacks on one
+    // machine never find each other (or anything else on the network).
+    '--cluster.listen-address=',
+  ];
+}

@@ -1,0 +1,31 @@
+/** Alertmanager, routing every alert to the DevOps agent's webhook. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { alertmanagerArgs, renderAlertmanagerConfig } from '../alertmanager-config.js';
+import { loopbackUrl } from '../config.js';
+import { probeJson } from '../http.js';
+import { launchDetached } from '../processes.js';
+import type { Component } from './component.js';
+
+export const alertmanager: Component = {
+  name: 'alertmanager',
+  reportAs: 'alertmanagerUrl',
+  restartsWith: [],
+  ports: (ports) => [ports.alertmanager],
+  url: (ports) => loopbackUrl(ports.alertmanager),
+  startingText: () => 'starting',
+
+  async start(ctx) {
+    mkdirSync(dirname(ctx.paths.alertmanagerConfig), { recursive: true });
+    mkdirSync(ctx.paths.alertmanagerData, { recursive: true });
+    writeFileSync(ctx.paths.alertmanagerConfig, renderAlertmanagerConfig(ctx.profile, ctx.ports));
+    return launchDetached({ command: ctx.binaries.alertmanager, args: alertmanagerArgs(ctx.ports, ctx.paths), log: ctx.paths.log('alertmanager') });
+  },
+
+  async isReady(ctx) {
+    const probe = await probeJson(`${loopbackUrl(ctx.ports.alertmanager)}/-/ready`, 2_000, ctx.signal);
+    return probe.status === 200 ? { ready: true } : { ready: false, detail: probe.error ?? `/-/ready answered ${probe.status}` };
+  },
+
+  readyTimeoutMs: () => 30_000,
+};

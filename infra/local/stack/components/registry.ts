@@ -1,0 +1,11 @@
+/**
+ * The components of the local stack, in start order (`down` stops them in reverse). The simulation comes
+ * first because Prometheus backfills its history and scrapes it; Alertmanager before Prometheus so the
+ * first alert has somewhere to go. Later: the MCP server (after Prometheus), then the agent.
+ */
+import { alertmanager } from './alertmanager.js';
+import type { Component } from './component.js';
+import { prometheus } from './prometheus.js';
+import { simulation } from './simulation.js';
+
+export const stackComponents: readonly Component[] = [simulation, alertmanager, prometheus];

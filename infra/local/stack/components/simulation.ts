@@ -1,0 +1,72 @@
+/**
+ * The simulated pet-adoption cluster (infra/local/sim-main.ts): writes its history, then serves the
+ * Kubernetes API subset over TLS on the kube port (kubectl only sends bearer tokens over TLS), and the
+ * X-Ray API subset, the metric expositions and Prometheus service discovery on the simulation port.
+ * Run by node with tsx's loader, so no build step is needed.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loopbackHttpsUrl, loopbackUrl } from '../config.js';
+import { probeJson } from '../http.js';
+import { launchDetached } from '../processes.js';
+import type { Component } from './component.js';
+
+interface SimulationReadiness {
+  ready: boolean;
+  historyFile: string;
+  historyStart: number;
+  historyEnd: number;
+}
+
+const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+export const simulation: Component = {
+  name: 'simulation',
+  reportAs: 'kubeApiUrl',
+  restartsWith: [],
+  ports: (ports) => [ports.simulation, ports.kube],
+  url: (ports) => loopbackHttpsUrl(ports.kube),
+  startingText: (profile) => `simulating ${profile.historyHours} h of history`,
+
+  async start(ctx) {
+    const entry = ctx.config.simulationEntry;
+    if (!existsSync(entry)) {
+      throw new Error(`the simulation's entry script ${entry} does not exist; is this a complete checkout of the kit?`);
+    }
+    const args = [
+      // A larger young generation: replaying the history allocates many short-lived strings.
+      '--max-semi-space-size=32',
+      '--import',
+      import.meta.resolve('tsx'),
+      entry,
+      '--port',
+      String(ctx.ports.simulation),
+      '--kube-port',
+      String(ctx.ports.kube),
+      '--tls-cert',
+      ctx.paths.kubeTlsCert,
+      '--tls-key',
+      ctx.paths.kubeTlsKey,
+      '--state-dir',
+      ctx.paths.simulationDir,
+      '--profile',
+      ctx.profile.name,
+      '--kube-token',
+      ctx.state.kubeToken,
+      ...(ctx.config.seed === undefined ? [] : ['--seed', String(ctx.config.seed)]),
+    ];
+    return launchDetached({ command: process.execPath, args, cwd: repositoryRoot, log: ctx.paths.log('simulation') });
+  },
+
+  async isReady(ctx) {
+    const probe = await probeJson<SimulationReadiness>(`${loopbackUrl(ctx.ports.simulation)}/-/ready`, 2_000, ctx.signal);
+    if (probe.status !== 200 || !probe.body?.ready) {
+      return { ready: false, detail: probe.error ?? `/-/ready answered ${probe.status}${probe.status === 200 ? ' without {"ready": true}' : ''}` };
+    }
+    const { historyFile, historyStart, historyEnd } = probe.body;
+    return { ready: true, info: { historyFile, historyStart, historyEnd } };
+  },
+
+  // Generating the history is the slow part; two minutes leaves room on a loaded CI machine.
+  readyTimeoutMs: () => 120_000,
+};
