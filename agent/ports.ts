@@ -88,6 +88,8 @@ export interface NodeSummary {
   ready: boolean;
   unschedulable: boolean;
   conditions: Record<string, string>;
+  /** When each condition last changed (ISO 8601): when pressure began. */
+  conditionsSince?: Record<string, string>;
   taints: string[];
   allocatable: Record<string, string>;
   pods: number;
@@ -96,7 +98,8 @@ export interface NodeSummary {
 export interface KubernetesEvidence {
   pods(namespace: string, options?: { labelSelector?: string; fieldSelector?: string; signal?: AbortSignal }): Promise<PodSummary[]>;
   events(namespace: string | undefined, options?: { involvedObject?: string; sinceSeconds?: number; signal?: AbortSignal }): Promise<KubeEventSummary[]>;
-  logs(namespace: string, pod: string, options?: { container?: string; previous?: boolean; sinceSeconds?: number; tailLines?: number; signal?: AbortSignal }): Promise<string>;
+  /** With `timestamps`, each line starts with its RFC 3339 time, as `kubectl logs --timestamps`. */
+  logs(namespace: string, pod: string, options?: { container?: string; previous?: boolean; sinceSeconds?: number; tailLines?: number; timestamps?: boolean; signal?: AbortSignal }): Promise<string>;
   rollouts(namespace: string, deployment: string, options?: { signal?: AbortSignal }): Promise<RolloutSummary[]>;
   nodes(options?: { signal?: AbortSignal }): Promise<NodeSummary[]>;
   deployment(namespace: string, name: string, options?: { signal?: AbortSignal }): Promise<{ replicas: number; available: number; images: string[]; limits: Record<string, Record<string, string>>; requests: Record<string, Record<string, string>>; selector: Record<string, string> } | undefined>;

@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
 const stateDir = mkdtempSync(join(tmpdir(), 'local-cluster-e2e-'));
 const env = { ...process.env, LOCAL_CLUSTER_STATE_DIR: stateDir };
-let ports: Record<string, number> = {};
+const ports: Record<string, number> = {};
 let status: { prometheusUrl: string; kubeApiUrl: string; kubeconfig: string; components: { pid: number }[] };
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
