@@ -6,6 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from 'uvu/run';
+import { ensureBinaries } from '../infra/local/stack/binaries.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const skipDirs = new Set(['node_modules', '.git', 'cdk.out', '.local-cluster', 'recordings', 'fixtures']);
@@ -30,6 +31,15 @@ const files = find(root, [])
 
 if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
+  process.exit(1);
+}
+
+// Integration tests run the real Prometheus and Alertmanager: install them first where we can (Debian
+// or Ubuntu as root), exactly as `local-cluster up` would, or stop with the command that does.
+try {
+  await ensureBinaries({ install: true, say: (line) => console.error(line) });
+} catch (error) {
+  console.error(`npm test needs Prometheus and Alertmanager: ${(error as Error).message}`);
   process.exit(1);
 }
 
