@@ -1,0 +1,38 @@
+/**
+ * Questions that name a metric ("show container_memory_rss for petsite"): the metric itself, narrowed
+ * by the entities it has labels for, counters as per-second rates.
+ */
+import { formatDuration } from '../../core/duration.js';
+import type { TurnTime } from './context.js';
+import type { Features } from './features.js';
+import { withOffset } from './rewrite.js';
+import { unique, type Sets } from './subjects.js';
+
+export function metricQuery(metric: string, f: Features, s: Sets, time: TurnTime): string {
+  const matchers: string[] = [];
+  const q = (v: string[]) => (v.length === 1 ? `"${v[0]}"` : `"${v.join('|')}"`);
+  const op = (v: string[]) => (v.length === 1 ? '=' : '=~');
+  const ns = unique([...s.namespaces.map((n) => n.value), ...s.services.map((e) => e.namespace)]);
+  const services = unique(s.services.map((e) => e.value));
+  if (ns.length && !metric.startsWith('node_') && !metric.startsWith('http_') && !metric.startsWith('kube_node')) matchers.push(`namespace${op(ns)}${q(ns)}`);
+  if (services.length) {
+    if (metric.startsWith('http_')) matchers.push(`service${op(services)}${q(services)}`);
+    else if (metric.startsWith('kube_deployment')) matchers.push(`deployment${op(services)}${q(services)}`);
+    else if (metric.startsWith('container_network') || /^kube_pod_(?!container)/.test(metric)) matchers.push(`pod=~"(${services.join('|')})-.*"`);
+    else matchers.push(`container${op(services)}${q(services)}`);
+  }
+  const pods = unique(s.pods.map((e) => e.value));
+  if (pods.length) matchers.push(`pod${op(pods)}${q(pods)}`);
+  const nodes = unique(s.nodes.map((e) => e.value));
+  if (nodes.length) matchers.push(`node${op(nodes)}${q(nodes)}`);
+  const selector = matchers.length ? `${metric}{${matchers.join(', ')}}` : metric;
+  const counter = /_total$|_count$|_sum$|_bucket$/.test(metric);
+  const window = time.windowMs > 0 && !f.trend ? formatDuration(time.windowMs) : '5m';
+  let expr = counter ? `rate(${selector}[${window}])` : selector;
+  const by = f.group ? { pod: 'pod', service: metric.startsWith('http_') ? 'service' : 'container', node: 'node', namespace: 'namespace', route: 'route', code: 'code', method: 'method' }[f.group] : undefined;
+  if (by) expr = `sum by (${by}) (${expr})`;
+  else if (f.total || f.clusterWide) expr = `sum(${expr})`;
+  if (time.offsetMs > 0 && !f.trend) expr = withOffset(expr, formatDuration(time.offsetMs));
+  if (f.rank) expr = `${f.rank.direction === 'top' ? 'topk' : 'bottomk'}(${f.rank.n}, ${expr})`;
+  return expr;
+}

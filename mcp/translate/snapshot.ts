@@ -1,0 +1,103 @@
+/**
+ * A snapshot of what the catalog knows, shaped for entity resolution: namespaces, workloads (the
+ * "services" people name: deployments, daemonsets, the `service` label of application metrics, and the
+ * names pods are derived from), pods, nodes, containers, HTTP routes and metric names.
+ */
+import type { LabelCatalog } from './catalog.js';
+
+export interface Workload {
+  name: string;
+  namespace: string;
+  /** Whether application metrics carry `service="<name>"`. */
+  http: boolean;
+  /** Whether kube-state-metrics has a deployment of that name. */
+  deployment: boolean;
+  /** Whether a container of that name exists (cAdvisor and kube-state-metrics select by it). */
+  container: boolean;
+}
+
+export interface PodRef {
+  name: string;
+  namespace: string;
+  workload?: string;
+}
+
+export interface RouteRef {
+  route: string;
+  service: string;
+}
+
+export interface CatalogSnapshot {
+  metrics: string[];
+  namespaces: string[];
+  nodes: string[];
+  workloads: Workload[];
+  pods: PodRef[];
+  /** Containers that are not named like their workload (sidecars, agents). */
+  containers: { name: string; namespace: string }[];
+  routes: RouteRef[];
+}
+
+/** Deployment pods are `<name>-<template hash>-<suffix>`; DaemonSet and StatefulSet pods `<name>-<suffix>`. */
+export function workloadOfPod(pod: string): string | undefined {
+  const deployment = /^(.+)-[a-z0-9]{6,10}-[a-z0-9]{5}$/.exec(pod);
+  if (deployment) return deployment[1];
+  const other = /^(.+)-([a-z0-9]{5}|\d+)$/.exec(pod);
+  return other?.[1];
+}
+
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+export async function loadSnapshot(catalog: LabelCatalog): Promise<CatalogSnapshot> {
+  const [metrics, namespaces, nodes] = await Promise.all([catalog.metricNames(), catalog.labelValues('namespace'), catalog.labelValues('node')]);
+  const perNamespace = await Promise.all(
+    namespaces.map(async (namespace) => {
+      const match = [`{namespace=${quote(namespace)}}`];
+      const [pods, containers, deployments, services] = await Promise.all([
+        catalog.labelValues('pod', match),
+        catalog.labelValues('container', match),
+        catalog.labelValues('deployment', match),
+        catalog.labelValues('service', match),
+      ]);
+      return { namespace, pods, containers, deployments, services };
+    }),
+  );
+  const workloads: Workload[] = [];
+  const pods: PodRef[] = [];
+  const containers: { name: string; namespace: string }[] = [];
+  const httpServices = new Set<string>();
+  for (const ns of perNamespace) {
+    const byName = new Map<string, Workload>();
+    const workload = (name: string) => {
+      let w = byName.get(name);
+      if (!w) {
+        w = { name, namespace: ns.namespace, http: false, deployment: false, container: false };
+        byName.set(name, w);
+      }
+      return w;
+    };
+    for (const d of ns.deployments) workload(d).deployment = true;
+    for (const s of ns.services) {
+      workload(s).http = true;
+      httpServices.add(s);
+    }
+    for (const p of ns.pods) {
+      const w = workloadOfPod(p);
+      if (w) workload(w);
+      pods.push({ name: p, namespace: ns.namespace, workload: w });
+    }
+    for (const c of ns.containers) {
+      if (c === 'POD') continue;
+      const w = byName.get(c);
+      if (w) w.container = true;
+      else containers.push({ name: c, namespace: ns.namespace });
+    }
+    workloads.push(...byName.values());
+  }
+  const routes = (
+    await Promise.all([...httpServices].map(async (service) => (await catalog.labelValues('route', [`{service=${quote(service)}}`])).map((route) => ({ route, service }))))
+  ).flat();
+  return { metrics, namespaces, nodes, workloads, pods, containers, routes };
+}
