@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freePort } from './support/free-port.js';
@@ -18,7 +20,7 @@ const root = new URL('..', import.meta.url).pathname;
 const stateDir = mkdtempSync(join(tmpdir(), 'local-cluster-e2e-'));
 const env = { ...process.env, LOCAL_CLUSTER_STATE_DIR: stateDir };
 const ports: Record<string, number> = {};
-let status: { prometheusUrl: string; kubeApiUrl: string; kubeconfig: string; components: { pid: number }[] };
+let status: { prometheusUrl: string; kubeApiUrl: string; mcpUrl: string; kubeconfig: string; components: { pid: number }[] };
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -159,6 +161,22 @@ test('a memory StressChaos on petlistadoptions grows its working set and fires a
   const later = await workingSet();
   assert.ok(later < settled + 10 * 2 ** 20, `no more growth (${(settled / 2 ** 20).toFixed(0)} -> ${(later / 2 ** 20).toFixed(0)} MiB)`);
   assert.ok(later < 200 * 2 ** 20, `back near its baseline (${(later / 2 ** 20).toFixed(0)} MiB)`);
+});
+
+test('the MCP server runs as part of the stack and answers questions from its Prometheus', async () => {
+  assert.is(status.mcpUrl, `http://127.0.0.1:${ports.mcp}/mcp`);
+  const client = new Client({ name: 'e2e', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(status.mcpUrl)));
+  try {
+    const tools = (await client.listTools()).tools.map((t) => t.name);
+    for (const name of ['execute_query', 'execute_range_query', 'translate_query', 'ask', 'detect_anomalies']) assert.ok(tools.includes(name), name);
+    const answer = await client.callTool({ name: 'ask', arguments: { question: 'memory usage of petsearch pods' } });
+    assert.not.ok(answer.isError, JSON.stringify(answer.content));
+    const structured = answer.structuredContent as { promql: string; intent: string };
+    assert.match(structured.promql, /container_memory_working_set_bytes/);
+  } finally {
+    await client.close();
+  }
 });
 
 test('down stops every process up started', async () => {
