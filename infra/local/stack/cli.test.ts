@@ -53,11 +53,11 @@ test('status of a stack that never ran: exit 3, JSON with null endpoints for com
   assert.is(result.code, 3);
   const status = JSON.parse(result.stdout);
   assert.is(status.running, false);
-  assert.is(status.agentUrl, null);
+  assert.is(status.agentUrl, 'http://127.0.0.1:18080');
   assert.is(status.mcpUrl, 'http://127.0.0.1:18081/mcp');
   assert.is(status.prometheusUrl, 'http://127.0.0.1:19090');
   assert.is(status.stateDir, '/nonexistent/local-cluster-test');
-  assert.equal(status.components.map((c: { state: string }) => c.state), ['stopped', 'stopped', 'stopped', 'stopped']);
+  assert.equal(status.components.map((c: { state: string }) => c.state), ['stopped', 'stopped', 'stopped', 'stopped', 'stopped']);
   const down = await run('down');
   assert.is(down.code, 0);
   assert.match(down.stdout, /Nothing to stop/);

@@ -103,7 +103,8 @@ export async function up(config: StackConfig, options: CommandOptions = {}): Pro
     if (!isAnyRunning(state)) state.startedAt = new Date().toISOString();
     await ensurePortsFree(plan, config.ports);
     saveState(paths.stateFile, state);
-    ensureKubeCertificate(paths);
+    // Written before the components start: the agent reads the cluster through it.
+    writeKubeconfig(paths, config.ports, state.kubeToken);
 
     const context: StartContext = { config, paths, binaries, progress, signal, ports: config.ports, profile: config.profile, state };
     for (const component of plan) {

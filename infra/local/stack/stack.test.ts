@@ -61,7 +61,7 @@ test('up starts simulation, Alertmanager and Prometheus, backfilled and scraping
   const [result, second] = await Promise.all([up(config, { progress: lineProgress((t) => (output += t)) }), up(other)]);
   remember(loadState(join(stateDir, 'state.json')));
   assert.ok(second.status.healthy, JSON.stringify(second.status.components));
-  assert.equal(result.started, ['simulation', 'alertmanager', 'prometheus', 'mcp-server']);
+  assert.equal(result.started, ['simulation', 'alertmanager', 'prometheus', 'mcp-server', 'agent']);
   assert.ok(result.status.healthy, JSON.stringify(result.status.components));
   assert.match(output, /simulation {4}simulating 6 h of history\.\.\. ready in \d+\.\d s/);
   assert.match(output, /prometheus {4}backfilling 6 h of history\.\.\. [\d.]+k samples, \d+ series, \d blocks in \d+\.\d s/);
@@ -104,7 +104,7 @@ test('two stacks run side by side, each scraping its own simulation, serving on 
     }
   }
   const stopped = await down(other);
-  assert.is(stopped.stopped.length, 4);
+  assert.is(stopped.stopped.length, 5);
   assert.ok((await status(config)).healthy, 'the first stack is untouched');
 });
 
@@ -136,7 +136,7 @@ test('status --json reports the endpoints, the kubeconfig and every component', 
   assert.is(s.alertmanagerUrl, `http://127.0.0.1:${ports.alertmanager}`);
   assert.is(s.kubeApiUrl, `https://127.0.0.1:${ports.kube}`);
   assert.is(s.xrayUrl, `http://127.0.0.1:${ports.simulation}`);
-  assert.is(s.agentUrl, null);
+  assert.is(s.agentUrl, `http://127.0.0.1:${ports.agent}`);
   assert.is(s.mcpUrl, `http://127.0.0.1:${ports.mcp}/mcp`);
   assert.is(s.stateDir, stateDir);
   assert.ok(Date.parse(s.startedAt) > Date.now() - 120_000);
@@ -145,6 +145,7 @@ test('status --json reports the endpoints, the kubeconfig and every component', 
     ['alertmanager', 'running', true],
     ['prometheus', 'running', true],
     ['mcp-server', 'running', true],
+    ['agent', 'running', true],
   ]);
 
   const kubeconfig = parse(readFileSync(s.kubeconfig, 'utf8'));
@@ -187,6 +188,7 @@ test('up again is idempotent; a crashed component is reported, then restarted al
 test('down stops every process it started, verified gone; down again is a no-op', async () => {
   const result = await down(config);
   assert.equal(result.stopped.map((s) => [s.name, s.outcome]), [
+    ['agent', 'stopped'],
     ['mcp-server', 'stopped'],
     ['prometheus', 'stopped'],
     ['alertmanager', 'stopped'],

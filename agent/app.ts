@@ -1,0 +1,315 @@
+/**
+ * Composition of the agent: store, queue, intake, playbooks, engine, workers, notifier and HTTP API,
+ * wired from an AgentConfig. Everything with a side effect can be handed in (`deps`) so tests and
+ * benchmarks run the real composition with stub step handlers, a manual clock or mocked AWS clients.
+ *
+ * Step handlers come from agent/steps/index.ts (`export const stepHandlers: StepHandler[]`); evidence
+ * sources and the cluster writer from agent/evidence/index.ts (`createEvidenceSources(options)` and
+ * `createClusterWriter(options)`, options = EvidenceFactoryOptions below). Missing modules are logged
+ * and the agent runs without them: evidence steps then record investigation gaps.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { systemClock, type Clock } from '../core/clock.js';
+import { createLogger, type Logger } from '../core/log.js';
+import type { Alert, Incident } from '../core/types.js';
+import { createApi, type Readiness } from './api/server.js';
+import type { AgentConfig, EvidenceConfig } from './config.js';
+import { parseAnyEvent } from './intake/events.js';
+import { isFinal } from './intake/grouping.js';
+import { Intake, type IntakeResult } from './intake/intake.js';
+import { SqsEventConsumer } from './intake/sqs-consumer.js';
+import { AgentMetrics } from './metrics.js';
+import { ConsoleNotifier } from './notify/console-notifier.js';
+import type { ClusterWriter, EvidenceSources, Job, Notifier, StateStore, WorkQueue } from './ports.js';
+import { blastRadiusOf, priorityOf } from './queue/priority.js';
+import { SqliteWorkQueue } from './queue/sqlite-queue.js';
+import { SqsWorkQueue } from './queue/sqs-queue.js';
+import { WorkerPool } from './queue/worker-pool.js';
+import { DynamoDbStateStore } from './store/dynamodb-store.js';
+import { mutateIncident } from './store/mutate.js';
+import { openSqlite, SqliteStateStore } from './store/sqlite-store.js';
+import { ApprovalDesk } from './workflow/approvals.js';
+import { WorkflowEngine, type ProcessOutcome } from './workflow/engine.js';
+import { PlaybookLibrary } from './workflow/loader.js';
+import { StepRegistry } from './workflow/registry.js';
+import { isWorkflowState } from './workflow/state.js';
+import type { StepHandler } from './workflow/step.js';
+
+/** What agent/evidence/index.ts's factories receive. */
+export interface EvidenceFactoryOptions extends EvidenceConfig {
+  clock: Clock;
+  log: Logger;
+}
+
+export interface AgentDeps {
+  clock?: Clock;
+  log?: Logger;
+  /** Step handlers to register (default: agent/steps/index.ts). */
+  stepHandlers?: readonly StepHandler[];
+  /** Evidence sources (default: agent/evidence/index.ts's factory). */
+  evidence?: EvidenceSources;
+  /** Cluster writer for remediation; null for none (default: agent/evidence/index.ts's factory). */
+  cluster?: ClusterWriter | null;
+  notifier?: Notifier;
+  /** Where the console notifier writes (default stdout; null: log only). */
+  notifierOut?: { write(text: string): unknown } | null;
+  store?: StateStore;
+  queue?: WorkQueue;
+  sqsClient?: SQSClient;
+  dynamoDbClient?: DynamoDBClient;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Idle workers' poll interval (default 500 ms). */
+  pollIntervalMs?: number;
+}
+
+export interface Agent {
+  readonly config: AgentConfig;
+  readonly store: StateStore;
+  readonly queue: WorkQueue;
+  readonly intake: Intake;
+  readonly engine: WorkflowEngine;
+  readonly desk: ApprovalDesk;
+  readonly metrics: AgentMetrics;
+  readonly registry: StepRegistry;
+  readonly library: PlaybookLibrary;
+  readonly pool: WorkerPool;
+  readonly app: ReturnType<typeof createApi>;
+  /** Where the API listens, once started. */
+  readonly url: string;
+  /** Listens, recovers unfinished work, starts the workers (and the SQS alarm consumer when configured). */
+  start(): Promise<void>;
+  /** Stops taking work, lets in-flight steps finish or checkpoint within `graceMs`, closes everything. */
+  stop(options?: { graceMs?: number }): Promise<void>;
+  readiness(): Promise<Readiness>;
+  /** Re-queues unfinished incidents (what `start` does after a restart). */
+  recover(): Promise<{ reclaimedLeases: number; requeued: number }>;
+  /** One investigation in-process, to its end or its approval point (`devops-agent investigate`). */
+  investigate(payload: unknown): Promise<{ results: IntakeResult[]; incidents: Incident[]; outcomes: Record<string, ProcessOutcome> }>;
+  /** Alerts straight into intake (tests, benchmarks). */
+  accept(alerts: readonly Alert[]): Promise<IntakeResult[]>;
+}
+
+export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Promise<Agent> {
+  const clock = deps.clock ?? systemClock;
+  const log = deps.log ?? createLogger('devops-agent', { level: config.logLevel, now: () => clock.now() });
+  const metrics = new AgentMetrics();
+
+  let db: Database.Database | undefined;
+  const sqlite = () => (db ??= openSqlite(config.sqlitePath));
+  const store: StateStore =
+    deps.store ??
+    (config.store === 'dynamodb'
+      ? new DynamoDbStateStore({ tableName: config.aws.dynamodbTable!, ...(deps.dynamoDbClient ? { client: deps.dynamoDbClient } : {}), ...(config.aws.region ? { region: config.aws.region } : {}), ...(config.aws.dynamodbEndpoint ? { endpoint: config.aws.dynamodbEndpoint } : {}) })
+      : new SqliteStateStore(sqlite()));
+
+  // A job past its attempt limit keeps failing (or killing the agent): give its incident up, visibly.
+  const giveUp = async (job: Job, reason: string) => {
+    metrics.deadLetters.inc();
+    log.error('job dead-lettered; its incident is given up', { incidentId: job.incidentId, attempts: job.attempts, reason });
+    const at = new Date(clock.now()).toISOString();
+    try {
+      await mutateIncident(
+        store,
+        job.incidentId,
+        (i) => {
+          if (isFinal(i.status)) return false;
+          i.status = 'unresolved';
+          i.timeline.push({ at, type: 'observation', source: 'agent', summary: `investigation given up after ${job.attempts} attempts: ${reason}` });
+        },
+        { clock },
+      );
+      const state = await store.loadWorkflowState(job.incidentId);
+      if (isWorkflowState(state)) await store.saveWorkflowState(job.incidentId, { ...state, status: 'failed', error: `dead-lettered: ${reason}`, finishedAt: at });
+      await store.appendAudit({ at, incidentId: job.incidentId, actor: 'agent', action: 'investigation.dead-lettered', detail: { attempts: job.attempts, reason } });
+    } catch (error) {
+      log.error('could not record a dead-lettered job', { incidentId: job.incidentId, error: (error as Error).message });
+    }
+  };
+  const queue: WorkQueue =
+    deps.queue ??
+    (config.queue === 'sqs'
+      ? new SqsWorkQueue({ queueUrl: config.aws.workQueueUrl!, clock, log: log.child({ component: 'queue' }), ...(deps.sqsClient ? { client: deps.sqsClient } : {}), ...(config.aws.region ? { region: config.aws.region } : {}) })
+      : new SqliteWorkQueue(sqlite(), { clock, maxAttempts: config.maxAttempts, onDeadLetter: (job, reason) => void giveUp(job, reason) }));
+  metrics.trackQueueDepth(() => queue.depth());
+
+  const handlers = deps.stepHandlers ?? (await loadStepHandlers(log));
+  const registry = new StepRegistry(handlers);
+  const library = PlaybookLibrary.load({ dirs: config.playbookDirs, registry });
+  for (const warning of library.warnings) log.warn(warning);
+  log.info('playbooks loaded', { playbooks: library.playbooks.map((p) => p.name), fallback: library.fallback.name, kinds: registry.kinds() });
+
+  const factoryOptions: EvidenceFactoryOptions = { ...config.evidence, clock, log: log.child({ component: 'evidence' }) };
+  const evidenceModule = deps.evidence && deps.cluster !== undefined ? undefined : await optionalModule<EvidenceModule>('./evidence/index.js', log);
+  const evidence = deps.evidence ?? (evidenceModule?.createEvidenceSources ? await evidenceModule.createEvidenceSources(factoryOptions) : {});
+  const cluster = deps.cluster === null ? undefined : (deps.cluster ?? (evidenceModule?.createClusterWriter ? await evidenceModule.createClusterWriter(factoryOptions) : undefined));
+  const notifier = deps.notifier ?? new ConsoleNotifier({ log: log.child({ component: 'notifier' }), ...(deps.notifierOut !== undefined ? { out: deps.notifierOut } : {}) });
+
+  let url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  const baseUrl = () => config.publicUrl ?? url;
+  const engine = new WorkflowEngine({
+    store,
+    clock,
+    log: log.child({ component: 'engine' }),
+    metrics,
+    registry,
+    library,
+    evidence,
+    ...(cluster ? { cluster } : {}),
+    notifier,
+    safety: config.safety,
+    baseUrl,
+    autoApprove: config.autoApprove,
+    tokenRequired: Boolean(config.apiToken),
+    defaultTimeoutMs: config.stepTimeoutMs,
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  });
+  const pool = new WorkerPool({
+    queue,
+    concurrency: config.concurrency,
+    visibilityMs: config.visibilityMs,
+    log: log.child({ component: 'workers' }),
+    ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+    handle: async (job, signal) => ((await engine.process(job.incidentId, signal)) === 'interrupted' ? 'interrupted' : 'done'),
+  });
+  const intake = new Intake({ store, queue, clock, log: log.child({ component: 'intake' }), metrics, groupWindowMs: config.groupWindowMs, onEnqueued: () => pool.kick() });
+  const desk = new ApprovalDesk({ store, queue, clock, log: log.child({ component: 'approvals' }), metrics, onEnqueued: () => pool.kick() });
+
+  const readiness = async (): Promise<Readiness> => {
+    const checks: Record<string, string> = {};
+    let ready = true;
+    try {
+      await store.listIncidents({ limit: 1 });
+      checks.store = 'ok';
+    } catch (error) {
+      ready = false;
+      checks.store = `unreachable: ${(error as Error).message}`;
+    }
+    try {
+      await queue.depth();
+      checks.queue = 'ok';
+    } catch (error) {
+      ready = false;
+      checks.queue = `unreachable: ${(error as Error).message}`;
+    }
+    const count = registry.handlerCount();
+    checks.handlers = count > 0 ? `${count} step kinds registered` : 'no step handlers registered (agent/steps/index.ts missing?)';
+    if (count === 0) ready = false;
+    checks.playbooks = `${library.playbooks.length} loaded, fallback ${library.fallback.name}`;
+    return { ready, checks };
+  };
+  const app = createApi({ intake, store, desk, metrics, log: log.child({ component: 'api' }), readiness, ...(config.apiToken ? { apiToken: config.apiToken } : {}) });
+  const consumer = config.aws.alarmQueueUrl
+    ? new SqsEventConsumer({ queueUrl: config.aws.alarmQueueUrl, intake, metrics, log: log.child({ component: 'sqs-alarms' }), ...(deps.sqsClient ? { client: deps.sqsClient } : {}), ...(config.aws.region ? { region: config.aws.region } : {}) })
+    : undefined;
+
+  let server: Server | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
+
+  const recover = async () => {
+    const reclaimedLeases = queue instanceof SqliteWorkQueue ? queue.reclaimLeases() : 0;
+    let requeued = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await store.listIncidents({ status: ['open', 'investigating', 'remediating', 'verifying'], limit: 200, ...(cursor ? { cursor } : {}) });
+      for (const incident of page.items) {
+        const state = await store.loadWorkflowState(incident.id);
+        if (isWorkflowState(state) && (state.status === 'completed' || state.status === 'failed')) continue;
+        const alerts = await store.getAlerts(incident.alertIds);
+        await queue.enqueue({ incidentId: incident.id, priority: priorityOf(incident.severity, blastRadiusOf(alerts)), dedupeKey: incident.id });
+        requeued++;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    requeued += await desk.sweep();
+    if (reclaimedLeases || requeued) log.info('recovered unfinished work', { reclaimedLeases, requeued });
+    return { reclaimedLeases, requeued };
+  };
+
+  const agent: Agent = {
+    config,
+    store,
+    queue,
+    intake,
+    engine,
+    desk,
+    metrics,
+    registry,
+    library,
+    pool,
+    app,
+    get url() {
+      return url;
+    },
+    async start() {
+      server = await new Promise<Server>((resolve, reject) => {
+        const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+        s.once('error', reject);
+      });
+      const address = server.address() as AddressInfo;
+      url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
+      await recover();
+      pool.start();
+      sweeper = setInterval(() => {
+        desk.sweep().catch((error: Error) => log.warn('approval sweep failed', { error: error.message }));
+      }, config.sweepIntervalMs);
+      sweeper.unref();
+      consumer?.start();
+      log.info('agent started', { url, store: config.store, queue: config.queue, concurrency: config.concurrency, alarmQueue: config.aws.alarmQueueUrl ?? null });
+    },
+    async stop(options = {}) {
+      if (sweeper) clearInterval(sweeper);
+      await consumer?.stop();
+      const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
+      server?.closeIdleConnections?.();
+      await pool.stop(options.graceMs ?? 10_000);
+      server?.closeAllConnections?.();
+      await closing;
+      if (db?.open) db.close();
+      log.info('agent stopped');
+    },
+    readiness,
+    recover,
+    async investigate(payload) {
+      const { alerts } = parseAnyEvent(payload, new Date(clock.now()).toISOString());
+      const results = await intake.accept(alerts);
+      const ids = [...new Set(results.filter((r) => r.outcome === 'opened' || r.outcome === 'grouped').map((r) => r.incidentId!))];
+      const outcomes: Record<string, ProcessOutcome> = {};
+      for (const id of ids) outcomes[id] = await engine.process(id);
+      const incidents = (await Promise.all(ids.map((id) => store.getIncident(id)))).filter((i): i is Incident => i !== undefined);
+      return { results, incidents, outcomes };
+    },
+    accept: (alerts) => intake.accept(alerts),
+  };
+  return agent;
+}
+
+interface EvidenceModule {
+  createEvidenceSources?(options: EvidenceFactoryOptions): EvidenceSources | Promise<EvidenceSources>;
+  createClusterWriter?(options: EvidenceFactoryOptions): ClusterWriter | undefined | Promise<ClusterWriter | undefined>;
+}
+
+async function loadStepHandlers(log: Logger): Promise<StepHandler[]> {
+  const module = await optionalModule<{ stepHandlers?: StepHandler[] }>('./steps/index.js', log);
+  if (!module?.stepHandlers) {
+    log.warn('no step handlers (agent/steps/index.ts exports none): only the control kinds are available');
+    return [];
+  }
+  return module.stepHandlers;
+}
+
+/** Imports a sibling module that another part of the agent provides, if it exists yet. */
+async function optionalModule<T>(relative: string, log: Logger): Promise<T | undefined> {
+  const url = new URL(relative, import.meta.url);
+  const path = fileURLToPath(url);
+  if (!existsSync(path) && !existsSync(path.replace(/\.js$/, '.ts'))) {
+    log.warn(`optional module ${relative.replace('./', 'agent/').replace(/\.js$/, '.ts')} not found; continuing without it`);
+    return undefined;
+  }
+  return (await import(url.href)) as T;
+}

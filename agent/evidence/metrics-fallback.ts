@@ -1,0 +1,46 @@
+/**
+ * Metrics with a fallback: the MCP server first, Prometheus directly when the MCP server cannot be
+ * reached. A wrong query fails the same way on both, so only "unreachable"-type failures (retryable)
+ * fall through; the switch is logged so the report can say which path answered.
+ */
+import type { Logger } from '../../core/log.js';
+import { EvidenceUnavailable, type MetricsEvidence, type Series } from '../ports.js';
+import type { MetricAnomaly } from './metrics-prometheus.js';
+
+export class FallbackMetrics implements MetricsEvidence {
+  constructor(
+    private readonly primary: MetricsEvidence,
+    private readonly fallback: MetricsEvidence,
+    private readonly log?: Logger,
+  ) {}
+
+  instant(promql: string, options?: { at?: number; signal?: AbortSignal }): Promise<{ labels: Record<string, string>; value: number }[]> {
+    return this.attempt('instant', (m) => m.instant(promql, options));
+  }
+
+  range(promql: string, options: { start: number; end: number; stepSeconds: number; signal?: AbortSignal }): Promise<Series[]> {
+    return this.attempt('range', (m) => m.range(promql, options));
+  }
+
+  anomalies(promql: string, options: { start: number; end: number; stepSeconds: number; signal?: AbortSignal }): Promise<MetricAnomaly[]> {
+    return this.attempt('anomalies', (m) => {
+      if (!m.anomalies) throw new EvidenceUnavailable('prometheus', 'this metrics source has no anomaly detection', false);
+      return m.anomalies(promql, options);
+    });
+  }
+
+  private async attempt<T>(what: string, call: (m: MetricsEvidence) => Promise<T>): Promise<T> {
+    try {
+      return await call(this.primary);
+    } catch (error) {
+      if (!(error instanceof EvidenceUnavailable) || !error.retryable) throw error;
+      this.log?.warn('metrics primary unavailable, using fallback', { call: what, reason: error.reason });
+      try {
+        return await call(this.fallback);
+      } catch (second) {
+        if (second instanceof EvidenceUnavailable) throw new EvidenceUnavailable('prometheus', `${error.reason}; fallback: ${second.reason}`, second.retryable);
+        throw second;
+      }
+    }
+  }
+}

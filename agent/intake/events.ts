@@ -1,0 +1,68 @@
+/**
+ * One entry point per payload kind, and auto-detection for `investigate --event FILE`: each kind is
+ * validated against its schema and normalised to `Alert`s, or refused with the reason.
+ */
+import type { ZodType } from 'zod';
+import type { Alert, AlertSource } from '../../core/types.js';
+import { alertmanagerWebhookSchema, alertsFromAlertmanager, looksLikeAlertmanager } from './alertmanager.js';
+import { alertsFromAnomaly, anomalyAlertSchema, looksLikeAnomaly } from './anomaly.js';
+import { alarmStateChangeSchema, alertsFromAlarmEvent, looksLikeEventBridge } from './cloudwatch.js';
+import { describeIssues, PayloadRejected } from './errors.js';
+import { alertsFromManual, looksLikeManual, manualEventSchema } from './manual.js';
+
+export type EventKind = 'alertmanager' | 'eventbridge' | 'anomaly' | 'manual';
+
+interface EventFormat<T> {
+  kind: EventKind;
+  source: AlertSource;
+  /** How people call it, in error messages. */
+  title: string;
+  schema: ZodType<T>;
+  looksLike(payload: unknown): boolean;
+  normalise(payload: T, receivedAt: string): Alert[];
+}
+
+const format = <T>(f: EventFormat<T>) => f as unknown as EventFormat<unknown>;
+
+export const eventFormats: Record<EventKind, EventFormat<unknown>> = {
+  alertmanager: format({ kind: 'alertmanager', source: 'alertmanager', title: 'Alertmanager webhook (v4)', schema: alertmanagerWebhookSchema, looksLike: looksLikeAlertmanager, normalise: alertsFromAlertmanager }),
+  eventbridge: format({ kind: 'eventbridge', source: 'cloudwatch', title: 'CloudWatch Alarm State Change event', schema: alarmStateChangeSchema, looksLike: looksLikeEventBridge, normalise: alertsFromAlarmEvent }),
+  anomaly: format({ kind: 'anomaly', source: 'anomaly', title: 'MCP anomaly alert', schema: anomalyAlertSchema, looksLike: looksLikeAnomaly, normalise: alertsFromAnomaly }),
+  manual: format({ kind: 'manual', source: 'manual', title: 'Alertmanager API alert (labels/annotations)', schema: manualEventSchema, looksLike: looksLikeManual, normalise: alertsFromManual }),
+};
+
+/** Validates a payload of a known kind; throws PayloadRejected with the schema's reasons. */
+export function parseEvent(kind: EventKind, payload: unknown, receivedAt: string): Alert[] {
+  const f = eventFormats[kind];
+  const parsed = f.schema.safeParse(payload);
+  if (!parsed.success) throw new PayloadRejected('invalid-payload', `not a valid ${f.title}: ${describeIssues(parsed.error)}`);
+  return f.normalise(parsed.data, receivedAt);
+}
+
+/** Which kind a payload is, from its shape (an SQS message body wrapping an event is unwrapped first). */
+export function detectEventKind(payload: unknown): EventKind {
+  for (const f of Object.values(eventFormats)) if (f.looksLike(payload)) return f.kind;
+  throw new PayloadRejected(
+    'unsupported-event',
+    'unrecognised event: expected an Alertmanager webhook (alerts + groupKey), a CloudWatch Alarm State Change event (detail-type + detail), ' +
+      'an MCP anomaly alert (kind: "anomaly") or an alert with labels.alertname',
+  );
+}
+
+/** Auto-detects and parses; an SQS message (`{"Body": "<event JSON>"}`) is unwrapped. */
+export function parseAnyEvent(payload: unknown, receivedAt: string): { kind: EventKind; alerts: Alert[] } {
+  const unwrapped = unwrapSqsMessage(payload);
+  const kind = detectEventKind(unwrapped);
+  return { kind, alerts: parseEvent(kind, unwrapped, receivedAt) };
+}
+
+function unwrapSqsMessage(payload: unknown): unknown {
+  if (typeof payload === 'object' && payload !== null && 'Body' in payload && typeof (payload as { Body: unknown }).Body === 'string') {
+    try {
+      return JSON.parse((payload as { Body: string }).Body);
+    } catch {
+      throw new PayloadRejected('malformed-json', 'the SQS message Body is not JSON');
+    }
+  }
+  return payload;
+}

@@ -1,0 +1,93 @@
+/**
+ * The words of each notification, shared by every notifier (console now; Slack and the web console
+ * later render the same facts their own way). Short, skimmable by someone just paged: what, where,
+ * how sure, and the exact command to approve or reject.
+ */
+import type { Action, Incident } from '../../core/types.js';
+import type { Notification } from '../ports.js';
+import { describeTarget } from '../intake/target.js';
+
+const pct = (value: number) => `${Math.round(value * 100)}%`;
+
+export function incidentUrl(baseUrl: string, incident: Incident): string {
+  return `${baseUrl}/incidents/${encodeURIComponent(incident.id)}`;
+}
+
+export function actionUrls(baseUrl: string, incident: Incident, action: Action): { approveUrl: string; rejectUrl: string } {
+  const base = `${incidentUrl(baseUrl, incident)}/actions/${encodeURIComponent(action.id)}`;
+  return { approveUrl: `${base}/approve`, rejectUrl: `${base}/reject` };
+}
+
+export function incidentOpened(incident: Incident, playbook: string, baseUrl: string): Notification {
+  return {
+    kind: 'incident-opened',
+    incident,
+    text: [
+      `[${incident.severity}] incident ${incident.id} opened: ${incident.title}`,
+      `  target:   ${describeTarget(incident.target)}`,
+      `  playbook: ${playbook}`,
+      `  details:  curl -s ${incidentUrl(baseUrl, incident)}`,
+    ].join('\n'),
+  };
+}
+
+export function rootCauseFound(incident: Incident): Notification {
+  const rc = incident.rootCause!;
+  const evidence = rc.evidence.slice(0, 5).map((e) => `    - [${e.source}] ${e.summary}`);
+  const gaps = incident.gaps.map((g) => `    - ${g.source}: ${g.reason}`);
+  return {
+    kind: 'root-cause',
+    incident,
+    text: [
+      `root cause for ${incident.id}: ${rc.kind} of ${rc.target.kind} ${rc.target.namespace ? `${rc.target.namespace}/` : ''}${rc.target.name} (confidence ${pct(rc.confidence)})`,
+      `  ${rc.summary}`,
+      ...(evidence.length ? ['  evidence:', ...evidence] : []),
+      ...(gaps.length ? ['  could not check:', ...gaps] : []),
+    ].join('\n'),
+  };
+}
+
+export function approvalRequested(incident: Incident, action: Action, baseUrl: string, tokenRequired = false): Notification {
+  const { approveUrl, rejectUrl } = actionUrls(baseUrl, incident, action);
+  const auth = tokenRequired ? ` -H "authorization: Bearer $DEVOPS_AGENT_API_TOKEN"` : '';
+  const diff = action.dryRun?.diff.slice(0, 12).map((line) => `    ${line}`) ?? [];
+  return {
+    kind: 'approval-requested',
+    incident,
+    action,
+    approve: { approveUrl, rejectUrl, expiresAt: action.expiresAt },
+    text: [
+      `approval needed for ${incident.id}: ${action.kind} of ${describeTarget(action.target)} (risk ${action.risk})`,
+      `  why:      ${action.rationale}`,
+      ...(diff.length ? [`  dry run (${action.dryRun!.method}):`, ...diff] : []),
+      ...(action.dryRun?.warnings.length ? [`  warnings: ${action.dryRun.warnings.join('; ')}`] : []),
+      `  rollback: ${action.rollback.description}`,
+      `  approve:  curl -X POST ${approveUrl}${auth} -H 'content-type: application/json' -d '{"by":"you"}'`,
+      `  reject:   curl -X POST ${rejectUrl}${auth} -H 'content-type: application/json' -d '{"by":"you","comment":"why"}'`,
+      `  expires:  ${action.expiresAt}`,
+    ].join('\n'),
+  };
+}
+
+export function actionExecuted(incident: Incident, action: Action): Notification {
+  return {
+    kind: 'action-executed',
+    incident,
+    action,
+    text: `${action.kind} of ${describeTarget(action.target)} ${action.status} for ${incident.id}${action.result?.message ? `: ${action.result.message}` : ''}`,
+  };
+}
+
+export function incidentEnded(incident: Incident, reason?: string): Notification {
+  const resolved = incident.status === 'resolved';
+  const rc = incident.rootCause;
+  return {
+    kind: resolved ? 'incident-resolved' : 'incident-unresolved',
+    incident,
+    text: [
+      `incident ${incident.id} ${resolved ? 'resolved' : 'ended unresolved'}: ${incident.title}`,
+      ...(rc ? [`  root cause: ${rc.kind} (${pct(rc.confidence)})`] : ['  root cause: not found']),
+      ...(reason ? [`  ${reason}`] : []),
+    ].join('\n'),
+  };
+}

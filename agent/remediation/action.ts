@@ -1,0 +1,90 @@
+/**
+ * One remediation action (k8sgpt style: one interface, one file per kind, one registry). An action
+ * knows its preconditions and safety checks, how risky it is, how to show the exact change before it
+ * is made (a server-side dry run where the API has one, and the diff of the object before and after),
+ * how to make it, how to tell it worked, and how to undo it.
+ */
+import type { ZodType } from 'zod';
+import type { Logger } from '../../core/log.js';
+import type { Action, ActionKind, DryRun, ResourceRef, RiskLevel } from '../../core/types.js';
+import type { ClusterWriter, MetricsEvidence } from '../ports.js';
+import type { SafetyPolicy } from '../workflow/step.js';
+import type { Sleep } from '../evidence/resilience.js';
+import type { VerificationCondition } from './verification.js';
+
+/** What an action may use: the cluster (reads, dry runs, writes), the policy, time. */
+export interface ActionEnv {
+  cluster: ClusterWriter;
+  safety: SafetyPolicy;
+  now: () => number;
+  sleep: Sleep;
+  log: Logger;
+  signal?: AbortSignal;
+  metrics?: MetricsEvidence;
+}
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** The exact change, shown for approval: checks, dry run, objects before and after. */
+export interface Plan {
+  checks: Check[];
+  risk: RiskLevel;
+  dryRun: DryRun;
+  before?: unknown;
+  after?: unknown;
+  /** Words for the approver: what will happen. */
+  description: string;
+}
+
+export interface Outcome {
+  ok: boolean;
+  message: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface RemediationAction<P = Record<string, unknown>> {
+  kind: ActionKind;
+  description: string;
+  targetKind: ResourceRef['kind'];
+  params: ZodType<P>;
+  /** Checks preconditions and safety, dry-runs the change and computes its diff. Never changes anything. */
+  plan(env: ActionEnv, target: ResourceRef, params: P): Promise<Plan>;
+  /** Makes the change (the plan's checks are run again first, since time has passed). */
+  execute(env: ActionEnv, target: ResourceRef, params: P): Promise<Outcome>;
+  /** What must hold afterwards, for how long, to call the symptom gone. */
+  verification(target: ResourceRef, params: P): VerificationCondition[];
+  /** How to undo it, in words and as the inverse action where there is one. */
+  rollback(target: ResourceRef, params: P, before: unknown): Action['rollback'];
+}
+
+export class SafetyRefusal extends Error {
+  constructor(readonly checks: Check[]) {
+    super(`refused by safety checks: ${checks.filter((c) => !c.ok).map((c) => `${c.name} (${c.detail})`).join('; ')}`);
+    this.name = 'SafetyRefusal';
+  }
+}
+
+export function failed(checks: Check[]): Check[] {
+  return checks.filter((c) => !c.ok);
+}
+
+/** Throws SafetyRefusal when any check failed (execute() calls it before any write). */
+export function enforce(checks: Check[]): void {
+  if (failed(checks).length) throw new SafetyRefusal(checks);
+}
+
+const riskRank: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };
+
+/** Whether a human must approve an action of this risk under the policy. */
+export function needsApproval(risk: RiskLevel, policy: SafetyPolicy): boolean {
+  return riskRank[risk] >= riskRank[policy.approvalRequiredFrom];
+}
+
+export function maxRisk(a: RiskLevel, b: RiskLevel): RiskLevel {
+  return riskRank[a] >= riskRank[b] ? a : b;
+}

@@ -1,0 +1,34 @@
+/**
+ * `cordon-node`: marks a node unschedulable (`kubectl cordon`), so no new pod lands on a node under
+ * pressure. Nothing running is touched; undone by `uncordon-node`.
+ */
+import { z } from 'zod';
+import type { RemediationAction } from '../action.js';
+import { enforce } from '../action.js';
+import { precondition } from '../safety.js';
+import { otherSchedulableNodes, planSchedulable, readNode } from './node-common.js';
+
+const params = z.object({});
+type Params = z.infer<typeof params>;
+
+export const cordonNode: RemediationAction<Params> = {
+  kind: 'cordon-node',
+  description: 'Mark a node unschedulable so no new pods land on it',
+  targetKind: 'Node',
+  params,
+  async plan(env, target) {
+    const { node, checks } = await readNode(env, target);
+    if (!node) return { checks, risk: 'low', dryRun: { method: 'computed', diff: [], warnings: [] }, description: 'cordon the node' };
+    checks.push(precondition('not cordoned yet', !node.spec?.unschedulable, node.spec?.unschedulable ? 'already cordoned' : 'schedulable now'), await otherSchedulableNodes(env, target.name));
+    return planSchedulable(env, target, node, true, checks, `cordon node ${target.name}: running pods stay, new pods go to other nodes`);
+  },
+  async execute(env, target) {
+    const { node, checks } = await readNode(env, target);
+    checks.push(await otherSchedulableNodes(env, target.name));
+    enforce(checks);
+    if (!node?.spec?.unschedulable) await env.cluster.patchNode(target.name, { spec: { unschedulable: true } }, { dryRun: false });
+    return { ok: true, message: `cordoned ${target.name}`, before: { spec: { unschedulable: Boolean(node?.spec?.unschedulable) } }, after: { spec: { unschedulable: true } } };
+  },
+  verification: () => [],
+  rollback: (target) => ({ description: `Uncordon ${target.name} once the pressure is gone.`, action: { kind: 'uncordon-node', target, params: {} } }),
+};

@@ -1,0 +1,83 @@
+/**
+ * `delete-pod`: deletes one pod so its controller replaces it (a stuck or leaking replica). Refused
+ * for pods no controller would bring back. Low risk when the workload has another ready replica.
+ */
+import { z } from 'zod';
+import { deploymentOfPod } from '../../analysis/targets.js';
+import type { Check, RemediationAction } from '../action.js';
+import { enforce } from '../action.js';
+import { ownerKind, type DeploymentObject, type PodObject } from '../objects.js';
+import { namespaceAllowed, podsWithinLimit, precondition } from '../safety.js';
+import type { ActionEnv } from '../action.js';
+import type { ResourceRef } from '../../../core/types.js';
+
+const params = z.object({
+  gracePeriodSeconds: z.number().int().min(0).optional(),
+});
+type Params = z.infer<typeof params>;
+
+async function inspect(env: ActionEnv, target: ResourceRef): Promise<{ pod?: PodObject; spare: number; checks: Check[] }> {
+  const checks: Check[] = [namespaceAllowed(target.namespace, env.safety), podsWithinLimit(1, env.safety)];
+  if (target.kind !== 'Pod') return { spare: 0, checks: [...checks, precondition('target is a pod', false, `got ${target.kind}`)] };
+  if (!checks[0]!.ok) return { spare: 0, checks };
+  const pods = (await env.cluster.listPods(target.namespace, { fieldSelector: `metadata.name=${target.name}` })) as PodObject[];
+  const pod = pods.find((p) => p.metadata?.name === target.name);
+  checks.push(precondition('pod exists', Boolean(pod), pod ? `${target.namespace}/${target.name} on ${pod.spec?.nodeName ?? '?'}` : 'not found'));
+  const owner = pod ? ownerKind(pod) : undefined;
+  checks.push(precondition('a controller replaces it', owner === 'ReplicaSet' || owner === 'StatefulSet', owner ? `owned by a ${owner}` : 'no owner: deleting it would lose it'));
+  let spare = 0;
+  const deployment = deploymentOfPod(target.name);
+  if (deployment) {
+    try {
+      const d = (await env.cluster.readDeployment(target.namespace!, deployment)) as DeploymentObject;
+      spare = Math.max(0, (d.status?.readyReplicas ?? 0) - 1);
+    } catch {
+      spare = 0;
+    }
+  }
+  return { ...(pod ? { pod } : {}), spare, checks };
+}
+
+function describePod(pod: PodObject | undefined, name: string): string {
+  const restarts = (pod?.status?.containerStatuses ?? []).reduce((n, s) => n + (s.restartCount ?? 0), 0);
+  return `pod ${name} (${pod?.status?.phase ?? '?'}, node ${pod?.spec?.nodeName ?? '?'}, ${restarts} restarts)`;
+}
+
+export const deletePod: RemediationAction<Params> = {
+  kind: 'delete-pod',
+  description: 'Delete one pod so its controller replaces it',
+  targetKind: 'Pod',
+  params,
+  async plan(env, target, p) {
+    const { pod, spare, checks } = await inspect(env, target);
+    const warnings: string[] = [];
+    let method: 'server-side' | 'computed' = 'computed';
+    if (checks.every((c) => c.ok)) {
+      try {
+        await env.cluster.deletePod(target.namespace!, target.name, { dryRun: true, ...(p.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: p.gracePeriodSeconds } : {}) });
+        method = 'server-side';
+      } catch (error) {
+        checks.push(precondition('server accepts the deletion (dry run)', false, (error as Error).message));
+      }
+    }
+    if (spare === 0) warnings.push('no other ready replica: the workload is unavailable until the replacement is ready');
+    return {
+      checks,
+      risk: spare > 0 ? 'low' : 'medium',
+      dryRun: { method, diff: [`--- ${target.namespace}/${target.name}`, `- ${describePod(pod, target.name)}`, '+ (deleted; its ReplicaSet creates a replacement)'], warnings },
+      before: pod,
+      description: `delete ${describePod(pod, target.name)}; ${spare} other ready replica(s) keep serving`,
+    };
+  },
+  async execute(env, target, p) {
+    const { pod, checks } = await inspect(env, target);
+    enforce(checks);
+    await env.cluster.deletePod(target.namespace!, target.name, { dryRun: false, ...(p.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: p.gracePeriodSeconds } : {}) });
+    return { ok: true, message: `deleted pod ${target.name}`, before: { pod: target.name, node: pod?.spec?.nodeName }, after: { pod: null } };
+  },
+  verification(target) {
+    const deployment = deploymentOfPod(target.name);
+    return deployment ? [{ type: 'deployment-healthy', namespace: target.namespace!, name: deployment }] : [];
+  },
+  rollback: () => ({ description: 'A deleted pod is replaced by its controller; there is nothing to undo.' }),
+};

@@ -1,0 +1,65 @@
+/**
+ * `rollback`: what `kubectl rollout undo` does. The pod template of the previous revision's ReplicaSet
+ * (or of `toRevision`) is written back into the Deployment, which then rolls the old, known-good pods
+ * out again. The fix for a rollout that broke the workload.
+ */
+import { z } from 'zod';
+import type { ActionEnv, RemediationAction } from '../action.js';
+import { applyPatch, planPatch, readTarget } from '../deployment-change.js';
+import { labelSelector, revisionOf, type DeploymentObject, type PodTemplate, type ReplicaSetObject } from '../objects.js';
+import { precondition } from '../safety.js';
+
+const params = z.object({
+  toRevision: z.number().int().positive().optional().describe('Revision to go back to (default: the one before the current)'),
+});
+type Params = z.infer<typeof params>;
+
+interface Previous {
+  revision: number;
+  replicaSet: string;
+  template: PodTemplate;
+  current: number;
+}
+
+async function previousRevision(env: ActionEnv, namespace: string, deployment: DeploymentObject, toRevision?: number): Promise<Previous | undefined> {
+  const sets = (await env.cluster.listReplicaSets(namespace, labelSelector(deployment.spec?.selector?.matchLabels))) as ReplicaSetObject[];
+  const owned = sets.filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === deployment.metadata?.name) ?? true);
+  const current = revisionOf(deployment) || Math.max(0, ...owned.map(revisionOf));
+  const candidates = owned.filter((rs) => (toRevision ? revisionOf(rs) === toRevision : revisionOf(rs) < current)).sort((a, b) => revisionOf(b) - revisionOf(a));
+  const rs = candidates[0];
+  if (!rs?.spec?.template) return undefined;
+  // The ReplicaSet's template carries the hash label the controller added; the Deployment's must not.
+  const { 'pod-template-hash': _hash, ...labels } = rs.spec.template.metadata?.labels ?? {};
+  return { revision: revisionOf(rs), replicaSet: rs.metadata?.name ?? '', template: { ...rs.spec.template, metadata: { ...rs.spec.template.metadata, labels } }, current };
+}
+
+const patchOf = (template: PodTemplate) => [{ op: 'replace', path: '/spec/template', value: template }];
+
+export const rollback: RemediationAction<Params> = {
+  kind: 'rollback',
+  description: 'Roll a deployment back to its previous revision (its previous ReplicaSet\'s pod template)',
+  targetKind: 'Deployment',
+  params,
+  async plan(env, target, p) {
+    const { deployment, checks } = await readTarget(env, target);
+    const previous = deployment ? await previousRevision(env, target.namespace!, deployment, p.toRevision) : undefined;
+    checks.push(precondition('previous revision exists', Boolean(previous), previous ? `revision ${previous.revision} (${previous.replicaSet})` : 'no earlier ReplicaSet to go back to'));
+    if (!deployment || !previous) return { checks, risk: 'medium', dryRun: { method: 'computed', diff: [], warnings: ['nothing to roll back to'] }, description: 'roll back' };
+    return planPatch(env, target, deployment, patchOf(previous.template), 'json', checks, 'medium', `roll ${target.namespace}/${target.name} back from revision ${previous.current} to revision ${previous.revision} (${previous.replicaSet})`);
+  },
+  async execute(env, target, p) {
+    const { deployment, checks } = await readTarget(env, target);
+    const previous = deployment ? await previousRevision(env, target.namespace!, deployment, p.toRevision) : undefined;
+    checks.push(precondition('previous revision exists', Boolean(previous), previous ? `revision ${previous.revision}` : 'none'));
+    const outcome = await applyPatch(env, target, deployment ?? {}, patchOf(previous?.template ?? {}), 'json', checks, `rolled ${target.name} back to revision ${previous?.revision}`);
+    return { ...outcome, before: { ...(outcome.before as object), revision: previous?.current }, after: { ...(outcome.after as object), revision: previous?.revision } };
+  },
+  verification: (target) => [{ type: 'deployment-healthy', namespace: target.namespace!, name: target.name }],
+  rollback(target, _p, before) {
+    const revision = (before as { revision?: number } | undefined)?.revision;
+    return {
+      description: revision ? `Roll forward again to revision ${revision} (only once its problem is fixed).` : 'Roll forward again with a fixed release.',
+      ...(revision ? { action: { kind: 'rollback' as const, target, params: { toRevision: revision } } } : {}),
+    };
+  },
+};

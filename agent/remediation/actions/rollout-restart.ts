@@ -1,0 +1,38 @@
+/**
+ * `rollout-restart`: what `kubectl rollout restart` does, a new pod-template annotation so the
+ * Deployment replaces every pod through a rolling update (respecting maxUnavailable). Relieves a leak
+ * or a pod stuck on a bad network path; it does not fix a bug, so it is a mitigation.
+ */
+import { z } from 'zod';
+import type { RemediationAction } from '../action.js';
+import { applyPatch, planPatch, readTarget, replicasOf } from '../deployment-change.js';
+import { precondition } from '../safety.js';
+
+const params = z.object({});
+type Params = z.infer<typeof params>;
+
+function patchAt(now: number) {
+  return { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date(now).toISOString() } } } } };
+}
+
+export const rolloutRestart: RemediationAction<Params> = {
+  kind: 'rollout-restart',
+  description: 'Replace every pod of a deployment through a rolling update',
+  targetKind: 'Deployment',
+  params,
+  async plan(env, target) {
+    const { deployment, checks } = await readTarget(env, target);
+    if (!deployment) return { checks, risk: 'medium', dryRun: { method: 'computed', diff: [], warnings: ['the deployment could not be read'] }, description: 'restart the deployment' };
+    checks.push(precondition('rollout not paused', !deployment.spec?.paused, deployment.spec?.paused ? 'the deployment is paused' : 'not paused'));
+    const replicas = replicasOf(deployment);
+    // One replica: the rolling update surges first, but a new pod that fails to start leaves no spare.
+    const risk = replicas >= 2 ? 'low' : 'medium';
+    return planPatch(env, target, deployment, patchAt(env.now()), 'strategic', checks, risk, `restart the ${replicas} pod(s) of ${target.namespace}/${target.name} one by one (rolling update)`);
+  },
+  async execute(env, target) {
+    const { deployment, checks } = await readTarget(env, target);
+    return applyPatch(env, target, deployment ?? {}, patchAt(env.now()), 'strategic', checks, `rolling restart of ${target.namespace}/${target.name} started`);
+  },
+  verification: (target) => [{ type: 'deployment-healthy', namespace: target.namespace!, name: target.name }],
+  rollback: () => ({ description: 'A restart has no inverse: it replaced the pods with identical ones. If the new pods misbehave, roll back to the previous revision.' }),
+};

@@ -1,0 +1,33 @@
+/**
+ * `uncordon-node`: makes a node schedulable again (`kubectl uncordon`), the inverse of cordon and
+ * drain. Pods do not move back by themselves; new ones may land there again.
+ */
+import { z } from 'zod';
+import type { RemediationAction } from '../action.js';
+import { enforce } from '../action.js';
+import { precondition } from '../safety.js';
+import { planSchedulable, readNode } from './node-common.js';
+
+const params = z.object({});
+type Params = z.infer<typeof params>;
+
+export const uncordonNode: RemediationAction<Params> = {
+  kind: 'uncordon-node',
+  description: 'Make a node schedulable again',
+  targetKind: 'Node',
+  params,
+  async plan(env, target) {
+    const { node, checks } = await readNode(env, target);
+    if (!node) return { checks, risk: 'low', dryRun: { method: 'computed', diff: [], warnings: [] }, description: 'uncordon the node' };
+    checks.push(precondition('cordoned now', Boolean(node.spec?.unschedulable), node.spec?.unschedulable ? 'cordoned' : 'already schedulable'));
+    return planSchedulable(env, target, node, false, checks, `uncordon node ${target.name}: new pods may be scheduled there again`);
+  },
+  async execute(env, target) {
+    const { node, checks } = await readNode(env, target);
+    enforce(checks);
+    if (node?.spec?.unschedulable) await env.cluster.patchNode(target.name, { spec: { unschedulable: false } }, { dryRun: false });
+    return { ok: true, message: `uncordoned ${target.name}`, before: { spec: { unschedulable: Boolean(node?.spec?.unschedulable) } }, after: { spec: { unschedulable: false } } };
+  },
+  verification: (target) => [{ type: 'node-schedulable', name: target.name }],
+  rollback: (target) => ({ description: `Cordon ${target.name} again.`, action: { kind: 'cordon-node', target, params: {} } }),
+};

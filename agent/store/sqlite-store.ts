@@ -1,0 +1,224 @@
+/**
+ * The local state store: one SQLite file (WAL, so the API reads while a worker writes). Incidents and
+ * workflow states are JSON documents with the columns queries need beside them; the audit log is
+ * append-only. Conditional incident writes compare `updated_at` inside one statement, so a lost race
+ * surfaces as IncidentConflict rather than a silent overwrite.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Alert, Approval, Incident } from '../../core/types.js';
+import { finalStatuses } from '../intake/grouping.js';
+import type { AuditEntry, StateStore } from '../ports.js';
+import { IncidentConflict } from './errors.js';
+
+type Db = Database.Database;
+
+const schema = `
+CREATE TABLE IF NOT EXISTS alerts (
+  id TEXT PRIMARY KEY, status TEXT NOT NULL, starts_at TEXT NOT NULL, received_at TEXT NOT NULL, body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS incidents (
+  id TEXT PRIMARY KEY, status TEXT NOT NULL, severity TEXT NOT NULL, namespace TEXT,
+  created_at TEXT NOT NULL, updated_at TEXT NOT NULL, body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS incidents_by_created ON incidents (created_at DESC, id DESC);
+CREATE TABLE IF NOT EXISTS incident_group_keys (
+  key TEXT NOT NULL, incident_id TEXT NOT NULL, PRIMARY KEY (key, incident_id)
+);
+CREATE TABLE IF NOT EXISTS workflow_states (incident_id TEXT PRIMARY KEY, updated_at TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS approvals (
+  incident_id TEXT NOT NULL, action_id TEXT NOT NULL, decision TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, incident_id TEXT, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_incident ON audit (incident_id, seq);
+`;
+
+export interface IncidentPage {
+  items: Incident[];
+  cursor?: string;
+}
+
+export function openSqlite(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+export class SqliteStateStore implements StateStore {
+  private readonly db: Db;
+  private readonly owned: boolean;
+
+  /** A path (":memory:" for tests) or an open database shared with the SQLite queue. */
+  constructor(pathOrDb: string | Db) {
+    this.owned = typeof pathOrDb === 'string';
+    this.db = typeof pathOrDb === 'string' ? openSqlite(pathOrDb) : pathOrDb;
+    this.db.exec(schema);
+  }
+
+  close(): void {
+    if (this.owned && this.db.open) this.db.close();
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async saveAlert(alert: Alert): Promise<{ duplicate: boolean }> {
+    const existing = this.db.prepare('SELECT status, starts_at FROM alerts WHERE id = ?').get(alert.id) as { status: string; starts_at: string } | undefined;
+    if (existing && existing.status === alert.status && existing.starts_at === alert.startsAt) return { duplicate: true };
+    this.db
+      .prepare('INSERT INTO alerts (id, status, starts_at, received_at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, starts_at = excluded.starts_at, received_at = excluded.received_at, body = excluded.body')
+      .run(alert.id, alert.status, alert.startsAt, alert.receivedAt, JSON.stringify(alert));
+    return { duplicate: false };
+  }
+
+  async getAlerts(ids: readonly string[]): Promise<Alert[]> {
+    const get = this.db.prepare('SELECT body FROM alerts WHERE id = ?');
+    return ids.flatMap((id) => {
+      const row = get.get(id) as { body: string } | undefined;
+      return row ? [JSON.parse(row.body) as Alert] : [];
+    });
+  }
+
+  async getIncident(id: string): Promise<Incident | undefined> {
+    const row = this.db.prepare('SELECT body FROM incidents WHERE id = ?').get(id) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as Incident) : undefined;
+  }
+
+  async putIncident(incident: Incident, options: { expectedUpdatedAt?: string } = {}): Promise<void> {
+    const values = [incident.status, incident.severity, namespaceOf(incident), incident.createdAt, incident.updatedAt, JSON.stringify(incident)];
+    const write = this.db.transaction(() => {
+      if (options.expectedUpdatedAt !== undefined) {
+        const result = this.db
+          .prepare('UPDATE incidents SET status = ?, severity = ?, namespace = ?, created_at = ?, updated_at = ?, body = ? WHERE id = ? AND updated_at = ?')
+          .run(...values, incident.id, options.expectedUpdatedAt);
+        if (result.changes === 0) throw new IncidentConflict(incident.id);
+      } else {
+        this.db
+          .prepare('INSERT INTO incidents (status, severity, namespace, created_at, updated_at, body, id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET status = excluded.status, severity = excluded.severity, namespace = excluded.namespace, created_at = excluded.created_at, updated_at = excluded.updated_at, body = excluded.body')
+          .run(...values, incident.id);
+      }
+      const addKey = this.db.prepare('INSERT OR IGNORE INTO incident_group_keys (key, incident_id) VALUES (?, ?)');
+      for (const key of incident.groupKeys ?? []) addKey.run(key, incident.id);
+    });
+    write();
+  }
+
+  async listIncidents(options: { status?: Incident['status'][]; severity?: Incident['severity'][]; namespace?: string; limit?: number; cursor?: string } = {}): Promise<IncidentPage> {
+    const limit = Math.max(1, Math.min(options.limit ?? 50, 500));
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (options.status?.length) {
+      where.push(`status IN (${options.status.map(() => '?').join(', ')})`);
+      params.push(...options.status);
+    }
+    if (options.severity?.length) {
+      where.push(`severity IN (${options.severity.map(() => '?').join(', ')})`);
+      params.push(...options.severity);
+    }
+    if (options.namespace) {
+      where.push('namespace = ?');
+      params.push(options.namespace);
+    }
+    if (options.cursor) {
+      const [createdAt, id] = decodeCursor(options.cursor);
+      where.push('(created_at, id) < (?, ?)');
+      params.push(createdAt, id);
+    }
+    const sql = `SELECT body FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...params, limit + 1) as { body: string }[];
+    const items = rows.slice(0, limit).map((row) => JSON.parse(row.body) as Incident);
+    const last = items[items.length - 1];
+    return rows.length > limit && last ? { items, cursor: encodeCursor(last.createdAt, last.id) } : { items };
+  }
+
+  async findOpenIncident(groupKey: string): Promise<Incident | undefined> {
+    const row = this.db
+      .prepare(
+        `SELECT i.body FROM incident_group_keys k JOIN incidents i ON i.id = k.incident_id
+         WHERE k.key = ? AND i.status NOT IN (${finalStatuses.map(() => '?').join(', ')})
+         ORDER BY i.updated_at DESC LIMIT 1`,
+      )
+      .get(groupKey, ...finalStatuses) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as Incident) : undefined;
+  }
+
+  async saveWorkflowState(incidentId: string, state: unknown): Promise<void> {
+    this.db
+      .prepare('INSERT INTO workflow_states (incident_id, updated_at, body) VALUES (?, ?, ?) ON CONFLICT (incident_id) DO UPDATE SET updated_at = excluded.updated_at, body = excluded.body')
+      .run(incidentId, new Date().toISOString(), JSON.stringify(state));
+  }
+
+  async loadWorkflowState(incidentId: string): Promise<unknown | undefined> {
+    const row = this.db.prepare('SELECT body FROM workflow_states WHERE incident_id = ?').get(incidentId) as { body: string } | undefined;
+    return row ? JSON.parse(row.body) : undefined;
+  }
+
+  async recordApproval(incidentId: string, approval: Approval): Promise<void> {
+    this.db
+      .prepare('INSERT INTO approvals (incident_id, action_id, decision, by, at, body) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(incidentId, approval.actionId, approval.decision, approval.by, approval.at, JSON.stringify(approval));
+  }
+
+  async listApprovals(incidentId: string): Promise<Approval[]> {
+    const rows = this.db.prepare('SELECT body FROM approvals WHERE incident_id = ? ORDER BY rowid').all(incidentId) as { body: string }[];
+    return rows.map((row) => JSON.parse(row.body) as Approval);
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    this.db
+      .prepare('INSERT INTO audit (at, incident_id, actor, action, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(entry.at, entry.incidentId ?? null, entry.actor, entry.action, JSON.stringify(entry.detail));
+  }
+
+  /** Oldest first; with `limit`, the latest `limit` entries. */
+  async listAudit(options: { incidentId?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+    const limit = Math.max(1, Math.min(options.limit ?? 200, 5000));
+    const rows = (
+      options.incidentId
+        ? this.db.prepare('SELECT * FROM audit WHERE incident_id = ? ORDER BY seq DESC LIMIT ?').all(options.incidentId, limit)
+        : this.db.prepare('SELECT * FROM audit ORDER BY seq DESC LIMIT ?').all(limit)
+    ) as { at: string; incident_id: string | null; actor: string; action: string; detail: string }[];
+    return rows.reverse().map((row) => ({
+      at: row.at,
+      ...(row.incident_id ? { incidentId: row.incident_id } : {}),
+      actor: row.actor,
+      action: row.action,
+      detail: JSON.parse(row.detail) as Record<string, unknown>,
+    }));
+  }
+}
+
+export function namespaceOf(incident: Incident): string | null {
+  const target = incident.target;
+  if (!target) return null;
+  return target.kind === 'Namespace' ? target.name : (target.namespace ?? null);
+}
+
+export function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) return value as [string, string];
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidCursor(cursor);
+}
+
+export class InvalidCursor extends Error {
+  constructor(cursor: string) {
+    super(`invalid cursor "${cursor.slice(0, 40)}": pass back the cursor value of the previous page unchanged`);
+    this.name = 'InvalidCursor';
+  }
+}

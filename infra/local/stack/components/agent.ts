@@ -1,0 +1,47 @@
+/**
+ * The DevOps agent (agent/, `devops-agent serve`): Alertmanager's webhook receiver, investigating with
+ * the stack's MCP server, Kubernetes API and X-Ray API, and remediating after approval.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { devopsAgentEntry, localServeArgs } from '../../../../agent/config.js';
+import { loopbackUrl } from '../config.js';
+import { probeJson } from '../http.js';
+import { launchDetached } from '../processes.js';
+import type { Component } from './component.js';
+
+const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+export const agent: Component = {
+  name: 'agent',
+  reportAs: 'agentUrl',
+  restartsWith: [],
+  ports: (ports) => [ports.agent],
+  url: (ports) => loopbackUrl(ports.agent),
+  startingText: () => 'starting',
+
+  async start(ctx) {
+    const args = [
+      '--import',
+      import.meta.resolve('tsx'),
+      devopsAgentEntry,
+      ...localServeArgs({
+        port: ctx.ports.agent,
+        dataDir: join(ctx.paths.stateDir, 'agent'),
+        kubeconfig: ctx.paths.kubeconfig,
+        mcpUrl: `${loopbackUrl(ctx.ports.mcp)}/mcp`,
+        prometheusUrl: loopbackUrl(ctx.ports.prometheus),
+        xrayEndpoint: loopbackUrl(ctx.ports.simulation),
+        publicUrl: loopbackUrl(ctx.ports.agent),
+      }),
+    ];
+    return launchDetached({ command: process.execPath, args, cwd: repositoryRoot, log: ctx.paths.log('agent') });
+  },
+
+  async isReady(ctx) {
+    const probe = await probeJson(`${loopbackUrl(ctx.ports.agent)}/readyz`, 2_000, ctx.signal);
+    return probe.status === 200 ? { ready: true } : { ready: false, detail: probe.error ?? `/readyz answered ${probe.status}` };
+  },
+
+  readyTimeoutMs: () => 30_000,
+};
