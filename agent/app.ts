@@ -167,6 +167,7 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
     autoApprove: config.autoApprove,
     tokenRequired: Boolean(config.apiToken),
     defaultTimeoutMs: config.stepTimeoutMs,
+    resolution: config.metrics,
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
   });
   const pool = new WorkerPool({

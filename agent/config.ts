@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseDuration } from '../core/duration.js';
+import { parseDuration, formatDuration } from '../core/duration.js';
 import type { SafetyPolicy } from './workflow/step.js';
 
 export interface AgentConfig {
@@ -26,6 +26,8 @@ export interface AgentConfig {
   groupWindowMs: number;
   sweepIntervalMs: number;
   stepTimeoutMs: number;
+  /** Metric resolution of the monitored cluster: rate()/increase() window and the finest range step. */
+  metrics: { rateWindow: string; minStepSeconds: number };
   playbookDirs: string[];
   evidence: EvidenceConfig;
   safety: SafetyPolicy;
@@ -79,6 +81,8 @@ export const agentOptions: readonly AgentOption[] = [
   { flag: '--max-attempts', value: 'N', env: 'DEVOPS_AGENT_MAX_ATTEMPTS', describe: 'leases of one job before it is dead-lettered (default 5)', commands: serve },
   { flag: '--group-window', value: 'DURATION', env: 'DEVOPS_AGENT_GROUP_WINDOW', describe: 'related alerts join an open incident active within this window (default 30m)', commands: both },
   { flag: '--step-timeout', value: 'DURATION', env: 'DEVOPS_AGENT_STEP_TIMEOUT', describe: 'timeout of steps that set none (default 30s)', commands: both },
+  { flag: '--rate-window', value: 'DURATION', env: 'DEVOPS_AGENT_RATE_WINDOW', describe: 'window of rate()/increase() in metric checks; match the alert rules (default 5m; 30s on the fast local target)', commands: both },
+  { flag: '--min-step', value: 'DURATION', env: 'DEVOPS_AGENT_MIN_STEP', describe: 'finest step of range queries, about the scrape interval (default 15s; 2s on the fast local target)', commands: both },
   { flag: '--playbooks', value: 'DIR[,DIR]', env: 'DEVOPS_AGENT_PLAYBOOKS', describe: 'playbook folders (default agent/playbooks)', commands: both },
   { flag: '--kubeconfig', value: 'FILE', env: 'KUBECONFIG', describe: 'kubeconfig of the cluster (default: in-cluster service account, else ~/.kube/config)', commands: both },
   { flag: '--mcp-url', value: 'URL', env: 'DEVOPS_AGENT_MCP_URL', describe: 'Prometheus MCP server (streamable HTTP), the agent\'s metrics source', commands: both },
@@ -185,6 +189,7 @@ export function resolveAgentConfig(command: Command, flags: FlagValues, env: Nod
     groupWindowMs: duration('group-window', '30m'),
     sweepIntervalMs: 5_000,
     stepTimeoutMs: duration('step-timeout', '30s'),
+    metrics: { rateWindow: formatDuration(duration('rate-window', '5m')), minStepSeconds: Math.max(1, Math.round(duration('min-step', '15s') / 1000)) },
     playbookDirs: (list('playbooks') ?? [defaultPlaybookDir]).map((dir) => resolve(dir)),
     evidence: {
       ...optional('kubeconfig', pick('kubeconfig')),
@@ -256,6 +261,9 @@ export interface LocalAgentSettings {
   publicUrl?: string;
   /** `--auto-approve` for unattended runs (CI). */
   autoApprove?: boolean;
+  /** The profile's rate window and scrape interval, so checks see fresh changes. */
+  rateWindow?: string;
+  minStepSeconds?: number;
 }
 
 /** The entry script of `devops-agent`, run with tsx's loader like every bin of the kit. */
@@ -280,6 +288,8 @@ export function localServeArgs(settings: LocalAgentSettings): string[] {
     ...flag('prometheus-url', settings.prometheusUrl),
     ...flag('xray-endpoint', settings.xrayEndpoint),
     ...flag('public-url', settings.publicUrl),
+    ...flag('rate-window', settings.rateWindow),
+    ...flag('min-step', settings.minStepSeconds ? `${settings.minStepSeconds}s` : undefined),
     ...(settings.autoApprove ? ['--auto-approve'] : []),
   ];
 }

@@ -18,8 +18,8 @@ const params = z.object({
   checks: z.union([z.literal('all'), z.array(z.string())]).default('all').describe('Names of checks (agent/steps/metric-checks.ts), or "all"'),
   anomalies: z.union([z.boolean(), z.array(z.string())]).default(false).describe('Anomaly scans to run (memory, cpu-throttling, latency, errors, node-memory), true for all'),
   anomalyWindow: z.string().default('2h').describe('History the detectors learn the baseline from'),
-  rate: z.string().default('5m').describe('Window of rate()/increase()'),
-  stepSeconds: z.number().int().positive().default(30).describe('Resolution of the range queries'),
+  rate: z.string().optional().describe("Window of rate()/increase() (default: the agent's --rate-window, as the alert rules use)"),
+  stepSeconds: z.number().int().positive().optional().describe('Resolution of the range queries (default: the investigation window\'s step)'),
 });
 
 type Params = z.infer<typeof params>;
@@ -52,7 +52,12 @@ export const metricsStep: StepHandler<Params, MetricsOutput> = {
       return out;
     }
     const scope = scopeOf(ctx, p);
-    const checkScope: CheckScope = { namespace: scope.namespace ?? 'default', rate: p.rate };
+    const window = ctx.vars.window as { stepSeconds?: number } | undefined;
+    const rate = p.rate ?? (typeof ctx.vars.rateWindow === 'string' ? ctx.vars.rateWindow : '5m');
+    // Two scrapes per point at least: a breach then spans several points even on a short window.
+    const minStep = typeof ctx.vars.minStepSeconds === 'number' ? ctx.vars.minStepSeconds : 15;
+    const stepSeconds = p.stepSeconds ?? Math.max(2 * minStep, window?.stepSeconds ?? 0);
+    const checkScope: CheckScope = { namespace: scope.namespace ?? 'default', rate };
     const start = scope.end - scope.windowSeconds;
     const gaps = new Set<string>();
     const checks = p.checks === 'all' ? metricChecks : p.checks.map((name) => metricCheck.get(name)).filter((c) => c !== undefined);
@@ -61,13 +66,13 @@ export const metricsStep: StepHandler<Params, MetricsOutput> = {
     await Promise.all(
       checks.map(async (check) => {
         const query = check.query(checkScope);
-        const series = await gather(ctx, 'prometheus', () => metrics.range(query, { start, end: scope.end, stepSeconds: p.stepSeconds, signal: ctx.signal }), gaps);
+        const series = await gather(ctx, 'prometheus', () => metrics.range(query, { start, end: scope.end, stepSeconds: stepSeconds, signal: ctx.signal }), gaps);
         if (!series) return;
         let breaching = 0;
         for (const s of series) {
-          const run = latestRun(s, p.stepSeconds);
+          const run = latestRun(s, stepSeconds);
           if (!run) continue;
-          const ongoing = run.to >= scope.end - p.stepSeconds * 2;
+          const ongoing = run.to >= scope.end - stepSeconds * 2;
           if (!ongoing && check.currentOnly) continue;
           if (ongoing) breaching++;
           const { subject, data } = subjectOfSeries(s.labels);
@@ -97,7 +102,7 @@ export const metricsStep: StepHandler<Params, MetricsOutput> = {
           ctx,
           'prometheus',
           async () => {
-            if (metrics.anomalies) return metrics.anomalies(query, { start: anomalyStart, end: scope.end, stepSeconds: p.stepSeconds, signal: ctx.signal });
+            if (metrics.anomalies) return metrics.anomalies(query, { start: anomalyStart, end: scope.end, stepSeconds: stepSeconds, signal: ctx.signal });
             return [];
           },
           gaps,

@@ -56,6 +56,8 @@ export interface EngineOptions {
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** Per-attempt timeout of steps that do not set one (default 30 s). */
   defaultTimeoutMs?: number;
+  /** Resolution of the monitored metrics (rate window, finest step); templates see them as vars. */
+  resolution?: { rateWindow: string; minStepSeconds: number };
   /** Guard against goto loops: steps one workflow may run in all (default 200). */
   maxSteps?: number;
 }
@@ -812,9 +814,11 @@ export class WorkflowEngine {
         endIso: new Date(now).toISOString(),
         seconds,
         duration: formatDuration(seconds * 1000),
-        // A range-query step giving about 240 points over the window, never below 15 s (a scrape).
-        stepSeconds: Math.max(15, Math.ceil(seconds / 240)),
+        // A range-query step giving about 240 points over the window, never below a scrape interval.
+        stepSeconds: Math.max(this.options.resolution?.minStepSeconds ?? 15, Math.ceil(seconds / 240)),
       },
+      rateWindow: this.options.resolution?.rateWindow ?? '5m',
+      minStepSeconds: this.options.resolution?.minStepSeconds ?? 15,
       now: new Date(now).toISOString(),
     };
   }

@@ -357,6 +357,7 @@ export function testConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
     groupWindowMs: 30 * 60_000,
     sweepIntervalMs: 60_000,
     stepTimeoutMs: 5_000,
+    metrics: { rateWindow: '5m', minStepSeconds: 15 },
     playbookDirs: [playbookDir({ 'memory-leak.yaml': memoryLeakPlaybook })],
     evidence: { logGroups: [] },
     safety: { ...defaultSafety },

@@ -33,6 +33,8 @@ export const agent: Component = {
         prometheusUrl: loopbackUrl(ctx.ports.prometheus),
         xrayEndpoint: loopbackUrl(ctx.ports.simulation),
         publicUrl: loopbackUrl(ctx.ports.agent),
+        rateWindow: ctx.profile.rateWindow,
+        minStepSeconds: ctx.profile.scrapeIntervalSeconds,
       }),
     ];
     return launchDetached({ command: process.execPath, args, cwd: repositoryRoot, log: ctx.paths.log('agent') });
