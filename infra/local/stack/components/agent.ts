@@ -2,6 +2,7 @@
  * The DevOps agent (agent/, `devops-agent serve`): Alertmanager's webhook receiver, investigating with
  * the stack's MCP server, Kubernetes API and X-Ray API, and remediating after approval.
  */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { devopsAgentEntry, localServeArgs } from '../../../../agent/config.js';
@@ -21,13 +22,22 @@ export const agent: Component = {
   startingText: () => 'starting',
 
   async start(ctx) {
+    const dataDir = join(ctx.paths.stateDir, 'agent');
+    // Incidents belong to one simulated cluster: a new simulation (its pods, its history) starts the agent
+    // afresh, while an agent restarted alone keeps its incidents and resumes them.
+    const simulation = ctx.state.components.simulation;
+    const clusterId = simulation ? `${simulation.pid}@${simulation.startTime}` : 'none';
+    const marker = join(dataDir, 'cluster-id');
+    if (existsSync(marker) && readFileSync(marker, 'utf8') !== clusterId) rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(marker, clusterId);
     const args = [
       '--import',
       import.meta.resolve('tsx'),
       devopsAgentEntry,
       ...localServeArgs({
         port: ctx.ports.agent,
-        dataDir: join(ctx.paths.stateDir, 'agent'),
+        dataDir,
         kubeconfig: ctx.paths.kubeconfig,
         mcpUrl: `${loopbackUrl(ctx.ports.mcp)}/mcp`,
         prometheusUrl: loopbackUrl(ctx.ports.prometheus),
