@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createLogger } from '../core/log.js';
 import type { Incident } from '../core/types.js';
 import { createAgent, type Agent, type AgentDeps } from './app.js';
+import { localTargetEndpoints } from '../infra/local/stack/endpoints.js';
 import { agentOptions, helpText, resolveAgentConfig, UsageError, type Command, type FlagValues } from './config.js';
 import { PayloadRejected } from './intake/errors.js';
 import { parseAnyEvent } from './intake/events.js';
@@ -108,7 +109,7 @@ async function investigate(flags: FlagValues, io: CliIo): Promise<number> {
   parseAnyEvent(payload, new Date().toISOString());
   const env = io.env ?? process.env;
   // A one-shot run keeps stdout for the result: logs stay quiet unless asked, notifications go to stderr with --json.
-  const config = resolveAgentConfig('investigate', { ...flags, ...(flags['log-level'] || env.LOG_LEVEL ? {} : { 'log-level': 'warn' }) }, env);
+  const config = resolveAgentConfig('investigate', { ...localTargetDefaults(flags, env), ...flags, ...(flags['log-level'] || env.LOG_LEVEL ? {} : { 'log-level': 'warn' }) }, env);
   const json = flags.json === true;
   const log = createLogger('devops-agent', { level: config.logLevel });
   const agent = await createAgent(config, { log, notifierOut: json ? { write: (t: string) => io.stderr(t) } : { write: (t: string) => io.stdout(t) }, ...io.deps });
@@ -125,6 +126,24 @@ async function investigate(flags: FlagValues, io: CliIo): Promise<number> {
   } finally {
     await agent.stop({ graceMs: 0 });
   }
+}
+
+/**
+ * With no evidence source given, a one-shot investigation looks at the running local target (as
+ * `prometheus-mcp` does): its kubeconfig, MCP server, Prometheus and X-Ray API.
+ */
+function localTargetDefaults(flags: FlagValues, env: NodeJS.ProcessEnv): FlagValues {
+  const given = ['kubeconfig', 'mcp-url', 'prometheus-url', 'xray-endpoint'].some((name) => flags[name] !== undefined);
+  const fromEnv = ['KUBECONFIG', 'DEVOPS_AGENT_MCP_URL', 'PROMETHEUS_URL', 'DEVOPS_AGENT_XRAY_ENDPOINT'].some((name) => env[name]);
+  if (given || fromEnv) return {};
+  const local = localTargetEndpoints(env);
+  if (!local) return {};
+  const defaults: FlagValues = {};
+  if (local.kubeconfig) defaults.kubeconfig = local.kubeconfig;
+  if (local.mcpUrl) defaults['mcp-url'] = local.mcpUrl;
+  if (local.prometheusUrl) defaults['prometheus-url'] = local.prometheusUrl;
+  if (local.xrayUrl) defaults['xray-endpoint'] = local.xrayUrl;
+  return defaults;
 }
 
 function describeIncident(incident: Incident): string {

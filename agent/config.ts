@@ -84,7 +84,7 @@ export const agentOptions: readonly AgentOption[] = [
   { flag: '--rate-window', value: 'DURATION', env: 'DEVOPS_AGENT_RATE_WINDOW', describe: 'window of rate()/increase() in metric checks; match the alert rules (default 5m; 30s on the fast local target)', commands: both },
   { flag: '--min-step', value: 'DURATION', env: 'DEVOPS_AGENT_MIN_STEP', describe: 'finest step of range queries, about the scrape interval (default 15s; 2s on the fast local target)', commands: both },
   { flag: '--playbooks', value: 'DIR[,DIR]', env: 'DEVOPS_AGENT_PLAYBOOKS', describe: 'playbook folders (default agent/playbooks)', commands: both },
-  { flag: '--kubeconfig', value: 'FILE', env: 'KUBECONFIG', describe: 'kubeconfig of the cluster (default: in-cluster service account, else ~/.kube/config)', commands: both },
+  { flag: '--kubeconfig', value: 'FILE', env: 'KUBECONFIG', describe: 'kubeconfig of the cluster (default: in-cluster service account, else ~/.kube/config; `investigate` without any source flag uses the running local target)', commands: both },
   { flag: '--mcp-url', value: 'URL', env: 'DEVOPS_AGENT_MCP_URL', describe: 'Prometheus MCP server (streamable HTTP), the agent\'s metrics source', commands: both },
   { flag: '--prometheus-url', value: 'URL', env: 'PROMETHEUS_URL', describe: 'Prometheus HTTP API, used directly when no MCP server is set', commands: both },
   { flag: '--xray-endpoint', value: 'URL', env: 'DEVOPS_AGENT_XRAY_ENDPOINT', describe: 'X-Ray API endpoint override (the local target\'s X-Ray subset)', commands: both },

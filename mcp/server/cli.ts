@@ -3,12 +3,12 @@
  * (`translate`, `ask`, `detect`). Parsing and wiring only; the work is in the tools and modules.
  * Bad input exits 2 with one line saying what to fix.
  */
-import { existsSync } from 'node:fs';
 import { createLogger, type Logger } from '../../core/log.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { backendConfigFromFlags, BackendConfigError, createBackend, isBackendError, type MetricsBackend } from '../backends/index.js';
 import { runDetect, detectUsage } from '../anomaly/index.js';
 import { ask, asToolError, iso, type ToolContext } from '../tools/index.js';
+import { aliasesFrom, type AliasMap } from '../translate/index.js';
 import { serverName, serverVersion } from './create-server.js';
 import { newSession } from './session.js';
 import { serverDependencies, type McpServerOptions } from './setup.js';
@@ -40,6 +40,13 @@ const clockOption: Option = {
   describe: 'treat TIME (RFC 3339 or Unix seconds) as the current time, moving on from there: replays recorded history',
 };
 
+const aliasesOption: Option = {
+  flag: '--aliases',
+  value: 'FILE',
+  env: 'PROMETHEUS_MCP_ALIASES',
+  describe: 'YAML/JSON map of label value -> names people use ("petsite: [frontend, web site]"), merged over the built-in pet-adoption aliases',
+};
+
 const backendOptions: Option[] = [
   { flag: '--prometheus-url', value: 'URL', env: 'PROMETHEUS_URL', describe: 'Prometheus server root (default: the running local target\'s, from `local-cluster status`)' },
   { flag: '--amp-workspace-id', value: 'ID', env: 'AMP_WORKSPACE_ID', describe: 'Amazon Managed Service for Prometheus workspace (ws-...), instead of --prometheus-url' },
@@ -60,11 +67,12 @@ const serveOptions: Option[] = [
   { flag: '--max-points', value: 'N', describe: 'points per series in chart-ready output (default 60)' },
   { flag: '--now-resolution', value: 'SECONDS', env: 'PROMETHEUS_MCP_NOW_RESOLUTION', describe: '"now" is rounded down to this for instant queries (default 15; about half the scrape interval; 0 = exact)' },
   { flag: '--no-cache', describe: 'query the backend every time' },
+  aliasesOption,
   clockOption,
   { flag: '--help', describe: 'show this help' },
 ];
 
-const questionOptions: Option[] = [...backendOptions, clockOption, { flag: '--json', describe: 'print JSON' }, { flag: '--help', describe: 'show this help' }];
+const questionOptions: Option[] = [...backendOptions, aliasesOption, clockOption, { flag: '--json', describe: 'print JSON' }, { flag: '--help', describe: 'show this help' }];
 
 function optionLines(options: Option[]): string {
   return options
@@ -156,16 +164,8 @@ function integer(value: string | undefined, what: string, min: number, max: numb
  * location logic lives in infra/local/stack/config.ts). Undefined when no local target was started.
  */
 export async function localPrometheusUrl(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  try {
-    const { resolveStackConfig, stackPaths } = await import('../../infra/local/stack/config.js');
-    const { loadState } = await import('../../infra/local/stack/state.js');
-    const config = resolveStackConfig({}, env);
-    const file = stackPaths(config.stateDir).stateFile;
-    if (!existsSync(file)) return undefined;
-    return loadState(file)?.components.prometheus?.url;
-  } catch {
-    return undefined;
-  }
+  const { localTargetEndpoints } = await import('../../infra/local/stack/endpoints.js');
+  return localTargetEndpoints(env)?.prometheusUrl;
 }
 
 async function backendFrom(flags: Flags, env: NodeJS.ProcessEnv, logger: Logger): Promise<MetricsBackend> {
@@ -187,6 +187,17 @@ export function clockFrom(flags: Flags, env: NodeJS.ProcessEnv): Clock {
   return { now: () => Date.now() + offset };
 }
 
+/** The translator's aliases: the built-in map, with `--aliases FILE` (or PROMETHEUS_MCP_ALIASES) merged over it. */
+export function aliasesOf(flags: Flags, env: NodeJS.ProcessEnv): AliasMap | undefined {
+  const file = text(flags, 'aliases', env, 'PROMETHEUS_MCP_ALIASES');
+  if (file === undefined) return undefined;
+  try {
+    return aliasesFrom(file);
+  } catch (error) {
+    throw new UsageError(`--aliases: ${(error as Error).message}`);
+  }
+}
+
 function serverOptions(flags: Flags, env: NodeJS.ProcessEnv): Omit<McpServerOptions, 'backend'> {
   const maxSeries = integer(text(flags, 'max-series', env), '--max-series', 1, 1000);
   const maxPoints = integer(text(flags, 'max-points', env), '--max-points', 3, 10_000);
@@ -194,8 +205,10 @@ function serverOptions(flags: Flags, env: NodeJS.ProcessEnv): Omit<McpServerOpti
   const grafanaUrl = text(flags, 'grafana-url', env, 'GRAFANA_URL');
   if (grafanaUrl && !/^https?:\/\/[^/]/.test(grafanaUrl)) throw new UsageError(`--grafana-url must be an http(s) URL (got "${grafanaUrl}")`);
   const datasource = text(flags, 'grafana-datasource', env, 'GRAFANA_DATASOURCE_UID');
+  const aliases = aliasesOf(flags, env);
   return {
     clock: clockFrom(flags, env),
+    ...(aliases ? { aliases } : {}),
     ...(flags['no-cache'] ? { cache: false as const } : {}),
     ...(grafanaUrl ? { grafanaUrl } : {}),
     ...(datasource ? { grafanaDatasourceUid: datasource } : {}),
@@ -297,8 +310,9 @@ async function runQuestion(kind: 'translate' | 'ask', argv: string[], io: CliIo,
   if (!question) throw new UsageError(`${kind} needs a question, e.g. prometheus-mcp ${kind} "memory of petsite pods"`);
   const quiet = createLogger('prometheus-mcp', { level: 'warn' });
   const clock = clockFrom(flags, env);
+  const aliases = aliasesOf(flags, env);
   const backend = await backendFrom(flags, env, logger);
-  const deps = await serverDependencies({ backend, logger: quiet, clock }, 'stdio');
+  const deps = await serverDependencies({ backend, logger: quiet, clock, ...(aliases ? { aliases } : {}) }, 'stdio');
   const session = newSession('cli', deps.services.translator);
   const ctx: ToolContext = {
     backend: deps.backend,
