@@ -7,14 +7,16 @@ import type { Logger } from '../../core/log.js';
 import type { Services } from '../tools/index.js';
 import { templateLibrary } from './library.js';
 import type { MetricsBackend } from './ports.js';
-import { ruleTranslator } from './translator.js';
+import type { AliasMap } from '../translate/index.js';
+import { ruleTranslatorWith } from './translator.js';
 import { promqlValidator } from './validator.js';
 
-export async function loadServices(backend: MetricsBackend, _logger: Logger, now: () => number = Date.now): Promise<Services> {
+export async function loadServices(backend: MetricsBackend, _logger: Logger, now: () => number = Date.now, options: { aliases?: AliasMap } = {}): Promise<Services> {
+  const translator = ruleTranslatorWith(options);
   return {
     templates: templateLibrary,
     validator: promqlValidator(backend),
-    translator: ruleTranslator,
-    ...(ruleTranslator.catalog ? { catalog: ruleTranslator.catalog(backend, now) } : {}),
+    translator,
+    ...(translator.catalog ? { catalog: translator.catalog(backend, now) } : {}),
   };
 }

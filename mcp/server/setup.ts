@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../../core/log.js';
 import { CachedBackend, type CachePolicy } from '../cache/index.js';
 import { defaultToolSettings, type Services, type ToolSettings } from '../tools/index.js';
 import type { ServerDependencies } from './create-server.js';
+import type { AliasMap } from '../translate/index.js';
 import { loadServices } from './modules.js';
 import type { MetricsBackend } from './ports.js';
 
@@ -21,6 +22,8 @@ export interface McpServerOptions {
   cache?: false | Partial<CachePolicy>;
   grafanaUrl?: string;
   grafanaDatasourceUid?: string;
+  /** What people call things (label value -> phrases), for the translator; default: the pet-adoption map. */
+  aliases?: AliasMap;
 }
 
 export async function serverDependencies(options: McpServerOptions, transport: 'stdio' | 'http'): Promise<ServerDependencies> {
@@ -30,7 +33,7 @@ export async function serverDependencies(options: McpServerOptions, transport: '
   const backend = cached ?? options.backend;
   const settings: ToolSettings = { ...defaultToolSettings, ...options.settings, budget: { ...defaultToolSettings.budget, ...options.settings?.budget } };
   if (options.grafanaUrl) settings.grafana = { url: options.grafanaUrl, ...(options.grafanaDatasourceUid ? { datasourceUid: options.grafanaDatasourceUid } : {}) };
-  const services = options.services ?? (await loadServices(backend, logger, () => clock.now()));
+  const services = options.services ?? (await loadServices(backend, logger, () => clock.now(), options.aliases ? { aliases: options.aliases } : {}));
   return {
     backend,
     clock,

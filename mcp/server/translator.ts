@@ -4,7 +4,7 @@
  * numbers and print ISO again. The label catalog is built once per backend and shared by sessions;
  * the conversation context is one per session.
  */
-import { catalogFromBackend, ConversationContext, translate, type Translation as TranslatorAnswer } from '../translate/index.js';
+import { catalogFromBackend, ConversationContext, translate, type AliasMap, type Translation as TranslatorAnswer } from '../translate/index.js';
 import type { LabelCatalog, MetricsBackend, Translation, Translator } from './ports.js';
 
 export function toServerTranslation(t: TranslatorAnswer): Translation {
@@ -28,14 +28,19 @@ export function toServerTranslation(t: TranslatorAnswer): Translation {
   };
 }
 
-export const ruleTranslator: Translator = {
-  newContext: () => new ConversationContext(),
-  catalog: (backend: MetricsBackend, now?: () => number): LabelCatalog => catalogFromBackend(backend, now ? { now } : {}),
-  async translate(question, options) {
-    if (!options.catalog) throw new Error('the translator needs a label catalog');
-    const context = options.context instanceof ConversationContext ? options.context : undefined;
-    const answer = await translate(question, { now: options.now, catalog: options.catalog, ...(context ? { context } : {}) });
-    return toServerTranslation(answer);
-  },
-};
+/** The rule-based translator; `aliases` (label value -> names people use) replaces the built-in pet-adoption map. */
+export function ruleTranslatorWith(options: { aliases?: AliasMap } = {}): Translator {
+  return {
+    newContext: () => new ConversationContext(),
+    catalog: (backend: MetricsBackend, now?: () => number): LabelCatalog => catalogFromBackend(backend, now ? { now } : {}),
+    async translate(question, translateOptions) {
+      if (!translateOptions.catalog) throw new Error('the translator needs a label catalog');
+      const context = translateOptions.context instanceof ConversationContext ? translateOptions.context : undefined;
+      const answer = await translate(question, { now: translateOptions.now, catalog: translateOptions.catalog, ...(context ? { context } : {}), ...(options.aliases ? { aliases: options.aliases } : {}) });
+      return toServerTranslation(answer);
+    },
+  };
+}
+
+export const ruleTranslator: Translator = ruleTranslatorWith();
 

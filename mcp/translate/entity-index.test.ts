@@ -62,11 +62,19 @@ test('near ties are flagged as ambiguous, with both readings', () => {
 });
 
 test('unknown names get "did you mean" suggestions', () => {
-  const r = resolve('cpu of the payment service');
+  const r = resolve('cpu of the payout service');
   assert.equal(r.matches, []);
-  assert.equal(r.unknown, ['payment']);
+  assert.equal(r.unknown, ['payout']);
   assert.match(r.suggestions.join(), /did you mean payforadoption/);
   assert.match(resolve('rate of http_request_totl').matches[0]!.value, /^http_requests_total$/);
+});
+
+test('a word found in only one name, by its stem, names it where a name is expected', () => {
+  assert.equal(found('cpu of the payment service'), ['service:payforadoption']);
+  assert.equal(found('memory of the dns pods'), ['service:coredns']);
+  assert.equal(found('error rate of the adoption list'), ['service:petlistadoptions']);
+  // A stem in several names is only a guess; a verb is not a name.
+  assert.equal(found('how many requests per second is petsearch serving'), ['service:petsearch']);
 });
 
 test('typos and partial names carry a lower score than exact names', () => {

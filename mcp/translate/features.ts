@@ -71,6 +71,8 @@ export interface Features {
   condition?: string;
   cordoned?: boolean;
   notReady?: boolean;
+  /** Asks about nodes being Ready ("how many nodes are ready", "are all nodes ready"). */
+  ready?: boolean;
   filter?: Filter;
   /** "which pods are restarting": keep only non-zero results. */
   nonzero?: boolean;
@@ -104,7 +106,7 @@ const measureCues: [MeasureKey, RegExp][] = [
   ['latency', /\blaten(?:cy|cies)\b|\bresponse[ -]?times?\b|\brequest duration\b|\bduration\b|\bslow(?:est|er|ness|ly|s)?\b|\bsluggish\b|\bfast(?:est|er)?\b|\bp\d{2,3}(?:\.\d+)?\b|\bpercentiles?\b|\bmedian\b|\bhow long\b|\btail\b|\bquick(?:est|er)?\b|\bresponsive(?:ness)?\b/g],
   ['errors', /\berrors?\b|\berroring\b|\b5xx\b|\b4xx\b|\b[45]\d\ds?\b|\bfail(?:ing|ed|ures?|s)?\b|\bsuccess(?:ful)?\b|\bexceptions?\b|\bbad (?:responses|requests)\b/g],
   ['network', /\bnetwork(?:ing)?\b|\bbandwidth\b|\bbytes\s+(?:in|out|received|sent|transmitted)\b|\b(?:rx|tx)\b|\bingress\b|\begress\b|\binbound\b|\boutbound\b|\breceiv(?:e|ed|es|ing)\b|\btransmit(?:s|ted|ting)?\b|\bsent\b|\bsend(?:s|ing)?\b|\bnet\b|\bi\/o\b/g],
-  ['requests', /\brequests?\b|\brps\b|\bqps\b|\bthroughput\b|\btraffic\b|\bcalls?\b|\bhits?\b|\bbusy\b|\bbusiest\b|\bqueries\b/g],
+  ['requests', /\brequests?\b|\breqs?\b|\br\/s\b|\brps\b|\bqps\b|\bthroughput\b|\btraffic\b|\bcalls?\b|\bhits?\b|\bbusy\b|\bbusiest\b|\bqueries\b/g],
   ['disk', /\bdisks?\b|\bfilesystems?\b|\bfile system\b|\bstorage\b|\bdisk space\b|\bvolumes?\b|\bfree space\b|\bspace\b|\broot partition\b/g],
   ['load', /\bload(?:ed)?(?: average)?\b|\bloadavg\b|\bload1\b/g],
   ['saturation', /\bsaturat(?:ed|ion)\b|\boverload(?:ed)?\b|\bcontention\b/g],
@@ -114,7 +116,7 @@ const measureCues: [MeasureKey, RegExp][] = [
   ['replicas', /\breplicas?\b|\bscaled?\b|\bdesired\b|\brollouts?\b|\bunavailable\b/g],
   ['deployments', /\bhow many (?:\w+ )?deployments\b|\bnumber of (?:\w+ )?deployments\b|\bdeployments? counts?\b|\bcount (?:of )?deployments\b/g],
   ['nodes', /\bhow many (?:\w+ )?nodes\b|\bnumber of (?:\w+ )?nodes\b|\bnodes? counts?\b|\bcount (?:of )?nodes\b/g],
-  ['pods', /\b(?:most|fewest|least|more|fewer) pods\b|\bhow many (?:\w+ )?pods?\b|\bnumber of (?:\w+ )?pods\b|\bpods? counts?\b|\bcount (?:of )?pods\b|\bpods?\b(?=.*\b(?:running|pending|failed|failing|succeeded|phases?|ready|scheduled|exist)\b)|\b(?:running|pending|failed|failing|ready|unready) pods?\b/g],
+  ['pods', /\b(?:most|fewest|least|more|fewer) pods\b|\bpods?\s+(?:per|by|on each|in each|for each|on every)\s+(?:nodes?|namespaces?|hosts?)\b|\bhow many (?:\w+ )?pods?\b|\bnumber of (?:\w+ )?pods\b|\bpods? counts?\b|\bcount (?:of )?pods\b|\bpods?\b(?=.*\b(?:running|pending|failed|failing|succeeded|phases?|ready|scheduled|exist)\b)|\b(?:running|pending|failed|failing|ready|unready) pods?\b/g],
   ['up', /\btargets?\b|\bscrape[sd]?\b|\bexporters?\b|\bjobs?\b/g],
   ['health', /\b(?:un)?health(?:y)?\b|\bok(?:ay)?\b|\bfine\b|\balright\b|\bdoing\b|\bworking\b|\bgood shape\b|\bissues?\b|\bproblems?\b|\bwrong\b|\bstatus\b|\bup\b|\bdown\b|\balive\b|\bstable\b/g],
 ];
@@ -232,11 +234,16 @@ export function readFeatures(t: string): Features {
 
   // Grouping: "per pod", "by route", "each service", "which nodes", plural nouns.
   if (has(/\b(?:overall|in total|total|cluster[- ]wide|whole cluster|entire cluster|across the cluster|all together|altogether|combined|aggregate)\b/)) f.clusterWide = true;
+  // "cluster cpu", "the cluster's memory utilisation": the cluster as one.
+  if (has(/\bcluster(?:'s)?\s+(?:cpu|memory|mem|ram|disk|load|utili[sz]ation|usage|capacity)\b/)) f.clusterWide = true;
   const explicit = /\b(?:per|by|for each|for every|each|every|across(?: all)?(?: the)?|broken down by|split by|grouped by|group by|for all(?: the)?|of all(?: the)?|all(?: the)?|individual)\s+(?:(?:each|every|the|all|of)\s+)*(?:@\w+\s+)?((?:status |response |http )?[a-z]+)/g;
   let gm: RegExpExecArray | null;
   let explicitMatch: string | undefined;
   while ((gm = explicit.exec(t)) !== null) {
     const g = groupOf(gm[1]!);
+    // "used by the @namespace namespace" names the namespace; it does not split by namespaces.
+    const named = /@(\w+)\s+\S+$/.exec(gm[0])?.[1];
+    if (g && named && !/s$/.test(gm[1]!) && (named === g || (named === 'container' && g === 'service'))) continue;
     // "total ... across all pods" sums over them; only per/by/each split a total.
     if (g && !(f.clusterWide && !/^(?:per|by|for each|for every|each|every|broken|split|grouped|group)\b/.test(gm[0]))) {
       f.group = g;
@@ -255,7 +262,7 @@ export function readFeatures(t: string): Features {
     break;
   }
   // "the 3 busiest endpoints", "fastest service": a superlative right before what it ranks.
-  const ranked = /\b(?:most|highest|biggest|largest|heaviest|hungriest|greediest|busiest|slowest|worst|hottest|noisiest|closest|least|lowest|smallest|fewest|fastest|quietest|idlest)\s+(?:\d+\s+)?(?:@\w+\s+)?(?:(?:cpu|memory|mem|ram|network|disk|latency|error|traffic)\s+)?([a-z]+)/.exec(t);
+  const ranked = /\b(?:most|highest|biggest|largest|heaviest|hungriest|greediest|busiest|slowest|worst|hottest|noisiest|closest|least|lowest|smallest|fewest|fastest|quietest|idlest)\s+(?:\d+\s+)?(?:@\w+\s+)?(?:(?:cpu|memory|mem|ram|network|disk|latency|error|traffic)\s+)?(?:[a-z]+(?:ed|ing)\s+)?([a-z]+)/.exec(t);
   const rankedGroup = ranked ? groupOf(ranked[1]!) : undefined;
   if (rankedGroup) {
     // "the slowest endpoint across all services" ranks endpoints; only per/by/each grouping wins over it.
@@ -268,6 +275,8 @@ export function readFeatures(t: string): Features {
     if (plural && !has(new RegExp(`\\b(?:how many|number of|count of|count)\\s+(?:@?\\w+\\s+)?${plural[1]}\\b`))) f.group = groupOf(plural[1]!);
   }
   if (has(/\bnodes?\b|\bhosts?\b|\bmachines?\b|\bworkers?\b|@node\b/)) f.nodeLevel = true;
+  // The cluster's utilisation is its nodes' (capacity used), not the sum of what containers use.
+  if (has(/\bclusters?\b/) && has(/\butili[sz](?:ation|ed)\b/) && !has(/\blimits?\b|\brequest(?:s|ed)?\b/)) f.nodeLevel = true;
   if (has(/\btotal\b|\bhow much\b|\bsum\b|\bcombined\b|\baltogether\b/)) f.total = true;
   if (has(/\bhow many\b|\bnumber of\b|\bcount\b|\bhow often\b/)) f.count = true;
 
@@ -286,16 +295,24 @@ export function readFeatures(t: string): Features {
   const whichOne = has(/\bwhich one\b/);
   // "what is using the most memory": a ranking whose subject is left to the measure (pods, services, nodes).
   const whatUses = has(/\b(?:what|who)(?:'s| is| are)?\s+(?:using|consuming|taking|eating|burning|hogging|sending|receiving|serving|getting|causing)\b/);
-  const ranks = (rankTop || rankBottom) && (rankedGroup !== undefined || nBefore !== null || whatUses || whichOne || (asksWhich && (f.group !== undefined || has(/\b(?:which|who)\b/))));
+  // "the 3 pods with the most restarts", "services with the highest error rate": a ranking of those.
+  const withSuperlative = /\b(?:(\d+|two|three|four|five|ten)\s+)?([a-z]+)\s+(?:with|having|that have|that has|using|showing)\s+the\s+(?:most|highest|biggest|largest|worst|least|lowest|fewest|smallest)\b/.exec(t);
+  const withGroup = withSuperlative ? groupOf(withSuperlative[2]!) : undefined;
+  if (withGroup) {
+    f.group ??= withGroup;
+    singularListing ??= !/s$/.test(withSuperlative![2]!);
+  }
+  const ranks = (rankTop || rankBottom) && (rankedGroup !== undefined || withGroup !== undefined || nBefore !== null || whatUses || whichOne || (asksWhich && (f.group !== undefined || has(/\b(?:which|who)\b/))));
   if (topN || bottomN || ranks || ((superTop || superBottom) && has(/\b(?:which|who)\b/))) {
     const direction = bottomN || (!topN && superBottom && !superTop) ? 'bottom' : 'top';
-    const explicitN = (direction === 'top' ? topN?.[1] : bottomN?.[1]) ?? nBefore?.[1];
+    const explicitN = (direction === 'top' ? topN?.[1] : bottomN?.[1]) ?? nBefore?.[1] ?? (withGroup ? withSuperlative![1] : undefined);
     f.rank = { direction, n: explicitN ? num(explicitN) : !whichOne && (singularListing === false || (topN && !asksWhich) || bottomN) ? 5 : 1 };
     if (f.measure === 'latency' && direction === 'bottom' && has(/\bfastest\b/)) f.rank.direction = 'bottom';
   } else if (superTop || superBottom) {
     f.overTime = has(/\b(?:max|maximum|peak|highest)\b/) ? 'max' : has(/\b(?:min|minimum|lowest)\b/) ? 'min' : undefined;
   }
-  if (!f.overTime && !f.averageLatency && has(/\b(?:average|avg|mean|typical)\b/)) f.overTime = 'avg';
+  // "load average" names the metric; only another "average" asks for the mean over the window.
+  if (!f.overTime && !f.averageLatency && /\b(?:average|avg|mean|typical)\b/.test(t.replace(/\bload\s+averages?\b/g, 'load'))) f.overTime = 'avg';
 
   f.show = has(/\b(?:show|display|draw)\b/);
   if (has(/\bsort(?:ed)?\b|\border(?:ed)? by\b|\branked\b|\branking\b/)) f.sort = has(/\bascending\b|\blowest first\b|\bsmallest first\b/) ? 'asc' : 'desc';
@@ -317,6 +334,10 @@ export function readFeatures(t: string): Features {
     f.phase = { pending: 'Pending', running: 'Running', failed: 'Failed', failing: 'Failed', succeeded: 'Succeeded', completed: 'Succeeded', unknown: 'Unknown' }[phase[1]!];
   }
   if (has(/\bnot[ -]?ready\b|\bnotready\b|\bunready\b/)) f.notReady = true;
+  else if (has(/\bready\b/) && has(/\bnodes?\b|@node\b/) && !has(/\bpods?\b/)) {
+    f.ready = true;
+    if (!f.measure || f.measure === 'health') f.measure = 'node-condition';
+  }
   if (has(/\bmemory[ -]pressure\b|\bmem[ -]pressure\b/)) f.condition = 'MemoryPressure';
   else if (has(/\bdisk[ -]pressure\b/)) f.condition = 'DiskPressure';
   else if (has(/\bpid[ -]pressure\b|\bprocess(?:es)? pressure\b/)) f.condition = 'PIDPressure';
@@ -332,11 +353,23 @@ export function readFeatures(t: string): Features {
   if (threshold) {
     f.filter = { op: above ? (/at least|>=/.test(above[0]) ? '>=' : '>') : /at most|<=/.test(below![0]) ? '<=' : '<', value: Number(threshold[1]), ...(threshold[2] ? { unit: threshold[2] } : {}) };
     if (threshold[2] === '%' || threshold[2] === 'percent') f.percent = true;
+    // "pods using more than 400MB": the threshold's unit says what is measured.
+    const unitMeasure: [RegExp, MeasureKey][] = [[/^(?:[kmg]i?b)$/, 'memory'], [/^(?:ms|milliseconds?|seconds?|secs?|s)$/, 'latency'], [/^(?:cores?|millicores?)$/, 'cpu'], [/^restarts?$/, 'restarts'], [/^req/, 'requests']];
+    if (!f.measure && threshold[2]) f.measure = unitMeasure.find(([re]) => re.test(threshold[2]!))?.[1];
   }
-  if (f.listing && !f.filter && !f.rank && (f.measure === 'restarts' || f.measure === 'evictions' || f.measure === 'replicas')) f.nonzero = true;
+  deriveFeatures(f);
   if (has(/\bany\b/) && (f.measure === 'restarts' || f.measure === 'evictions')) f.nonzero = true;
 
   f.followUp = /^\s*(?:and|what about|how about|same|now|also|then|ok(?:ay)?|but|only|just)\b/.test(t) || has(/\b(?:same (?:for|thing|query|but)|that one|instead|them|it|those|these|this one|which one)\b/);
   f.compareEntities = has(/\bcompare\b|\bcompared\b|\bvs\.?\b|\bversus\b|\bagainst\b|\bdifference between\b/);
+  return f;
+}
+
+/**
+ * What follows from the other features, recomputed when a follow-up's features are merged with the
+ * previous question's ("restarts in the last hour" then "which pods?": the pods that restarted).
+ */
+export function deriveFeatures(f: Features): Features {
+  if (f.listing && !f.filter && !f.rank && (f.measure === 'restarts' || f.measure === 'evictions' || f.measure === 'replicas')) f.nonzero = true;
   return f;
 }

@@ -14,6 +14,8 @@ export type { TimeSpec } from './time.js';
 export { EntityIndex } from './entity-index.js';
 export { loadSnapshot } from './snapshot.js';
 export type { CatalogSnapshot } from './snapshot.js';
+export { aliasesFrom, loadAliasFile, mergeAliases, parseAliasMap, petAdoptionAliases } from './aliases.js';
+export type { AliasMap } from './aliases.js';
 
 import type { Translation } from './types.js';
 

@@ -20,6 +20,8 @@ export interface MeasureContext {
   nodeLevel: boolean;
   /** The question names a time window. */
   hasWindow: boolean;
+  /** The question names one or more nodes (so "is it under pressure" reads their value, not a filter). */
+  namedNodes?: boolean;
   text: string;
 }
 
@@ -78,6 +80,8 @@ export function chooseMeasure(key: MeasureKey, c: MeasureContext): MeasureChoice
     case 'pods':
       if (f.group === 'node') return { measure: 'node-pods', params: {} };
       if (f.notReady) return { measure: 'pods-not-ready', params: {} };
+      // Pods on a named node: phases have no node label, so the pods scheduled there.
+      if (c.namedNodes && (!f.phase || f.phase === 'Running')) return { measure: 'node-pods', params: {} };
       if (f.phase) return { measure: 'pods-in-phase', params: { phase: f.phase } };
       if (is(/\bphases?\b|\bstatus(?:es)?\b|\beach state\b|\bstates\b/)) return { measure: 'pods-by-phase', params: {} };
       if (c.nodeLevel) return { measure: 'node-pods', params: {} };
@@ -91,16 +95,24 @@ export function chooseMeasure(key: MeasureKey, c: MeasureContext): MeasureChoice
       return { measure: f.free ? 'disk-free' : 'disk-usage', params: {} };
     case 'load':
       return { measure: is(/\bper (?:cpu|core)\b/) ? 'node-saturation' : 'node-load', params: {} };
-    case 'node-condition':
-      if (f.cordoned) return { measure: 'node-unschedulable', params: {}, state: f.listing || is(/\b(?:any|are|is)\b/) ? '== 1' : undefined };
+    case 'node-condition': {
+      // "which/any nodes ...?" keeps the nodes in that state; "is node X ...?" reads X's value (0 or 1).
+      const filters = (re: RegExp) => f.listing || (!c.namedNodes && is(re));
+      if (f.cordoned) return { measure: 'node-unschedulable', params: {}, state: filters(/\b(?:any|are|is)\b/) ? '== 1' : undefined };
       if (f.notReady || f.condition === 'Ready') return { measure: 'node-condition', params: { condition: 'Ready' }, state: '== 0' };
-      return { measure: 'node-condition', params: { condition: f.condition ?? 'MemoryPressure' }, state: f.listing || is(/\b(?:any|are|is|has|have|under|with)\b/) ? '== 1' : undefined };
+      if (f.ready) return { measure: 'node-condition', params: { condition: 'Ready' }, state: f.listing ? '== 1' : undefined };
+      return { measure: 'node-condition', params: { condition: f.condition ?? 'MemoryPressure' }, state: filters(/\b(?:any|are|is|has|have|under|with)\b/) ? '== 1' : undefined };
+    }
     case 'up':
       return { measure: 'targets-up', params: {}, state: is(/\bdown\b|\bfailing\b|\bunhealthy\b/) ? '== 0' : undefined };
     case 'deployments':
       return { measure: 'deployment-count', params: {} };
     case 'nodes':
       if (f.notReady) return { measure: 'node-condition', params: { condition: 'Ready' }, state: '== 0' };
+      if (f.ready) return { measure: 'node-condition', params: { condition: 'Ready' } };
+      // "how many nodes have memory pressure / are cordoned": nodes in that state, counted.
+      if (f.cordoned) return { measure: 'node-unschedulable', params: {} };
+      if (f.condition) return { measure: 'node-condition', params: { condition: f.condition } };
       return { measure: 'node-count', params: {} };
     case 'health':
       return undefined;

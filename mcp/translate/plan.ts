@@ -5,13 +5,14 @@
  * ranking, thresholds and comparisons are applied to the rendered template on its parse tree.
  */
 import { formatDuration } from '../../core/duration.js';
-import { measureById, renderTemplate, templateFor, type ParamValue, type Template } from '../templates/index.js';
+import { measureById, renderTemplate, scopeById, templateFor, type ParamValue, type Template } from '../templates/index.js';
 import { niceStep } from '../validation/index.js';
 import type { TurnTime } from './context.js';
 import type { Features, MeasureKey } from './features.js';
 import { chooseMeasure, type MeasureChoice } from './measures.js';
 import { healthChoices } from './health.js';
 import { metricQuery } from './metric-query.js';
+import { describeDuration } from './time.js';
 import { operand, overTime, withMatchers, withOffset } from './rewrite.js';
 import { entitiesOf, sortEntities, subjectOf, unique, type Sets } from './subjects.js';
 import type { Workload } from './snapshot.js';
@@ -45,7 +46,18 @@ const MIN = 60_000;
 const HOUR = 3_600_000;
 const rateWindowDefault = 5 * MIN;
 const stateMeasures = new Set(['oom-killed', 'crash-looping', 'pods-evicted', 'node-condition', 'node-unschedulable', 'pods-not-ready', 'targets-up']);
+/** Measures that count what happened within the window ("restarts in the last 30 minutes"): one number, not a series. */
+const windowCounts = new Set(['restarts-increase', 'request-count', 'error-count']);
+/** "how much has it grown/changed ...": a difference with the value that long ago. */
+const growthQuestion = /\bhow much (?:has|have|did|does)\b.*\b(?:grow|grown|grew|increase[ds]?|rise|risen|rose|change[ds]?|drop(?:ped)?|fall(?:en)?|fell|gain(?:ed)?|shr[iu]nk)\b/;
 const httpMetric = (m: string | undefined) => !!m && m.startsWith('http_request');
+
+/** Whether series of `metric` carry `label` (cAdvisor and the pod-level kube-state-metrics series). */
+function carriesLabel(metric: string | undefined, label: 'node' | 'namespace'): boolean {
+  if (!metric) return false;
+  if (metric.startsWith('container_') || metric === 'kube_pod_info' || metric.startsWith('kube_pod_container_resource_')) return true;
+  return label === 'namespace' && metric.startsWith('kube_pod_');
+}
 
 /** Scope ids to try, best first, for a measure and the entities asked about. */
 function scopeCandidates(measure: string, f: Features, s: Sets): string[] {
@@ -58,7 +70,7 @@ function scopeCandidates(measure: string, f: Features, s: Sets): string[] {
   if (s.routes.length === 1 && !group) out.push('route');
   if (s.pods.length) out.push(s.pods.length === 1 && !group ? 'pod' : 'pod-by-pod');
   if (s.services.length) {
-    if (group && group !== 'service' && group !== 'namespace' && group !== 'node') out.push(`service-by-${group}`);
+    if (group && group !== 'service' && group !== 'namespace') out.push(`service-by-${group}`);
     if (s.services.length > 1 || group === 'service') out.push('service-by-service');
     out.push(s.services.length > 1 ? 'service-by-service' : 'service');
   }
@@ -73,9 +85,11 @@ function scopeCandidates(measure: string, f: Features, s: Sets): string[] {
     out.push('namespace-by-service');
   }
   if (group) out.push(`cluster-by-${group}`);
+  if (group === 'node' && s.services.length) out.push('service-by-node');
   // Metrics without a service label (network) rank services by their pods instead.
   if (group === 'service') out.push(...(s.services.length ? ['service-by-pod'] : []), ...(s.namespaces.length ? ['namespace-by-pod'] : []), 'cluster-by-pod');
-  if (nodeMeasure) out.push(f.clusterWide && !group ? 'cluster' : 'cluster-by-node', 'cluster');
+  // "how many nodes are ready" counts over the cluster; otherwise node measures are read per node.
+  if (nodeMeasure) out.push((f.clusterWide || f.count) && !group ? 'cluster' : 'cluster-by-node', 'cluster');
   else out.push(...(family === 'deployment' ? ['cluster-by-service', 'cluster'] : ['cluster']));
   if (family === 'deployment') out.push('namespace-by-service');
   return [...new Set(out)];
@@ -174,7 +188,7 @@ function build(choice: MeasureChoice, f: Features, s: Sets, time: TurnTime, maxP
   const state = stateMeasures.has(choice.measure);
   // "how much has it grown since an hour ago" is one number (a difference), not a series.
   const trend = !!f.trend && !(time.compareMs !== undefined && !hasWindow);
-  const rangeMode = trend || (!!f.show && hasWindow && !f.rank && !f.filter) || (!rateBased && hasWindow && !f.overTime && !state && !f.rank && !f.count && !choice.state && !f.filter);
+  const rangeMode = trend || (!!f.show && hasWindow && !f.rank && !f.filter && !windowCounts.has(choice.measure)) || (!rateBased && hasWindow && !f.overTime && !state && !f.rank && !f.count && !choice.state && !f.filter);
   let windowMs = hasWindow ? time.windowMs : 0;
   let step: number | undefined;
   if (rangeMode) {
@@ -188,6 +202,13 @@ function build(choice: MeasureChoice, f: Features, s: Sets, time: TurnTime, maxP
     const routes = unique(s.routes.map((r) => r.value));
     promql = withMatchers(promql, httpMetric, [routes.length === 1 ? `route="${routes[0]}"` : `route=~"${routes.map((r) => r.replace(/[.*+?^$()[\]{}|\\]/g, '\\\\$&')).join('|')}"`]);
   }
+  // A node or namespace named beside the scope's entity narrows it ("fluent-bit on node X", "pods per node in petadoptions").
+  const regexOf = (values: string[]) => values.map((v) => v.replace(/[.*+?^$()[\]{}|\\]/g, '\\\\$&')).join('|');
+  const scopeEntity = scopeById.get(template.scope)?.entity;
+  const nodes = scopeEntity === 'node' ? [] : unique(s.nodes.map((n) => n.value));
+  if (nodes.length) promql = withMatchers(promql, (m) => carriesLabel(m, 'node'), [nodes.length === 1 ? `node="${nodes[0]}"` : `node=~"${regexOf(nodes)}"`]);
+  const namespaces = scopeEntity === 'namespace' || scopeEntity === 'service' || scopeEntity === 'pod' ? [] : unique(s.namespaces.map((n) => n.value));
+  if (namespaces.length) promql = withMatchers(promql, (m) => carriesLabel(m, 'namespace'), [namespaces.length === 1 ? `namespace="${namespaces[0]}"` : `namespace=~"${regexOf(namespaces)}"`]);
   if (f.method && choice.measure.startsWith('request')) promql = withMatchers(promql, (m) => m === 'http_requests_total', [`method="${f.method}"`]);
   if (f.codes && choice.measure.startsWith('request')) promql = withMatchers(promql, (m) => m === 'http_requests_total', [`code=~"${f.codes}"`]);
   if (!rangeMode && !rateBased && hasWindow) {
@@ -232,7 +253,12 @@ function rangeOf(built: { rangeMode: boolean; step?: number; windowMs: number },
 }
 
 export function plan(input: PlanInput): Plan {
-  const { features: f, time, now, text } = input;
+  const { features: f, now, text } = input;
+  let time = input.time;
+  // "how much has X grown in the last hour": the change over the window, now minus then.
+  if (growthQuestion.test(text) && time.compareMs === undefined && (time.kind === 'window' || time.kind === 'since') && time.windowMs > 0) {
+    time = { kind: 'none', windowMs: 0, offsetMs: 0, compareMs: time.windowMs, compareLabel: `${describeDuration(time.windowMs, true)} ago`, description: '' };
+  }
   const s = sortEntities(input.matches);
   const suggestions: string[] = [];
   const nodeLevel = (s.nodes.length > 0 || !!f.nodeLevel) && !s.services.length && !s.pods.length && f.group !== 'pod' && f.group !== 'service' && !(s.namespaces.length && !s.nodes.length);
@@ -283,7 +309,7 @@ export function plan(input: PlanInput): Plan {
     };
   }
 
-  const measureContext = { f, nodeLevel, hasWindow, text };
+  const measureContext = { f, nodeLevel, hasWindow, text, namedNodes: s.nodes.length > 0 };
   let choice: MeasureChoice | undefined;
   let others: MeasureChoice[] = [];
   if (key === 'health') {

@@ -27,10 +27,18 @@ export interface RouteRef {
   service: string;
 }
 
+/** The nodes of one availability zone ("the node in us-west-2b"). */
+export interface ZoneRef {
+  zone: string;
+  nodes: string[];
+}
+
 export interface CatalogSnapshot {
   metrics: string[];
   namespaces: string[];
   nodes: string[];
+  /** Availability zones of the nodes, when the metrics say (topology labels, or the cloud provider id). */
+  zones?: ZoneRef[];
   workloads: Workload[];
   pods: PodRef[];
   /** Containers that are not named like their workload (sidecars, agents). */
@@ -44,6 +52,34 @@ export function workloadOfPod(pod: string): string | undefined {
   if (deployment) return deployment[1];
   const other = /^(.+)-([a-z0-9]{5}|\d+)$/.exec(pod);
   return other?.[1];
+}
+
+/** Node labels kube-state-metrics or relabelling may carry the zone in, most specific first. */
+const zoneLabels = ['label_topology_kubernetes_io_zone', 'topology_kubernetes_io_zone', 'label_failure_domain_beta_kubernetes_io_zone', 'failure_domain_beta_kubernetes_io_zone', 'zone', 'availability_zone'];
+
+/** The zone in a node's provider id: `aws:///us-west-2b/i-0abc...`, `gce://project/europe-west1-b/name`. */
+export function zoneOfProviderId(providerId: string): string | undefined {
+  return /^aws:\/\/\/([a-z]{2}(?:-[a-z]+)+-\d+[a-z])\//.exec(providerId)?.[1] ?? /^gce:\/\/[^/]+\/([a-z]+-[a-z]+\d+-[a-z])\//.exec(providerId)?.[1];
+}
+
+function regexQuote(value: string): string {
+  return value.replace(/[.*+?^$()[\]{}|\\]/g, '\\$&');
+}
+
+/** Nodes by availability zone: from a topology label if one is present, else from `kube_node_info`'s provider id. */
+async function loadZones(catalog: LabelCatalog, nodes: string[]): Promise<ZoneRef[]> {
+  if (nodes.length === 0) return [];
+  const known = new Set(nodes);
+  const zonesOf = async (zones: string[], selector: (zone: string) => string) =>
+    (await Promise.all(zones.map(async (zone) => ({ zone, nodes: (await catalog.labelValues('node', [selector(zone)])).filter((n) => known.has(n)) })))).filter((z) => z.nodes.length > 0);
+  for (const label of zoneLabels) {
+    const values = await catalog.labelValues(label);
+    if (values.length === 0) continue;
+    const zones = await zonesOf(values, (zone) => `{${label}=${quote(zone)}}`);
+    if (zones.length) return zones;
+  }
+  const byZone = new Set((await catalog.labelValues('provider_id')).map(zoneOfProviderId).filter((z): z is string => !!z));
+  return zonesOf([...byZone].sort(), (zone) => `kube_node_info{provider_id=~${quote(`[a-z]+://.*/${regexQuote(zone)}/.*`)}}`);
 }
 
 function quote(value: string): string {
@@ -99,5 +135,6 @@ export async function loadSnapshot(catalog: LabelCatalog): Promise<CatalogSnapsh
   const routes = (
     await Promise.all([...httpServices].map(async (service) => (await catalog.labelValues('route', [`{service=${quote(service)}}`])).map((route) => ({ route, service }))))
   ).flat();
-  return { metrics, namespaces, nodes, workloads, pods, containers, routes };
+  const zones = await loadZones(catalog, nodes);
+  return { metrics, namespaces, nodes, workloads, pods, containers, routes, ...(zones.length ? { zones } : {}) };
 }

@@ -10,6 +10,11 @@ const now = Date.UTC(2026, 10, 24, 11, 0, 0);
 const M = 60_000;
 const H = 60 * M;
 
+test('"and" is never read as "an d(ay)" and a letter after a word is not a unit', () => {
+  assert.is(parseTime('memory of petsite and petsearch', now).kind, 'none');
+  assert.is(parseTime('cpu for a man page', now).kind, 'none');
+});
+
 const cases: [phrase: string, kind: string, windowMs: number, offsetMs: number, compareMs?: number][] = [
   ['memory in the last 15 minutes', 'window', 15 * M, 0],
   ['cpu over the past 2h', 'window', 2 * H, 0],
@@ -30,6 +35,19 @@ const cases: [phrase: string, kind: string, windowMs: number, offsetMs: number, 
   ['requests today', 'period', 11 * H, 0],
   ['memory this morning', 'period', 5 * H, 0],
   ['memory an hour ago', 'point', 0, H],
+  ['memory an hour and a half ago', 'point', 0, 90 * M],
+  ['memory half an hour ago', 'point', 0, 30 * M],
+  ['errors in the last quarter hour', 'window', 15 * M, 0],
+  ['cpu over the past 1 hour and 30 minutes', 'window', 90 * M, 0],
+  ['cpu for the last one and a half hours', 'window', 90 * M, 0],
+  ['requests in the last hour and a half', 'window', 90 * M, 0],
+  ['latency over the past couple of hours', 'window', 2 * H, 0],
+  ['latency in the last 1.5 hours', 'window', 90 * M, 0],
+  ['latency last 1h 30m', 'window', 90 * M, 0],
+  ['latency in the last hour or so', 'window', H, 0],
+  ['p95 since noon', 'since', 23 * H, 0],
+  ['requests from 10:00 until now', 'since', H, 0],
+  ['errors since 9 o\'clock', 'since', 2 * H, 0],
   ['memory 90 minutes ago', 'point', 0, 90 * M],
   ['latency at 10:30', 'point', 0, 30 * M],
   ['latency at 9:30 yesterday', 'point', 0, 25.5 * H],
@@ -38,6 +56,9 @@ const cases: [phrase: string, kind: string, windowMs: number, offsetMs: number, 
   ['request rate vs yesterday', 'none', 0, 0, 24 * H],
   ['cpu compared with 2 hours ago', 'none', 0, 0, 2 * H],
   ['requests day over day', 'none', 0, 0, 24 * H],
+  ['memory 2 hours ago vs now', 'none', 0, 0, 2 * H],
+  ['how much has memory grown since 10:00', 'none', 0, 0, H],
+  ['how has memory changed since 10am', 'since', H, 0],
   ['memory in the last hour compared to the previous hour', 'window', H, 0, H],
   ['how much has memory grown since an hour ago', 'none', 0, 0, H],
   ['top 5 pods on node 2', 'none', 0, 0],

@@ -34,11 +34,52 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
 const unitPattern = 'seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|hr|h|days?|d|weeks?|wks?|w|months?';
-const countPattern = '\\d+(?:\\.\\d+)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty[- ]five|few|couple(?: of)?|several|half(?: an?)?';
+/** Units spelt as words ("minutes"); one-letter units ("15m") only follow digits. */
+const wordUnit = 'seconds?|secs?|minutes?|mins?|hours?|hrs?|hr|days?|weeks?|wks?|months?';
+const numberCount = '\\d+(?:\\.\\d+)?';
+const wordCount = 'an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty[- ]five|sixty|ninety|few|couple(?:\\s+of)?|several';
+const countPattern = `${numberCount}|${wordCount}`;
 const words: Record<string, number> = {
   a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
-  fifteen: 15, twenty: 20, thirty: 30, 'forty-five': 45, 'forty five': 45, few: 3, couple: 2, 'couple of': 2, several: 3, half: 0.5, 'half a': 0.5, 'half an': 0.5,
+  fifteen: 15, twenty: 20, thirty: 30, 'forty-five': 45, 'forty five': 45, sixty: 60, ninety: 90, few: 3, couple: 2, 'couple of': 2, several: 3,
 };
+
+/** "15 minutes", "15m", "15 m", "an hour", "a couple of days" (no capture groups). */
+const countUnit = `(?:(?:${numberCount})\\s*-?\\s*(?:${unitPattern})|(?:${wordCount})\\s+(?:${wordUnit}))\\b`;
+
+/**
+ * A length of time as people say it (no capture groups, so it nests in bigger patterns): "15 minutes",
+ * "2h", "1h30m", "an hour and a half", "1 hour and 30 minutes", "one and a half hours", "a quarter
+ * hour", "half a day", "a couple of hours". `durationMs` reads what it matched.
+ */
+const single = `(?:(?:${countPattern})\\s+and\\s+a\\s+half\\s+(?:${wordUnit})\\b|(?:a\\s+)?quarter(?:\\s+of\\s+an?)?[\\s-]*(?:hours?|hrs?)\\b|half(?:\\s+an?)?[\\s-]*(?:hours?|hrs?|days?|minutes?|mins?|weeks?)\\b|${countUnit})`;
+export const durationPattern = `(?:${single}(?:\\s*(?:and\\s+)?(?:a\\s+half\\b|${countUnit}))?)`;
+
+const andAHalf = new RegExp(`\\b(${countPattern})\\s+and\\s+a\\s+half\\s+(${wordUnit})\\b`, 'g');
+const durationParts = new RegExp(`(and\\s+a\\s+half)\\b|(?:\\b(${numberCount})\\s*-?\\s*(${unitPattern})|\\b(?:(${wordCount})\\s+)?(${wordUnit}))\\b`, 'g');
+
+/** Milliseconds of a duration phrase matched by `durationPattern` (a bare unit counts one: "hour"). */
+export function durationMs(text: string): number {
+  const t = text
+    .toLowerCase()
+    .replace(andAHalf, (_, n: string, u: string) => ` ${count(n) + 0.5} ${u} `)
+    .replace(/(?:a\s+)?quarter(?:\s+of\s+an?)?[\s-]*(?:hours?|hrs?)/g, ' 15 minutes ')
+    .replace(/\bhalf(?:\s+an?)?[\s-]*(hours?|hrs?|days?|minutes?|mins?|weeks?)/g, ' 0.5 $1 ');
+  let total = 0;
+  let lastUnit = 0;
+  const re = durationParts;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(t)) !== null) {
+    if (m[1]) {
+      total += lastUnit / 2;
+      continue;
+    }
+    lastUnit = unitMs(m[3] ?? m[5]!);
+    total += count(m[2] ?? m[4]) * lastUnit;
+  }
+  return Math.round(total);
+}
 
 export function unitMs(unit: string): number {
   const u = unit.toLowerCase();
@@ -123,6 +164,24 @@ export function describeDuration(ms: number, withOne = false): string {
   return formatDuration(ms);
 }
 
+// The patterns of parseTime, compiled once.
+const agoUnit = `(?:(${durationPattern})\\s+(?:ago|before|earlier))`;
+const baseline = new RegExp(
+  `\\b(?:compared?\\s+(?:it\\s+)?(?:to|with)|vs\\.?|versus|relative\\s+to|against|than|from)\\s+(?:the\\s+)?(?:same\\s+(?:time\\s+)?)?(?:(yesterday|last\\s+week|a\\s+week\\s+ago|last\\s+hour|(?:the\\s+)?(?:previous|prior|last)\\s+(hour|day|week))|${agoUnit})(?:\\s+at\\s+(?:this|the\\s+same)\\s+time)?`,
+  'i',
+);
+const changedSince = new RegExp(`\\b(?:grown|grew|increased|decreased|changed|risen|rose|dropped|gone (?:up|down)|gained|moved)\\s+since\\s+(?:${agoUnit}|${'(\\d{1,2}(?::\\d{2})?(?:\\s*(?:[ap]\\.?m\\b\\.?))?)'})`, 'i');
+const agoVersusNow = new RegExp(`\\b${agoUnit}\\s+(?:vs\\.?|versus|compared\\s+(?:to|with)|against)\\s+(?:right\\s+)?now\\b`, 'i');
+const clock = '(\\d{1,2}(?::\\d{2})?(?:\\s*(?:[ap]\\.?m\\b\\.?|h\\b))?|noon|midnight)';
+const between = new RegExp(`\\b(yesterday\\s+)?(?:between|from)\\s+${clock}\\s+(?:and|to|until|till|-)\\s+${clock}(\\s+yesterday)?`, 'i');
+// "from 10:00 until now" is the same as "since 10:00".
+const untilNow = `(?:\\s+(?:until|till|to|up\\s+to)\\s+now)?`;
+const sincePattern = new RegExp(`\\b(?:since|from)\\s+(?:${agoUnit}|(yesterday|midnight|this\\s+morning|today|noon|midday|last\\s+night)|${clock}(?:\\s+o'?clock)?|([a-z]+day))${untilNow}`, 'i');
+const atPattern = new RegExp(`\\b(yesterday\\s+)?at\\s+${clock}(\\s+yesterday)?`, 'i');
+const relative = new RegExp(`\\b(?:(?:in|over|during|for|within|across|from|of)\\s+)?(?:the\\s+)?(?:last|past|previous|recent|trailing|prior|latest)\\s+(${durationPattern}|(?:${wordUnit})\\s+and\\s+(?:a\\s+half\\b|${countUnit})|(?:hours?|minutes?|days?|weeks?|months?|hr|min)\\b)(?:\\s+or\\s+so)?\\b`, 'i');
+const bare = new RegExp(`\\b(?:in|over|during|for|within|across)\\s+(?:the\\s+)?(${durationPattern})(?:\\s+window)?\\b`, 'i');
+const agoPattern = new RegExp(`\\b${agoUnit}`, 'i');
+
 /** Reads the time phrases of a (lowercased) question. */
 export function parseTime(text: string, now: number, timeZone = 'UTC'): TimeSpec {
   const c: Clock = { now, offsetMin: zoneOffsetMinutes(timeZone, now), timeZone };
@@ -140,21 +199,21 @@ export function parseTime(text: string, now: number, timeZone = 'UTC'): TimeSpec
   };
 
   // 1. Comparison baselines.
-  const agoUnit = `(?:(${countPattern})\\s*(${unitPattern})\\s+(?:ago|before|earlier))`;
-  const baseline = new RegExp(
-    `\\b(?:compared?\\s+(?:it\\s+)?(?:to|with)|vs\\.?|versus|relative\\s+to|against|than|from)\\s+(?:the\\s+)?(?:same\\s+(?:time\\s+)?)?(?:(yesterday|last\\s+week|a\\s+week\\s+ago|last\\s+hour|(?:the\\s+)?(?:previous|prior|last)\\s+(hour|day|week))|${agoUnit})(?:\\s+at\\s+(?:this|the\\s+same)\\s+time)?`,
-    'i',
-  );
   let m = baseline.exec(work);
   if (m) {
     let ms: number;
     if (m[1]) ms = /yesterday|day/.test(m[1]) ? DAY : /week/.test(m[1]) ? 7 * DAY : HOUR;
-    else ms = count(m[3]) * unitMs(m[4]!);
+    else ms = durationMs(m[3]!);
     spec.compareMs = ms;
     spec.compareLabel = m[1] && /yesterday/.test(m[1]) ? 'yesterday' : `${describeDuration(ms, true)} ago`;
     take(m);
   } else if ((m = /\b(hour|day|week)[- ]over[- ](hour|day|week)\b/i.exec(work))) {
     spec.compareMs = m[1] === 'hour' ? HOUR : m[1] === 'day' ? DAY : 7 * DAY;
+    spec.compareLabel = `${describeDuration(spec.compareMs, true)} ago`;
+    take(m);
+  } else if ((m = agoVersusNow.exec(work))) {
+    // "memory 2 hours ago vs now": now set against then.
+    spec.compareMs = durationMs(m[1]!);
     spec.compareLabel = `${describeDuration(spec.compareMs, true)} ago`;
     take(m);
   } else if ((m = /\bcompare(?:d)?\s+(?:it\s+|that\s+|this\s+)?(?:to|with)\s+(yesterday|last\s+week|an?\s+hour\s+ago)\b/i.exec(work))) {
@@ -163,18 +222,18 @@ export function parseTime(text: string, now: number, timeZone = 'UTC'): TimeSpec
     take(m);
   }
 
-  // "how much has it grown since an hour ago": a comparison with that instant.
-  const changedSince = new RegExp(`\\b(?:grown|grew|increased|decreased|changed|risen|rose|dropped|gone (?:up|down)|gained|moved)\\s+since\\s+(?:${agoUnit}|${'(\\d{1,2}(?::\\d{2})?(?:\\s*(?:[ap]\\.?m\\b\\.?))?)'})`, 'i');
-  if (spec.compareMs === undefined && (m = changedSince.exec(work))) {
+  // "how much has it grown since an hour ago": a comparison with that instant ("how has it changed
+  // since 10am", without an amount asked for, is the series since then).
+  if (spec.compareMs === undefined && /\bhow (?:much|many)\b|\bby how\b|\bdifference\b/i.test(work) && (m = changedSince.exec(work))) {
     let ms: number | undefined;
-    if (m[2]) ms = Math.round(count(m[1]) * unitMs(m[2]));
-    else if (m[3]) {
-      const cm = clockMinutes(m[3]);
+    if (m[1]) ms = durationMs(m[1]);
+    else if (m[2]) {
+      const cm = clockMinutes(m[2]);
       if (cm) ms = now - clockInstant(c, cm.minutes);
     }
     if (ms) {
       spec.compareMs = ms;
-      spec.compareLabel = m[2] ? `${describeDuration(ms, true)} ago` : describeClock(now - ms, c);
+      spec.compareLabel = m[1] ? `${describeDuration(ms, true)} ago` : describeClock(now - ms, c);
       const verbLength = m[0].search(/\s+since/);
       spec.spans.push({ from: m.index + verbLength, to: m.index + m[0].length });
       work = work.slice(0, m.index + verbLength) + ' '.repeat(m[0].length - verbLength) + work.slice(m.index + m[0].length);
@@ -182,8 +241,6 @@ export function parseTime(text: string, now: number, timeZone = 'UTC'): TimeSpec
   }
 
   // 2. "between 2 and 3 pm", "from 9:30 to 10:15", optionally "yesterday".
-  const clock = '(\\d{1,2}(?::\\d{2})?(?:\\s*(?:[ap]\\.?m\\b\\.?|h\\b))?|noon|midnight)';
-  const between = new RegExp(`\\b(yesterday\\s+)?(?:between|from)\\s+${clock}\\s+(?:and|to|until|till|-)\\s+${clock}(\\s+yesterday)?`, 'i');
   if ((m = between.exec(work))) {
     const b = clockMinutes(m[3]!);
     const a = clockMinutes(m[2]!, b?.meridiem);
@@ -201,16 +258,21 @@ export function parseTime(text: string, now: number, timeZone = 'UTC'): TimeSpec
   }
 
   // 3. "since 9am", "since yesterday", "since 2 hours ago".
-  if ((m = new RegExp(`\\bsince\\s+(?:${agoUnit}|(yesterday|midnight|this\\s+morning|today|noon|last\\s+night)|${clock}|([a-z]+day))`, 'i').exec(work))) {
+  if ((m = sincePattern.exec(work)) && (/^since/i.test(m[0]) || /now$/i.test(m[0]))) {
     let start: number | undefined;
-    if (m[1] !== undefined || m[2]) start = now - count(m[1]) * unitMs(m[2]!);
-    else if (m[3]) {
-      const w = m[3].replace(/\s+/g, ' ');
-      start = w === 'yesterday' ? startOfDay(c) - DAY : w === 'this morning' ? startOfDay(c) + 6 * HOUR : w === 'noon' ? startOfDay(c) + 12 * HOUR : w === 'last night' ? startOfDay(c) - 6 * HOUR : startOfDay(c);
-    } else if (m[4]) {
-      const cm = clockMinutes(m[4]);
-      start = cm ? clockInstant(c, cm.minutes) : chronoInstant(m[4], c);
-    } else if (m[5]) start = chronoInstant(m[5], c);
+    if (m[1]) start = now - durationMs(m[1]);
+    else if (m[2]) {
+      const w = m[2].replace(/\s+/g, ' ');
+      start =
+        w === 'yesterday' ? startOfDay(c) - DAY
+        : w === 'this morning' ? startOfDay(c) + 6 * HOUR
+        : w === 'noon' || w === 'midday' ? clockInstant(c, 12 * 60)
+        : w === 'last night' ? startOfDay(c) - 6 * HOUR
+        : startOfDay(c);
+    } else if (m[3]) {
+      const cm = clockMinutes(m[3]);
+      start = cm ? clockInstant(c, cm.minutes) : chronoInstant(m[3], c);
+    } else if (m[4]) start = chronoInstant(m[4], c);
     if (start !== undefined && start < now) {
       take(m);
       setWindow('since', start, now, `since ${describeClock(start, c)}`);
@@ -227,7 +289,7 @@ export function parseTime(text: string, now: number, timeZone = 'UTC'): TimeSpec
   }
 
   // An explicit clock time is an instant, even next to "yesterday" ("at 9:30 yesterday").
-  if ((m = new RegExp(`\\b(yesterday\\s+)?at\\s+${clock}(\\s+yesterday)?`, 'i').exec(work))) {
+  if ((m = atPattern.exec(work))) {
     const cm = clockMinutes(m[2]!);
     if (cm) {
       const at = m[1] || m[3] ? startOfDay(c) - DAY + cm.minutes * MIN : clockInstant(c, cm.minutes);
@@ -265,24 +327,23 @@ export function parseTime(text: string, now: number, timeZone = 'UTC'): TimeSpec
   }
 
   // 5. Relative windows: "last 15 minutes", "past 2h", "over the last day", "in the past half hour".
-  const relative = new RegExp(`\\b(?:(?:in|over|during|for|within|across|from|of)\\s+)?(?:the\\s+)?(?:last|past|previous|recent|trailing|prior|latest)\\s+(?:(${countPattern})\\s*)?(${unitPattern})\\b`, 'i');
-  const bare = new RegExp(`\\b(?:in|over|during|for|within|across)\\s+(?:the\\s+)?(?:(\\d+(?:\\.\\d+)?|an?|one|two|three|half(?:\\s+an?)?)\\s*)(${unitPattern})(?:\\s+window)?\\b`, 'i');
-  const compact = /\b(?:last|past)\s*((?:\d+[smhdw])+)\b/i;
+  const compact = /\b(?:last|past)\s*(\d+[smhdw](?:\s*\d+[smhdw])*)\b/i;
   if ((m = compact.exec(work))) {
     const ms = [...m[1]!.matchAll(/(\d+)([smhdw])/g)].reduce((sum, p) => sum + Number(p[1]) * unitMs(p[2]!), 0);
     take(m);
     setWindow('window', now - ms, now, `last ${describeDuration(ms)}`);
   } else if ((m = relative.exec(work)) || (m = bare.exec(work))) {
-    const n = /half/.test(m[1] ?? '') ? 0.5 : count(m[1]);
-    const ms = Math.round(n * unitMs(m[2]!));
-    take(m);
-    setWindow('window', now - ms, now, `last ${describeDuration(ms)}`);
+    const ms = durationMs(m[1]!);
+    if (ms > 0) {
+      take(m);
+      setWindow('window', now - ms, now, `last ${describeDuration(ms)}`);
+    }
   }
 
   // 6. Instants: "an hour ago", "at 10:30", "yesterday at 3pm", "same time yesterday".
   if (spec.kind === 'none') {
-    if ((m = new RegExp(`\\b${agoUnit}`, 'i').exec(work))) {
-      const ms = Math.round(count(m[1]) * unitMs(m[2]!));
+    if ((m = agoPattern.exec(work))) {
+      const ms = durationMs(m[1]!);
       take(m);
       spec.kind = 'point';
       spec.offsetMs = ms;

@@ -61,6 +61,49 @@ for (const [question, intent] of intents) {
   });
 }
 
+const n2 = 'ip-192-168-27-104.us-west-2.compute.internal';
+const readings: [question: string, promql: string, queryType?: 'range'][] = [
+  // Counting measures count over the window asked for, even when asked to "show" them.
+  ['show restarts in the last 30 minutes', 'sum(increase(kube_pod_container_status_restarts_total[30m]))'],
+  ['show me the requests of petsite over the past 20 min', 'sum(increase(http_requests_total{service="petsite"}[20m]))'],
+  ['show petsite cpu over the past 20 min', 'sum(rate(container_cpu_usage_seconds_total{namespace="petadoptions", container="petsite"}[5m]))', 'range'],
+  // "How much has it grown in <window>": now minus then.
+  ['how much has petlistadoptions memory grown in the last hour', 'sum(container_memory_working_set_bytes{namespace="petadoptions", container="petlistadoptions"}) - sum(container_memory_working_set_bytes{namespace="petadoptions", container="petlistadoptions"} offset 1h)'],
+  // A named node's condition is read, a listing keeps the nodes in that state.
+  ['is node 27.104 under memory pressure', `kube_node_status_condition{node="${n2}", condition="MemoryPressure", status="true"}`],
+  ['which nodes are under memory pressure', 'kube_node_status_condition{condition="MemoryPressure", status="true"} == 1'],
+  // A node or namespace beside a service or the nodes narrows the query; per node is a grouping.
+  ['memory of coredns on node 27.104', `sum(container_memory_working_set_bytes{namespace="kube-system", container="coredns", node="${n2}"})`],
+  ['cpu of petsite per node', 'sum by (node) (rate(container_cpu_usage_seconds_total{namespace="petadoptions", container="petsite"}[5m]))'],
+  ['pods per node in petadoptions', 'count by (node) (kube_pod_info{namespace="petadoptions"})'],
+  // Grammar: "used by the X namespace" names it; "least loaded node" ranks; "load average" is the metric.
+  ['total cpu used by the petadoptions namespace', 'sum(rate(container_cpu_usage_seconds_total{namespace="petadoptions", container!="", container!="POD"}[5m]))'],
+  ['least loaded node', 'bottomk(1, node_load1)'],
+  ['the 3 pods with the most restarts', 'topk(3, sum by (namespace, pod) (kube_pod_container_status_restarts_total))'],
+  ['how many nodes are ready', 'sum(kube_node_status_condition{condition="Ready", status="true"})'],
+  ['how many pods are running on node 27.104', `count(kube_pod_info{node="${n2}"})`],
+  ['which pods use more than 400MB', 'sum by (namespace, pod) (container_memory_working_set_bytes{container!="", container!="POD"}) > 400000000'],
+  ['load average of the nodes over the last hour', 'node_load1', 'range'],
+  ['cluster cpu utilisation', '100 * (1 - avg(rate(node_cpu_seconds_total{mode="idle"}[5m])))'],
+  ['req/s of petsite', 'sum(rate(http_requests_total{service="petsite"}[5m]))'],
+];
+for (const [question, promql, queryType] of readings) {
+  test(`reads "${question}"`, async () => {
+    const t = await ask(question);
+    assert.is(t.promql, promql);
+    assert.is(t.queryType, queryType ?? 'instant');
+  });
+}
+
+test('aliases: the default map, or the one given', async () => {
+  assert.match((await ask('p95 of the frontend')).promql, /service="petsite"/);
+  const own = await translate('p95 of the finder', { now: petNow, catalog, aliases: { petsearch: ['finder'] } });
+  assert.match(own.promql, /service="petsearch"/);
+  // The map given replaces the default (the CLI merges a file over the default itself).
+  const without = await translate('p95 of the frontend', { now: petNow, catalog, aliases: { petsearch: ['finder'] } });
+  assert.not.match(without.promql, /petsite/);
+});
+
 test('an ambiguous name gives alternatives and "did you mean"', async () => {
   const t = await ask('error rate of the adoption service');
   assert.is(t.ambiguous, true);

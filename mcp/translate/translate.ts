@@ -6,10 +6,11 @@
  * must pass the same validation.
  */
 import { checkGuardrails, parsePromQL } from '../validation/index.js';
+import { petAdoptionAliases, type AliasMap } from './aliases.js';
 import type { LabelCatalog } from './catalog.js';
 import type { Turn, TurnTime } from './context.js';
 import { EntityIndex } from './entity-index.js';
-import { readFeatures, type Features } from './features.js';
+import { deriveFeatures, readFeatures, type Features } from './features.js';
 import { plan, type Plan } from './plan.js';
 import { resolveEntities, type Resolution } from './resolve.js';
 import { loadSnapshot } from './snapshot.js';
@@ -19,16 +20,17 @@ import type { EntityMatch, Translation, TranslateOptions } from './types.js';
 
 interface Indexed {
   generation: number | undefined;
+  aliases: AliasMap;
   index: EntityIndex;
   checkedAt: number;
 }
 
 const indexes = new WeakMap<LabelCatalog, Indexed>();
 
-/** The entity index of a catalog, rebuilt only when the catalog's generation changes. */
-export async function entityIndexOf(catalog: LabelCatalog): Promise<EntityIndex> {
+/** The entity index of a catalog, rebuilt only when the catalog's generation (or the alias map) changes. */
+export async function entityIndexOf(catalog: LabelCatalog, aliases: AliasMap = petAdoptionAliases): Promise<EntityIndex> {
   const memo = indexes.get(catalog);
-  if (memo && catalog.generation !== undefined && memo.generation === catalog.generation) {
+  if (memo && catalog.generation !== undefined && memo.generation === catalog.generation && memo.aliases === aliases) {
     // Reading the catalog now and then lets a caching catalog notice expired entries and refresh them.
     if (Date.now() - memo.checkedAt > 5_000) {
       memo.checkedAt = Date.now();
@@ -36,8 +38,8 @@ export async function entityIndexOf(catalog: LabelCatalog): Promise<EntityIndex>
     }
     return memo.index;
   }
-  const index = new EntityIndex(await loadSnapshot(catalog));
-  indexes.set(catalog, { generation: catalog.generation, index, checkedAt: Date.now() });
+  const index = new EntityIndex(await loadSnapshot(catalog), aliases);
+  indexes.set(catalog, { generation: catalog.generation, aliases, index, checkedAt: Date.now() });
   return index;
 }
 
@@ -111,7 +113,7 @@ function stripMatch(m: EntityMatch & { from?: number; to?: number; entity?: unkn
 }
 
 export async function translate(question: string, options: TranslateOptions): Promise<Translation> {
-  const index = await entityIndexOf(options.catalog);
+  const index = await entityIndexOf(options.catalog, options.aliases);
   const now = options.now;
   const { text, corrections } = correctTypos(normalize(question), index);
   const time = parseTime(text, now, options.timeZone ?? 'UTC');
@@ -130,7 +132,7 @@ export async function translate(question: string, options: TranslateOptions): Pr
   let matches = ownMatches;
   let turn: TurnTime = ownTime;
   if (followUp && previous) {
-    features = mergeFeatures(own, previous.features);
+    features = deriveFeatures(mergeFeatures(own, previous.features));
     matches = mergeEntities(ownMatches, previous.entities, !!own.compareEntities && ownMatches.length > 0);
     if (!hasOwnTime) turn = { ...previous.time, ...(ownTime.compareMs !== undefined ? { compareMs: ownTime.compareMs, compareLabel: ownTime.compareLabel } : {}) };
     if (own.compareEntities && ownMatches.length > 0) features = { ...features, compareEntities: true };

@@ -5,6 +5,7 @@
 import type { ConversationContext } from './context.js';
 import type { LabelCatalog } from './catalog.js';
 import type { LlmTranslator } from './llm.js';
+import type { AliasMap } from './aliases.js';
 
 export type Intent =
   | 'current_value'
@@ -90,4 +91,9 @@ export interface TranslateOptions {
   timeZone?: string;
   /** Most points per series of a range query (default 250). */
   maxPoints?: number;
+  /**
+   * What people call things: label value -> phrases ("petsite": ["frontend", "web site"]). Default:
+   * the pet-adoption application's (`petAdoptionAliases`); see `aliases.ts` for files.
+   */
+  aliases?: AliasMap;
 }

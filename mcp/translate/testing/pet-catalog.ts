@@ -51,9 +51,12 @@ export function petSeries(): Record<string, string>[] {
     const service = containers[0]!;
     for (const route of routes[service] ?? []) series.push({ __name__: 'http_requests_total', namespace, pod, service, route, code: '200', method: 'GET' });
   }
-  for (const node of petNodes) {
+  // Availability zones as EKS reports them: in the provider id of kube_node_info.
+  const zones = ['us-west-2c', 'us-west-2a', 'us-west-2b'];
+  petNodes.forEach((node, i) => {
     series.push({ __name__: 'node_load1', node }, { __name__: 'kube_node_status_condition', node, condition: 'Ready', status: 'true' });
-  }
+    series.push({ __name__: 'kube_node_info', node, provider_id: `aws:///${zones[i]}/i-0${i}f55117d58b8102a7` });
+  });
   for (const name of ['container_memory_rss', 'container_network_receive_bytes_total', 'container_network_transmit_bytes_total', 'container_cpu_cfs_periods_total', 'container_cpu_cfs_throttled_periods_total', 'kube_pod_status_phase', 'kube_pod_container_status_last_terminated_reason', 'kube_pod_container_resource_limits', 'kube_pod_container_resource_requests', 'kube_deployment_status_replicas_available', 'kube_node_spec_unschedulable', 'node_cpu_seconds_total', 'node_memory_MemTotal_bytes', 'node_memory_MemAvailable_bytes', 'node_filesystem_avail_bytes', 'http_request_duration_seconds_bucket', 'http_request_duration_seconds_sum', 'http_request_duration_seconds_count', 'up']) {
     series.push({ __name__: name });
   }
