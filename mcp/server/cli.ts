@@ -9,6 +9,8 @@ import { backendConfigFromFlags, BackendConfigError, createBackend, isBackendErr
 import { runDetect, detectUsage } from '../anomaly/index.js';
 import { ask, asToolError, iso, type ToolContext } from '../tools/index.js';
 import { aliasesFrom, type AliasMap } from '../translate/index.js';
+import type { AnomalyWatchOptions } from '../watch/index.js';
+import { loadWatchList, WatchListError } from '../watch/watch-list.js';
 import { serverName, serverVersion } from './create-server.js';
 import { newSession } from './session.js';
 import { serverDependencies, type McpServerOptions } from './setup.js';
@@ -69,6 +71,14 @@ const serveOptions: Option[] = [
   { flag: '--no-cache', describe: 'query the backend every time' },
   aliasesOption,
   clockOption,
+  {
+    flag: '--anomaly-webhook',
+    value: 'URL',
+    env: 'PROMETHEUS_MCP_ANOMALY_WEBHOOK',
+    describe: 'watch series for anomalies and push each new episode (and its end) to this URL, the agent\'s POST /webhooks/anomaly (e.g. http://127.0.0.1:18080/webhooks/anomaly); off when absent',
+  },
+  { flag: '--watch', value: 'FILE', env: 'PROMETHEUS_MCP_WATCH', describe: 'YAML/JSON watch list for --anomaly-webhook (default: the built-in pet-adoption list, see docs/mcp.md)' },
+  { flag: '--watch-interval', value: 'SECONDS', env: 'PROMETHEUS_MCP_WATCH_INTERVAL', describe: 'how often watched series are evaluated (default: the list\'s interval, else 60)' },
   { flag: '--help', describe: 'show this help' },
 ];
 
@@ -198,6 +208,32 @@ export function aliasesOf(flags: Flags, env: NodeJS.ProcessEnv): AliasMap | unde
   }
 }
 
+/** The anomaly watcher's options: off (undefined) unless --anomaly-webhook (or its env) is given. */
+export function anomalyWatchOf(flags: Flags, env: NodeJS.ProcessEnv): AnomalyWatchOptions | undefined {
+  const webhookUrl = text(flags, 'anomaly-webhook', env, 'PROMETHEUS_MCP_ANOMALY_WEBHOOK');
+  const file = text(flags, 'watch', env, 'PROMETHEUS_MCP_WATCH');
+  const interval = integer(text(flags, 'watch-interval', env, 'PROMETHEUS_MCP_WATCH_INTERVAL'), '--watch-interval', 1, 86_400);
+  if (webhookUrl === undefined) {
+    if (file !== undefined || interval !== undefined) throw new UsageError(`${file !== undefined ? '--watch' : '--watch-interval'} needs --anomaly-webhook URL (the anomaly watcher is off without a webhook to push to)`);
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(webhookUrl);
+  } catch {
+    throw new UsageError(`--anomaly-webhook must be an http(s) URL such as http://127.0.0.1:18080/webhooks/anomaly (got "${webhookUrl}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--anomaly-webhook must be an http(s) URL (got "${webhookUrl}")`);
+  let watchList;
+  try {
+    watchList = file === undefined ? undefined : loadWatchList(file);
+  } catch (error) {
+    if (error instanceof WatchListError) throw new UsageError(`--watch: ${error.message}`);
+    throw error;
+  }
+  return { webhookUrl, ...(watchList ? { watchList } : {}), ...(interval ? { intervalMs: interval * 1000 } : {}) };
+}
+
 function serverOptions(flags: Flags, env: NodeJS.ProcessEnv): Omit<McpServerOptions, 'backend'> {
   const maxSeries = integer(text(flags, 'max-series', env), '--max-series', 1, 1000);
   const maxPoints = integer(text(flags, 'max-points', env), '--max-points', 3, 10_000);
@@ -206,8 +242,10 @@ function serverOptions(flags: Flags, env: NodeJS.ProcessEnv): Omit<McpServerOpti
   if (grafanaUrl && !/^https?:\/\/[^/]/.test(grafanaUrl)) throw new UsageError(`--grafana-url must be an http(s) URL (got "${grafanaUrl}")`);
   const datasource = text(flags, 'grafana-datasource', env, 'GRAFANA_DATASOURCE_UID');
   const aliases = aliasesOf(flags, env);
+  const anomalyWatch = anomalyWatchOf(flags, env);
   return {
     clock: clockFrom(flags, env),
+    ...(anomalyWatch ? { anomalyWatch } : {}),
     ...(aliases ? { aliases } : {}),
     ...(flags['no-cache'] ? { cache: false as const } : {}),
     ...(grafanaUrl ? { grafanaUrl } : {}),

@@ -24,6 +24,8 @@ import {
   type ToolContext,
   type ToolSettings,
 } from '../tools/index.js';
+import type { AnomalyWatcher } from '../watch/index.js';
+import { withAnomalyWatch } from '../watch/server-info.js';
 import type { MetricsBackend } from './ports.js';
 import { registerPrompts } from './prompts.js';
 import { registerTool, type Extra } from './register.js';
@@ -42,6 +44,8 @@ export interface ServerDependencies {
   transport: 'stdio' | 'http';
   startedAt: number;
   cacheStats?: () => CacheStats;
+  /** The anomaly watcher, when the server pushes anomaly alerts (--anomaly-webhook); the transport starts and stops it. */
+  anomalyWatch?: AnomalyWatcher;
 }
 
 const instructions = `Prometheus metrics of a Kubernetes (EKS) cluster. Start with ask for questions in plain words
@@ -78,7 +82,8 @@ export function createMcpServer(deps: ServerDependencies, session: Session): Mcp
   registerTool(server, listMetrics, backendRead, contextFor, logger);
   registerTool(server, getMetricMetadata, backendRead, contextFor, logger);
   registerTool(server, listLabelValues, backendRead, contextFor, logger);
-  registerTool(server, getServerInfo, backendRead, contextFor, logger);
+  const watch = deps.anomalyWatch;
+  registerTool(server, withAnomalyWatch(getServerInfo, watch ? () => watch.status() : undefined), backendRead, contextFor, logger);
   registerTool(server, translateQuery, localOnly, contextFor, logger);
   registerTool(server, ask, backendRead, contextFor, logger);
   registerTool(server, suggestQueries, localOnly, contextFor, logger);

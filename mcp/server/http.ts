@@ -35,6 +35,8 @@ export interface RunningHttpServer {
   port: number;
   /** Open sessions right now. */
   sessions(): number;
+  /** The anomaly watcher, when `anomalyWatch` was given (status(), runOnce(), idle()). */
+  anomalyWatch?: ServerDependencies['anomalyWatch'];
   close(): Promise<void>;
 }
 
@@ -186,13 +188,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${port}/mcp`;
   logger.info('listening', { url, backend: deps.backend.describe().url, cache: Boolean(deps.cacheStats) });
+  deps.anomalyWatch?.start({ url });
 
   return {
     url,
     port,
+    ...(deps.anomalyWatch ? { anomalyWatch: deps.anomalyWatch } : {}),
     sessions: () => open.size,
     async close() {
       clearInterval(sweep);
+      await deps.anomalyWatch?.stop();
       await Promise.all([...open.keys()].map((id) => closeSession(id, 'server shutting down')));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -8,6 +8,7 @@ import { CachedBackend, type CachePolicy } from '../cache/index.js';
 import { defaultToolSettings, type Services, type ToolSettings } from '../tools/index.js';
 import type { ServerDependencies } from './create-server.js';
 import type { AliasMap } from '../translate/index.js';
+import type { AnomalyWatchOptions } from '../watch/index.js';
 import { loadServices } from './modules.js';
 import type { MetricsBackend } from './ports.js';
 
@@ -24,6 +25,8 @@ export interface McpServerOptions {
   grafanaDatasourceUid?: string;
   /** What people call things (label value -> phrases), for the translator; default: the pet-adoption map. */
   aliases?: AliasMap;
+  /** Push anomaly alerts to the agent's webhook (mcp/watch); off when absent. Started by the transport. */
+  anomalyWatch?: AnomalyWatchOptions;
 }
 
 export async function serverDependencies(options: McpServerOptions, transport: 'stdio' | 'http'): Promise<ServerDependencies> {
@@ -34,6 +37,10 @@ export async function serverDependencies(options: McpServerOptions, transport: '
   const settings: ToolSettings = { ...defaultToolSettings, ...options.settings, budget: { ...defaultToolSettings.budget, ...options.settings?.budget } };
   if (options.grafanaUrl) settings.grafana = { url: options.grafanaUrl, ...(options.grafanaDatasourceUid ? { datasourceUid: options.grafanaDatasourceUid } : {}) };
   const services = options.services ?? (await loadServices(backend, logger, () => clock.now(), options.aliases ? { aliases: options.aliases } : {}));
+  // Loaded only when asked for: the watcher and its default list cost nothing to servers without it.
+  const anomalyWatch = options.anomalyWatch
+    ? new (await import('../watch/watcher.js')).AnomalyWatcher(options.anomalyWatch, { backend, clock, logger })
+    : undefined;
   return {
     backend,
     clock,
@@ -43,5 +50,6 @@ export async function serverDependencies(options: McpServerOptions, transport: '
     transport,
     startedAt: clock.now(),
     ...(cached ? { cacheStats: () => cached.stats() } : {}),
+    ...(anomalyWatch ? { anomalyWatch } : {}),
   };
 }

@@ -28,9 +28,11 @@ export async function startStdioServer(options: McpServerOptions): Promise<Runni
   process.stdin.once('end', () => void server.close());
   await server.connect(transport);
   deps.logger.info('serving on stdio', { backend: deps.backend.describe().url, session: session.id });
+  deps.anomalyWatch?.start();
   return {
     closed,
     async close() {
+      await deps.anomalyWatch?.stop();
       await server.close();
     },
   };
