@@ -106,15 +106,20 @@ export async function up(config: StackConfig, options: CommandOptions = {}): Pro
     // Written before the components start: the agent reads the cluster through it.
     writeKubeconfig(paths, config.ports, state.kubeToken);
 
-    const context: StartContext = { config, paths, binaries, progress, signal, ports: config.ports, profile: config.profile, state };
-    for (const component of plan) {
+    // Components start as soon as what they start after is ready, so independent ones overlap
+    // (Alertmanager, the MCP server and the agent start while the simulation replays its history).
+    const waiting = new AbortController();
+    const stopWaiting = () => waiting.abort(signal.reason);
+    signal.addEventListener('abort', stopWaiting, { once: true });
+    const context: StartContext = { config, paths, binaries, progress, signal: waiting.signal, ports: config.ports, profile: config.profile, state };
+    const bringUp = async (component: Component): Promise<string> => {
       const startAt = performance.now();
       const record = await component.start(context);
       const spawnedAt = performance.now();
       timings[`${component.name}.start`] = (spawnedAt - startAt) / 1000;
-      state.components[component.name] = { ...record, url: component.url(config.ports) };
+      state!.components[component.name] = { ...record, url: component.url(config.ports) };
       started.push(component.name);
-      saveState(paths.stateFile, state);
+      saveState(paths.stateFile, state!);
       const step = progress.begin(component.name, component.startingText(config.profile));
       const readiness = await waitUntilReady(component, record, context).catch((error: unknown) => {
         step.fail();
@@ -122,8 +127,36 @@ export async function up(config: StackConfig, options: CommandOptions = {}): Pro
       });
       step.done('ready in {s}');
       timings[`${component.name}.ready`] = (performance.now() - spawnedAt) / 1000;
-      if (readiness.info) state.components[component.name]!.info = readiness.info;
-      saveState(paths.stateFile, state);
+      if (readiness.info) state!.components[component.name]!.info = readiness.info;
+      saveState(paths.stateFile, state!);
+      return component.name;
+    };
+    const inflight = new Map<string, Promise<string>>();
+    try {
+      const pending = [...plan];
+      const ready = new Set(components.filter((c) => !plan.includes(c)).map((c) => c.name));
+      while (pending.length || inflight.size) {
+        for (const component of [...pending]) {
+          if (!startsAfter(component, components).every((name) => ready.has(name))) continue;
+          pending.splice(pending.indexOf(component), 1);
+          const bringing = bringUp(component);
+          // A sibling's failure ends the run; this one's later rejection must not go unhandled.
+          bringing.catch(() => {});
+          inflight.set(component.name, bringing);
+        }
+        if (!inflight.size) throw new Error(`components wait on each other: ${pending.map((c) => c.name).join(', ')}`);
+        const name = await Promise.race(inflight.values());
+        inflight.delete(name);
+        ready.add(name);
+      }
+    } catch (error) {
+      // Stop the siblings' waits and let their starts finish, so every spawned process is recorded
+      // in `started` before the cleanup below stops them.
+      waiting.abort(error);
+      await Promise.allSettled(inflight.values());
+      throw error;
+    } finally {
+      signal.removeEventListener('abort', stopWaiting);
     }
     writeKubeconfig(paths, config.ports, state.kubeToken);
     return { status: await inspectStack(components, state, config.ports, paths), started, timings, seconds: (performance.now() - began) / 1000 };
@@ -184,6 +217,11 @@ async function planStart(components: readonly Component[], state: StackState, po
     if (!healthy || component.restartsWith.some((name) => fresh.has(name))) plan.push(component);
   }
   return plan;
+}
+
+/** Components that must be ready before this one starts: as declared, else every earlier one. */
+function startsAfter(component: Component, components: readonly Component[]): readonly string[] {
+  return component.startsAfter ?? components.slice(0, components.indexOf(component)).map((c) => c.name);
 }
 
 async function waitUntilReady(component: Component, record: ProcessRecord, context: StartContext): Promise<Readiness> {

@@ -16,6 +16,7 @@ const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 export const agent: Component = {
   name: 'agent',
   reportAs: 'agentUrl',
+  startsAfter: [],
   restartsWith: [],
   ports: (ports) => [ports.agent],
   url: (ports) => loopbackUrl(ports.agent),

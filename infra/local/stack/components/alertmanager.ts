@@ -10,6 +10,7 @@ import type { Component } from './component.js';
 export const alertmanager: Component = {
   name: 'alertmanager',
   reportAs: 'alertmanagerUrl',
+  startsAfter: [],
   restartsWith: [],
   ports: (ports) => [ports.alertmanager],
   url: (ports) => loopbackUrl(ports.alertmanager),

@@ -47,6 +47,11 @@ export interface Component {
    * (Prometheus re-backfills the history of a new simulation).
    */
   readonly restartsWith: readonly string[];
+  /**
+   * Components that must be ready before this one starts (default: every component before it in the
+   * registry). Those that need nothing from the others start at once, in parallel.
+   */
+  readonly startsAfter?: readonly string[];
   /** The ports it listens on (checked free before it starts). */
   ports(ports: StackPorts): number[];
   url(ports: StackPorts): string;

@@ -13,6 +13,7 @@ const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 export const mcpServer: Component = {
   name: 'mcp-server',
   reportAs: 'mcpUrl',
+  startsAfter: [],
   restartsWith: ['prometheus'],
   ports: (ports) => [ports.mcp],
   url: (ports) => `${loopbackUrl(ports.mcp)}/mcp`,
@@ -41,5 +42,6 @@ export const mcpServer: Component = {
     return probe.status === 200 ? { ready: true } : { ready: false, detail: probe.error ?? `/readyz answered ${probe.status}` };
   },
 
-  readyTimeoutMs: () => 30_000,
+  // Ready means it reaches Prometheus, which comes up after the simulation's history: wait as long.
+  readyTimeoutMs: () => 180_000,
 };

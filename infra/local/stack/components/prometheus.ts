@@ -17,6 +17,7 @@ import type { Component } from './component.js';
 export const prometheus: Component = {
   name: 'prometheus',
   reportAs: 'prometheusUrl',
+  startsAfter: ['simulation', 'alertmanager'],
   restartsWith: ['simulation'],
   ports: (ports) => [ports.prometheus],
   url: (ports) => loopbackUrl(ports.prometheus),
