@@ -45,6 +45,17 @@ test('quiet gaps longer than the tolerance split episodes; the last may be ongoi
   assert.is(found[1]!.ongoing, true);
 });
 
+test('a jump that the series stays at is explained as a shift, not a spike', () => {
+  const marks = scored('..Arr...');
+  const shift: AnomalyFinding = { ...finding('warning', 'shifted'), detector: 'level-shift', kind: 'level-shift' };
+  marks[3] = { ...marks[3]!, surprise: 3, finding: shift };
+  marks[4] = { ...marks[4]!, surprise: 3, finding: { ...shift, kind: 'outlier', direction: -1, explanation: 'other way' } };
+  const [episode] = anomaliesOf(marks, 1.8);
+  assert.is(episode!.kind, 'level-shift');
+  assert.is(episode!.explanation, 'shifted');
+  assert.equal(episode!.peak, { t: 2 * 60_000, value: 2 }); // the peak is still the jump
+});
+
 test('no anomaly, no episode', () => {
   assert.equal(anomaliesOf(scored('..e.r..'), 1.8), []);
 });

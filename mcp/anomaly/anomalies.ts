@@ -57,6 +57,8 @@ export function anomaliesOf(scored: readonly ScoredSample[], alertLevel: number,
       current.anomaly.surprise = s.surprise;
       current.anomaly.peak = { t: s.t, value: s.value };
       if (s.finding) current.strongest = strongerOf(current.strongest, s.finding);
+    } else if (s.finding && persists(current.strongest, s.finding)) {
+      current.strongest = s.finding;
     }
   });
   if (current) {
@@ -68,6 +70,17 @@ export function anomaliesOf(scored: readonly ScoredSample[], alertLevel: number,
 
 function strongerOf(a: AnomalyFinding, b: AnomalyFinding): AnomalyFinding {
   return severityRank[b.severity] > severityRank[a.severity] ? b : a;
+}
+
+const sudden = new Set<AnomalyKind>(['spike', 'drop']);
+
+/**
+ * A jump that the series stays at is a shift, not a spike: while the episode goes on, a finding of
+ * a lasting kind (level shift, outlier run, new range...) in the same direction and at least as
+ * severe explains it better than the sudden change that opened it.
+ */
+function persists(current: AnomalyFinding, later: AnomalyFinding): boolean {
+  return sudden.has(current.kind) && !sudden.has(later.kind) && later.direction === current.direction && severityRank[later.severity] >= severityRank[current.severity];
 }
 
 function describe(f: AnomalyFinding): Pick<Anomaly, 'severity' | 'kind' | 'detector' | 'explanation' | 'evidence' | 'followUpQueries'> {

@@ -36,6 +36,15 @@ test('a statistic that is almost always zero is not extrapolated from a handful 
   assert.ok(s > 2);
 });
 
+test('on a short history, a value far beyond a tight body is extrapolated from the body', () => {
+  // 120 values of small noise: too few exceedances to fit a tail, but the body has a spread.
+  const random = new Random(2);
+  const calibrator = new TailCalibrator();
+  for (let i = 0; i < 120; i++) calibrator.observe(Math.abs(random.normal(0, 1)));
+  assert.ok(calibrator.surprise(40) > 10, `far beyond: ${calibrator.surprise(40)}`);
+  assert.ok(calibrator.surprise(3.5) < 3, `just beyond: ${calibrator.surprise(3.5)}`);
+});
+
 test('values below the resolution count as zero', () => {
   const calibrator = exponentialHistory(500);
   assert.is(calibrator.observe(1e-12, 1e-9), 0);

@@ -10,9 +10,10 @@
  * the empirical tail frequency; beyond the 98th percentile an exponential tail is fitted to the
  * exceedances (peaks over threshold), so extremes beyond anything seen still get a finite, ordered
  * probability. Thin evidence is treated conservatively: the tail scale gets an upper confidence
- * margin and a floor derived from the body of the distribution, and with fewer than a handful of
- * exceedances (a statistic that is almost always zero) nothing is extrapolated: a value beyond all
- * seen is then "1 in n", no more.
+ * margin and a floor derived from the body of the distribution; with fewer than a handful of
+ * exceedances (a short history) the tail is extrapolated from the body alone with twice its scale,
+ * and a statistic that is almost always zero (no body to go by) is not extrapolated at all: a value
+ * beyond all seen is then "1 in n", no more.
  */
 import { RollingWindow } from './stats.js';
 
@@ -39,8 +40,11 @@ export const MAX_SURPRISE = 30;
 
 // Width of the upper confidence margin on the tail scale, in standard errors of its estimate.
 const TAIL_SCALE_CONFIDENCE = 3;
-// Exceedances needed before the tail is extrapolated beyond the data.
+// Exceedances needed before the tail is fitted to them.
 const MIN_EXCEEDANCES = 5;
+// With fewer, the tail is extrapolated from the body of the distribution only, its scale this many
+// times the body's (an exponential tail from the median is already heavier than a normal one).
+const SPARSE_TAIL_MARGIN = 2;
 
 export class TailCalibrator {
   private readonly options: Required<CalibrationOptions>;
@@ -48,6 +52,7 @@ export class TailCalibrator {
   private sinceFit = Infinity;
   private threshold = 0;
   private scale = 0;
+  private bodyScale = 0;
   private exceedances = 0;
 
   constructor(options: CalibrationOptions = {}) {
@@ -79,8 +84,18 @@ export class TailCalibrator {
     if (this.sinceFit >= this.options.refitEvery) this.fit();
     // Empirical tail frequencies count one pseudo-observation, so nothing seen is ever "impossible".
     let p: number;
-    if (x <= this.threshold || this.exceedances < MIN_EXCEEDANCES) {
+    if (x <= this.threshold) {
       p = (this.past.tail(x) * n + 1) / (n + 1);
+    } else if (this.exceedances < MIN_EXCEEDANCES) {
+      // Too few exceedances to fit a tail: "1 in n"; but when the body of the distribution has a
+      // spread, a value far beyond it (a 30% jump in a series that moves 0.1%) is extrapolated from
+      // the body alone, with a wide margin. A statistic that is almost always zero has no body
+      // spread and stays at "1 in n".
+      p = (this.past.tail(x) * n + 1) / (n + 1);
+      if (this.bodyScale > 0) {
+        const scale = Math.max(SPARSE_TAIL_MARGIN * this.bodyScale, this.scale, resolution, Number.MIN_VALUE);
+        p = Math.min(p, ((this.exceedances + 1) / (n + 1)) * Math.exp(-(x - this.threshold) / scale));
+      }
     } else {
       const scale = Math.max(this.scale, resolution, Number.MIN_VALUE);
       p = ((this.exceedances + 1) / (n + 1)) * Math.exp(-(x - this.threshold) / scale);
@@ -100,6 +115,7 @@ export class TailCalibrator {
     // from the median that reaches the q-quantile at probability 1-q.
     const fromBody = (u - this.past.median) / Math.log(0.5 / (1 - q));
     this.threshold = u;
+    this.bodyScale = Math.max(0, fromBody);
     this.scale = Math.max(fitted, fromBody);
     this.exceedances = count;
   }

@@ -8,6 +8,7 @@
  *   damped unless they are at least twice as surprising (in orders of magnitude) as the one raised.
  *   An incident is one alert, not fifty; a real escalation still gets through. (The NAB benchmark
  *   rewards the same: only the first detection in an anomaly window counts, every other costs.)
+ *   Growth towards a known limit after another kind of alert is raised again: the deadline is new.
  * - Score: surprise mapped to [0, 1) with 0.5 at the medium alert level.
  *
  * Everything is streaming: a sample's score depends only on the samples before it and itself.
@@ -16,7 +17,7 @@ import { detectorKind, detectorKinds } from './detectors/registry.js';
 import { bestOf } from './detectors/common.js';
 import { followUpQueries } from './promql.js';
 import { MEDIUM_ALERT_SURPRISE, alertSurprise, rarity, resolveSensitivity, scoreOf, severityOf, surpriseOf } from './sensitivity.js';
-import type { Detector, AnomalyFinding, Sample, SeriesContext, Sensitivity } from './types.js';
+import type { Detector, AnomalyFinding, AnomalyKind, Sample, SeriesContext, Sensitivity } from './types.js';
 
 export interface EnsembleOptions {
   sensitivity?: Sensitivity;
@@ -57,7 +58,7 @@ export class Ensemble {
   /** Indexes of the detectors that contribute evidence (not only notes). */
   private readonly judging: number[];
   private index = 0;
-  private lastAlert = { index: -Infinity, surprise: 0 };
+  private lastAlert: { index: number; surprise: number; kind?: AnomalyKind } = { index: -Infinity, surprise: 0 };
   private latestT = -Infinity;
 
   constructor(options: EnsembleOptions = {}) {
@@ -89,12 +90,16 @@ export class Ensemble {
     const surprise = best.surprise;
     let damped = surprise;
     let repeat = false;
-    if (i - this.lastAlert.index <= this.refractory && surprise < this.lastAlert.surprise * ESCALATION) {
+    const kind = strongest?.finding?.kind;
+    // Growth towards a limit (evidence only when a limit is known) after another kind of alert is
+    // new information, a deadline: e.g. a leak first raised as a jump, then as growth to the limit.
+    const deadline = kind === 'growth' && this.lastAlert.kind !== 'growth';
+    if (i - this.lastAlert.index <= this.refractory && surprise < this.lastAlert.surprise * ESCALATION && !deadline) {
       repeat = surprise >= this.alertLevel;
       // Damped below the alert level however strong: the episode has been raised already.
       damped = Math.min(surprise * REPEAT_DAMPING, this.alertLevel * REPEAT_CEILING);
     } else if (surprise >= this.alertLevel) {
-      this.lastAlert = { index: i, surprise };
+      this.lastAlert = { index: i, surprise, kind };
     }
     const isAnomaly = !repeat && surprise >= this.alertLevel;
     const scored: ScoredSample = { ...sample, score: scoreOf(damped), surprise, isAnomaly, repeat };

@@ -94,4 +94,13 @@ test('normal tail matches known values', () => {
   close(normalTail(-1.959964), 0.975, 1e-5);
 });
 
+test('mean absolute deviation sees a minority mode that the MAD misses', () => {
+  const window = new RollingWindow(100);
+  for (let i = 0; i < 100; i++) window.push(i % 3 === 0 ? 80 : 20);
+  assert.is(window.median, 20);
+  assert.is(window.mad, 0);
+  close(window.meanAbsDeviation(), (34 * 60) / 100);
+  close(window.meanAbsDeviation(0), (34 * 80 + 66 * 20) / 100);
+});
+
 test.run();

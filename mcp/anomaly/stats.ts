@@ -187,6 +187,15 @@ export class RollingWindow {
     return MAD_TO_STD * this.mad;
   }
 
+  /** Mean absolute deviation from `center` (the median by default), O(n). Unlike the MAD it sees a minority mode. */
+  meanAbsDeviation(center = this.median): number {
+    const n = this.sorted.length;
+    if (!n) return NaN;
+    let s = 0;
+    for (let i = 0; i < n; i++) s += Math.abs(this.sorted[i]! - center);
+    return s / n;
+  }
+
   /** Percentile `p` in [0, 100], linearly interpolated between order statistics. */
   percentile(p: number): number {
     return quantileSorted(this.sorted, p / 100);

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { daily, steady } from '../synthetic.js';
+import { Random } from '../../../core/random.js';
+import { SYNTHETIC_START, daily, steady } from '../synthetic.js';
 import { seasonal } from './seasonal.js';
 import { runDetector } from './testing.js';
 
@@ -13,6 +14,27 @@ test('a day whose cycle is flattened stands out against the same time yesterday'
   assert.is(top.finding?.kind, 'seasonal-deviation');
   assert.match(top.finding!.explanation, /same time yesterday/);
   assert.match(top.finding!.explanation, /usual for this hour of the day is about/);
+});
+
+test('a square daily cycle (low most of the day) is recognised, and a missing peak stands out', () => {
+  // Office hours: 20 for 16 hours, 80 for 8; the MAD of such a series is only its noise.
+  const random = new Random(11);
+  const missing = 8 * DAY;
+  const samples = Array.from({ length: 10 * DAY }, (_, i) => {
+    const hour = (i % DAY) / 12;
+    const high = hour >= 9 && hour < 17 && !(i >= missing && i < missing + DAY);
+    return { t: SYNTHETIC_START + i * 300_000, value: (high ? 80 : 20) + random.normal(0, 1) };
+  });
+  const { verdicts } = runDetector(seasonal, samples);
+  const peak = missing + 9 * 12;
+  const first = verdicts.findIndex((v, i) => i >= peak && v.finding);
+  assert.ok(first >= peak && first < peak + 12, `first finding at ${first}`);
+  assert.is(verdicts[first]!.finding!.kind, 'seasonal-deviation');
+  assert.is(verdicts[first]!.finding!.direction, -1);
+  assert.ok(verdicts[first]!.surprise > 10, `surprise ${verdicts[first]!.surprise}`);
+  // Ordinary days stay at chance level (a finding near the alert level now and then, never this).
+  const ordinary = Math.max(...verdicts.slice(7 * DAY, missing).map((v) => v.surprise));
+  assert.ok(ordinary < 3, `ordinary days up to ${ordinary}`);
 });
 
 test('without a cycle (or before a day of history) it stays out of the way', () => {

@@ -123,9 +123,11 @@ class SeasonalDeviation implements Detector {
     let best: Period | undefined;
     for (const period of this.periods) {
       if (period.differences.size < MIN_DIFFERENCES) continue;
-      if (!best || period.differences.robustStd < best.differences.robustStd) best = period;
+      if (!best || period.differences.meanAbsDeviation(0) < best.differences.meanAbsDeviation(0)) best = period;
     }
-    if (best && best.differences.robustStd < FIT_RATIO * this.level.robustStd) return best;
+    // Mean absolute deviations, not MADs: a daily square wave spends most of the day at its low
+    // level, so the MAD of the level sees only the noise around it and misses the cycle itself.
+    if (best && best.differences.meanAbsDeviation(0) < FIT_RATIO * this.level.meanAbsDeviation()) return best;
     return undefined;
   }
 }
