@@ -9,13 +9,14 @@ import type { Sleep } from '../evidence/resilience.js';
 import { realSleep } from '../evidence/resilience.js';
 import { actionOf, describeCondition, symptomChecks, verifyConditions, type VerificationCondition } from '../remediation/index.js';
 import type { StepHandler } from '../workflow/step.js';
+import { formatDuration, parseDuration } from '../../core/duration.js';
 
 const params = z.object({
   holdSeconds: z.number().positive().default(60).describe('How long every condition must hold in a row'),
   timeoutSeconds: z.number().positive().default(600).describe('Give up (verification failed) after this long'),
   intervalSeconds: z.number().positive().default(10).describe('Between two checks'),
   symptom: z.boolean().default(true).describe('Also check the alert\'s own condition in PromQL (needs metrics)'),
-  rate: z.string().default('2m').describe('Window of rate()/increase() in the symptom checks'),
+  rate: z.string().optional().describe('Window of rate()/increase() in the symptom checks (default: the agent\'s rate window, at most 2m)'),
   proposeRollbackOnFailure: z.boolean().default(true),
 });
 type Params = z.infer<typeof params>;
@@ -24,6 +25,20 @@ export interface VerifyOutput {
   outcome: 'passed' | 'failed' | 'skipped';
   conditions: string[];
   detail?: string;
+}
+
+/**
+ * A recovered symptom should show within a couple of minutes: a 5m rate would keep the fault in the
+ * window long after the fix. A shorter configured window (the local target's fast profile) is used as is.
+ */
+function symptomWindow(configured: unknown): string {
+  const cap = 2 * 60_000;
+  if (typeof configured !== 'string') return formatDuration(cap);
+  try {
+    return formatDuration(Math.min(cap, parseDuration(configured)));
+  } catch {
+    return formatDuration(cap);
+  }
 }
 
 export function createVerifyStep(options: { sleep?: Sleep } = {}): StepHandler<Params, VerifyOutput> {
@@ -48,7 +63,7 @@ export function createVerifyStep(options: { sleep?: Sleep } = {}): StepHandler<P
         const definition = actionOf(action.kind);
         for (const c of definition.verification(action.target, definition.params.parse(action.params))) add(c);
       }
-      if (p.symptom && ctx.evidence.metrics) for (const c of symptomChecks(ctx.alerts, ctx.incident.rootCause, p.rate)) add(c);
+      if (p.symptom && ctx.evidence.metrics) for (const c of symptomChecks(ctx.alerts, ctx.incident.rootCause, p.rate ?? symptomWindow(ctx.vars.rateWindow))) add(c);
       const env = { ...(ctx.cluster ? { cluster: ctx.cluster } : {}), ...(ctx.evidence.metrics ? { metrics: ctx.evidence.metrics } : {}), now: ctx.now, sleep, signal: ctx.signal, allowedNamespaces: ctx.safety.allowedNamespaces };
       const verification = await verifyConditions(env, conditions, p, (pending) => ctx.setVerification(pending));
       ctx.setVerification(verification);
