@@ -68,13 +68,13 @@ async function world(): Promise<World> {
 }
 
 /** The agent's life for one incident: alert at +20 s, incident at +22 s, root cause at +25 s, fixed on approval, resolved 40 s later. */
-function scriptMemoryLeak(w: World, options: { resolve?: boolean } = {}) {
+function scriptMemoryLeak(w: World, options: { resolve?: boolean; alert?: boolean } = {}) {
   const start = w.clock.now();
   let incident: Incident | undefined;
   let fixedAt: number | undefined;
   const iso = (ms: number) => new Date(ms).toISOString();
   w.clock.listeners.push((now) => {
-    if (now - start >= 20_000 && !w.metrics.firing.length && fixedAt === undefined) {
+    if (now - start >= 20_000 && !w.metrics.firing.length && fixedAt === undefined && options.alert !== false) {
       w.metrics.firing = [{ name: 'ContainerOOMKilled', state: 'firing', labels: { alertname: 'ContainerOOMKilled', namespace: 'petadoptions', deployment: 'petlistadoptions', pod: 'petlistadoptions-abc' }, activeAt: iso(now - 6_000) }];
     }
     if (now - start >= 22_000 && !incident) {
@@ -147,6 +147,22 @@ test('a run with auto-approval: phases in order, the fault removed, the target r
     assert.match(md, /Outcome: RESOLVED/);
     const html = renderHtml(bundle);
     for (const id of ['summary', 'key-metric', 'comparison', 'root-cause', 'timeline', 'cleanup']) assert.match(html, new RegExp(`id="${id}"`));
+  } finally {
+    await w.agent.stop();
+  }
+});
+
+test('the agent is paged before any of the scenario\'s alerts fires: the manual runbook starts with the incident', async () => {
+  const w = await world();
+  try {
+    scriptMemoryLeak(w, { alert: false });
+    const record = await runScenario(w.options(), w.deps());
+    assert.is(record.outcome, 'resolved', record.failure?.message);
+    assert.is(record.alert, null);
+    assert.ok(record.timeline.some((e) => e.summary.includes('the manual runbook starts now')));
+    assert.ok((record.manualSteps ?? []).length > 0, 'the runbook was executed');
+    const r = buildReport(record).report;
+    assert.ok(r.mttr.manualBaselineSeconds! > r.mttr.agentSeconds!, JSON.stringify(r.mttr));
   } finally {
     await w.agent.stop();
   }

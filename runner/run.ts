@@ -288,6 +288,12 @@ export async function runScenario(options: RunOptions, deps: RunDeps): Promise<R
             : `no alert of ${spec.detection.alerts.join(', ')} fired and the agent opened no incident within ${timings.detectSeconds} s; check ${endpoints!.prometheusUrl}/alerts and that the fault is active (kubectl get stresschaos,networkchaos -A)`,
       );
       let incident = await agent.getIncident(incidentId!);
+      if (!record.alert) {
+        // The agent was paged first (or by another alert about the same objects, e.g. a warning that
+        // fires before the scenario's own): that page is when an engineer would start too.
+        timeline.add('detect', 'runner', `incident ${incident.id} opened before any of ${spec.detection.alerts.join(', ')} fired (${incident.title}); the manual runbook starts now`);
+        startManualBaseline(endpoints!);
+      }
       const refresh = async () => {
         incident = await agent!.getIncident(incidentId!);
         record.incident = incident;

@@ -22,6 +22,7 @@ const ns = 'petadoptions';
 const nodeA = 'ip-10-0-1-23.us-west-2.compute.internal';
 const nodeB = 'ip-10-0-2-41.us-west-2.compute.internal';
 const leaky = { namespace: ns, pod: 'petlistadoptions-6c9f8b7d5-x2k4q', container: 'petlistadoptions', node: nodeB };
+const fresh = { namespace: ns, pod: 'petlistadoptions-6c9f8b7d5-n8r3t', container: 'petlistadoptions', node: nodeA };
 const calm = { namespace: ns, pod: 'petsite-7d4b9c6f8-q7w2e', container: 'petsite', node: nodeA };
 const daemon = { namespace: 'kube-system', pod: 'aws-node-7xk2p', container: 'aws-node', node: nodeA };
 const cadvisor = { job: 'kubernetes-cadvisor', instance: nodeB, id: '/kubepods/burstable/pod1', image: 'petlistadoptions:1.4.2' };
@@ -86,6 +87,7 @@ function cases(profile: TimingProfile): AlertCase[] {
   const timeToLimit = horizon / 2 + 0.5;
   const bigLimit = 4096 * MiB;
   const growthStart = bigLimit - (timeToLimit + end) * MiB;
+  const freshStart = steps - Math.floor(windowSeconds / interval / 2);
   const restartStep = steps - (forCritical + 2 * interval) / interval;
 
   return [
@@ -129,8 +131,17 @@ function cases(profile: TimingProfile): AlertCase[] {
     {
       alertname: 'ContainerMemoryGrowingToLimit',
       input: withInfo(
-        [workingSet(leaky, `${growthStart}+${interval * MiB}x${steps}`), limit(leaky, bigLimit), workingSet(calm, flat(256 * MiB, steps)), limit(calm, 512 * MiB)],
+        [
+          workingSet(leaky, `${growthStart}+${interval * MiB}x${steps}`),
+          limit(leaky, bigLimit),
+          // A pod that started half a window ago, climbing as steeply: warm-up, no alert.
+          workingSet(fresh, `_x${freshStart} ${growthStart + freshStart * interval * MiB}+${interval * MiB}x${steps - freshStart}`),
+          limit(fresh, bigLimit),
+          workingSet(calm, flat(256 * MiB, steps)),
+          limit(calm, 512 * MiB),
+        ],
         podInfo(leaky),
+        podInfo(fresh),
         podInfo(calm),
       ),
       at: end,

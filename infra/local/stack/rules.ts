@@ -147,7 +147,12 @@ export function alertRuleGroups(profile: TimingProfile | undefined, t: AlertThre
           withOwner(
             `(\n  ${memoryLimit}\n  - on (namespace, pod, container)\n  max by (namespace, pod, container) (container_memory_working_set_bytes${containerSelector})\n)\n` +
               `/ on (namespace, pod, container)\n` +
-              `(max by (namespace, pod, container) (deriv(container_memory_working_set_bytes${containerSelector}[${window}])) > 0)`,
+              `(max by (namespace, pod, container) (deriv(container_memory_working_set_bytes${containerSelector}[${window}])) > 0)\n` +
+              // Only containers with a whole window of history: a container that just started (a new
+              // pod of a rollout or a scale-up) fills its heap and caches for a while, a steep but
+              // short climb that is warm-up, not a leak. A restarted container keeps its series.
+              `and on (namespace, pod, container)\n` +
+              `max by (namespace, pod, container) (container_memory_working_set_bytes${containerSelector} offset ${window})`,
           ) + `\n< ${horizonSeconds}`,
           `Memory of ${pod} {{ $labels.container }} is growing towards its limit`,
           `The working set of container {{ $labels.container }} in pod ${pod} has grown steadily over the last ${window}; ` +
