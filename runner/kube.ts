@@ -113,6 +113,7 @@ export class KubernetesCluster implements Cluster {
       phase: pod.status?.phase ?? 'Unknown',
       ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
       restarts: (pod.status?.containerStatuses ?? []).reduce((sum, c) => sum + (c.restartCount ?? 0), 0),
+      ...(pod.status?.startTime ? { startedAt: new Date(pod.status.startTime).toISOString() } : {}),
       ...(pod.status?.reason ? { reason: pod.status.reason } : {}),
       labels: pod.metadata?.labels ?? {},
     }));

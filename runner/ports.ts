@@ -56,6 +56,8 @@ export interface PodSummary {
   phase: string;
   ready: boolean;
   restarts: number;
+  /** status.startTime: when the kubelet accepted the pod. */
+  startedAt?: string;
   /** status.reason, e.g. Evicted. */
   reason?: string;
   labels: Record<string, string>;

@@ -19,6 +19,8 @@ export interface PreflightContext {
   markerPath: string;
   manual: boolean;
   settleSeconds: number;
+  /** Application pods must be at least this old (see RunTimings.metricsWindowSeconds). */
+  minPodAgeSeconds?: number;
   clock: RunnerClock;
   signal: AbortSignal;
   say(line: string): void;
@@ -86,7 +88,7 @@ export async function preflight(ctx: PreflightContext): Promise<string[]> {
   for (const pod of evicted) await ctx.cluster.deletePod(pod.namespace, pod.name);
   if (evicted.length) note(`deleted ${evicted.length} evicted pod(s) left from earlier node pressure: ${evicted.map((p) => p.name).join(', ')}`);
 
-  const settled = await waitUntilSettled(ctx.cluster, { seconds: ctx.settleSeconds, clock: ctx.clock, pollMs: 2_000, signal: ctx.signal, metrics: ctx.metrics });
+  const settled = await waitUntilSettled(ctx.cluster, { seconds: ctx.settleSeconds + (ctx.minPodAgeSeconds ?? 0), clock: ctx.clock, pollMs: 2_000, signal: ctx.signal, metrics: ctx.metrics, ...(ctx.minPodAgeSeconds ? { minPodAgeSeconds: ctx.minPodAgeSeconds } : {}) });
   if (!settled.ok) throw new PreflightFailed(`the application is not healthy before the run (${settled.detail}); a run needs a healthy baseline: wait, or restart the target (local-cluster down, then local-cluster up)`);
   const cordoned = (await ctx.cluster.listNodes()).filter((n) => n.unschedulable);
   if (cordoned.length) note(`note: node(s) ${cordoned.map((n) => n.name).join(', ')} are cordoned (kubectl uncordon <node> to return them)`);
@@ -147,7 +149,7 @@ function normalise(resources: DeploymentSummary['containers'][number]['resources
  * Every deployment fully rolled out and available, no chaos of ours, and (with metrics) no warning or
  * critical alert firing: the healthy baseline a run starts from and the state it leaves. Up to `seconds`.
  */
-export async function waitUntilSettled(cluster: Cluster, options: { seconds: number; clock: RunnerClock; pollMs: number; signal?: AbortSignal; metrics?: Metrics }): Promise<{ ok: boolean; detail: string }> {
+export async function waitUntilSettled(cluster: Cluster, options: { seconds: number; clock: RunnerClock; pollMs: number; signal?: AbortSignal; metrics?: Metrics; minPodAgeSeconds?: number }): Promise<{ ok: boolean; detail: string }> {
   const deadline = options.clock.now() + options.seconds * 1000;
   let detail = '';
   for (;;) {
@@ -155,9 +157,14 @@ export async function waitUntilSettled(cluster: Cluster, options: { seconds: num
     const unsettled = deployments.filter((d) => d.availableReplicas < d.replicas || d.updatedReplicas < d.replicas);
     const chaos = (await cluster.listChaos()).filter((c) => c.labels['app.kubernetes.io/managed-by'] === 'run-scenario');
     const alerts = options.metrics ? (await options.metrics.alerts()).filter((a) => a.state === 'firing' && a.labels.severity !== 'info') : [];
+    const minAge = options.minPodAgeSeconds;
+    const young = minAge
+      ? (await cluster.listPods(APP_NAMESPACE)).filter((p) => p.phase === 'Running' && p.startedAt && options.clock.now() - Date.parse(p.startedAt) < minAge * 1000)
+      : [];
     detail = [
       ...unsettled.map((d) => `${d.name} ${d.availableReplicas}/${d.replicas} available, ${d.updatedReplicas} updated`),
       ...chaos.map((c) => `${c.kind} ${c.namespace}/${c.name} still present`),
+      ...young.map((p) => `pod ${p.name} started ${Math.round((options.clock.now() - Date.parse(p.startedAt!)) / 1000)} s ago (the alerts look back ${minAge} s)`),
       ...alerts.map((a) => `alert ${a.name} firing${a.labels.deployment ?? a.labels.service ?? a.labels.node ? ` for ${a.labels.deployment ?? a.labels.service ?? a.labels.node}` : ''}`),
     ].join('; ');
     if (!detail) return { ok: true, detail: 'settled' };

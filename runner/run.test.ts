@@ -11,7 +11,9 @@ import { silentProgress } from './progress.js';
 import { buildReport } from './report/build.js';
 import { renderHtml, renderMarkdown } from './report/render.js';
 import { writeMarker } from './injection.js';
+import { waitUntilSettled } from './preflight.js';
 import { runScenario, type RunOptions } from './run.js';
+import { runTimings } from './timings.js';
 import { FakeCluster, FastClock, newIncident, proposedAction, ScriptedMetrics, StubAgent } from './testing/stubs.js';
 
 interface World {
@@ -166,6 +168,21 @@ test('the agent is paged before any of the scenario\'s alerts fires: the manual 
   } finally {
     await w.agent.stop();
   }
+});
+
+test('a pod younger than the alerts\' window (a previous run\'s restore) is waited for before the fault goes in', async () => {
+  const clock = new FastClock();
+  const cluster = new FakeCluster();
+  cluster.pods[0]!.startedAt = new Date(clock.now() - 5_000).toISOString();
+  const tooShort = await waitUntilSettled(cluster, { seconds: 10, clock, pollMs: 1_000, minPodAgeSeconds: 30 });
+  assert.is(tooShort.ok, false);
+  assert.match(tooShort.detail, /pod petsite-1 started \d+ s ago \(the alerts look back 30 s\)/);
+  const started = clock.now();
+  const settled = await waitUntilSettled(cluster, { seconds: 60, clock, pollMs: 1_000, minPodAgeSeconds: 30 });
+  assert.ok(settled.ok, settled.detail);
+  assert.ok(clock.now() - started >= 14_000, `waited ${clock.now() - started} ms for the pod to be 30 s old`);
+  // The default run waits the same way: the run's preflight passes the profile's window.
+  assert.is(runTimings.fast.metricsWindowSeconds, 30);
 });
 
 test('an interrupted run still removes the fault and reports where it stopped', async () => {

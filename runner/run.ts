@@ -201,7 +201,7 @@ export async function runScenario(options: RunOptions, deps: RunDeps): Promise<R
     agent = deps.agent(endpoints.agentUrl);
     progress.status('checking the cluster, Prometheus, the agent and leftovers of earlier runs');
     markerPath = options.markerPath(endpoints);
-    const checks = await preflight({ cluster, metrics, agent, markerPath, manual: options.manual, settleSeconds: timings.settleSeconds, clock, signal, say: (line) => progress.note(line) });
+    const checks = await preflight({ cluster, metrics, agent, markerPath, manual: options.manual, settleSeconds: timings.settleSeconds, minPodAgeSeconds: timings.metricsWindowSeconds, clock, signal, say: (line) => progress.note(line) });
     for (const line of checks) timeline.add('preflight', 'runner', line);
     checkSignal();
 

@@ -20,6 +20,12 @@ export interface RunTimings {
   holdSeconds: number;
   /** The fault's own `duration`: Chaos Mesh removes it after this even if the runner dies. */
   safetyTimeoutSeconds: number;
+  /**
+   * The alerts' look-back (the target profile's rate window). Before injecting, every application pod
+   * must be at least this old, so a pod that a previous run's restore just started has a whole window
+   * of metrics: the baseline is real and the alerts judge a leak, not a warm-up.
+   */
+  metricsWindowSeconds: number;
   /** After cleanup, how long to wait for the target to be healthy again. */
   settleSeconds: number;
   /** Step of the key-metric chart. */
@@ -35,6 +41,7 @@ export const runTimings: Record<'fast' | 'realistic', RunTimings> = {
     remediateSeconds: 240,
     verifySeconds: 720,
     holdSeconds: 10,
+    metricsWindowSeconds: 30,
     safetyTimeoutSeconds: 30 * 60,
     settleSeconds: 240,
     chartStepSeconds: 2,
@@ -47,6 +54,7 @@ export const runTimings: Record<'fast' | 'realistic', RunTimings> = {
     remediateSeconds: 10 * 60,
     verifySeconds: 20 * 60,
     holdSeconds: 60,
+    metricsWindowSeconds: 5 * 60,
     safetyTimeoutSeconds: 90 * 60,
     settleSeconds: 10 * 60,
     chartStepSeconds: 15,
