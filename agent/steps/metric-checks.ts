@@ -8,6 +8,7 @@
 import type { ResourceRef, Severity } from '../../core/types.js';
 import { FindingKind as K } from '../analysis/finding-kinds.js';
 import { deploymentOfPod } from '../analysis/targets.js';
+import { parseDuration } from '../../core/duration.js';
 
 export interface CheckScope {
   namespace: string;
@@ -44,6 +45,21 @@ const p99 = 'histogram_quantile(0.99, sum by (namespace, service, le) (rate(http
 const errorRatio = 'sum by (namespace, service) (rate(http_requests_total{namespace="$ns", code=~"5.."}[$rate])) / sum by (namespace, service) (rate(http_requests_total{namespace="$ns"}[$rate]))';
 const restarts = `max by (${byContainer}) (increase(kube_pod_container_status_restarts_total{namespace="$ns"}[$rate]))`;
 
+/**
+ * How far ahead a growing working set counts. A slope over a short window is mostly noise far out: at
+ * 5m, 30 minutes (six windows) is a trend; at 30 s (the local fast profile) the same 30 minutes would
+ * turn a few MiB of ordinary wobble into "reaches the limit", so the horizon shrinks with the window.
+ */
+export function growthHorizonSeconds(rate: string): number {
+  let windowSeconds = 300;
+  try {
+    windowSeconds = parseDuration(rate) / 1000;
+  } catch {
+    // an unparsable window keeps the 5m horizon; the query itself will say what is wrong
+  }
+  return Math.min(1800, Math.round(6 * windowSeconds));
+}
+
 function fill(query: string, scope: CheckScope): string {
   return query.replaceAll('$ns', scope.namespace).replaceAll('$rate', scope.rate);
 }
@@ -65,8 +81,8 @@ export const metricChecks: MetricCheck[] = [
     name: 'memory-growing',
     finding: K.memoryGrowing,
     severity: 'warning',
-    description: 'working set growing fast enough to reach the limit within 30 minutes (seconds to the limit)',
-    query: (s) => fill(`(\n  ${memoryLimit}\n  - on (${byContainer}) ${workingSet}\n)\n/ on (${byContainer})\n(max by (${byContainer}) (deriv(container_memory_working_set_bytes${c}[$rate])) > 0)\n< 1800`, s),
+    description: 'working set growing fast enough to reach the limit within six rate windows, at most 30 minutes (seconds to the limit)',
+    query: (s) => fill(`(\n  ${memoryLimit}\n  - on (${byContainer}) ${workingSet}\n)\n/ on (${byContainer})\n(max by (${byContainer}) (deriv(container_memory_working_set_bytes${c}[$rate])) > 0)\n< ${growthHorizonSeconds(s.rate)}`, s),
     format: (v) => `${Math.round(v)} s to the limit`,
   },
   {

@@ -4,7 +4,7 @@
  * processes are stopped in `after`.
  */
 import { get as httpsGet } from 'node:https';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,8 +179,13 @@ test('up again is idempotent; a crashed component is reported, then restarted al
   assert.ok(alertmanager.log.endsWith('logs/alertmanager.log'));
   assert.ok(alertmanager.lastLines.length > 0);
 
+  // The previous Alertmanager's notification log does not survive its restart (Prometheus' alert state
+  // does not either): a re-fired alert must reach the agent again.
+  const nflog = join(stateDir, 'alertmanager', 'data', 'nflog');
+  writeFileSync(nflog, 'notification log of the previous Alertmanager');
   const repaired = await up(config);
   assert.equal(repaired.started, ['alertmanager']);
+  assert.ok(!existsSync(nflog) || readFileSync(nflog, 'utf8') !== 'notification log of the previous Alertmanager', 'old nflog removed');
   const after = loadState(join(stateDir, 'state.json'))!;
   remember(after);
   assert.is(after.components.prometheus!.pid, before.components.prometheus!.pid, 'Prometheus kept running');

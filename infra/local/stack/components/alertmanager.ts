@@ -1,6 +1,6 @@
 /** Alertmanager, routing every alert to the DevOps agent's webhook. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { alertmanagerArgs, renderAlertmanagerConfig } from '../alertmanager-config.js';
 import { loopbackUrl } from '../config.js';
 import { probeJson } from '../http.js';
@@ -19,6 +19,11 @@ export const alertmanager: Component = {
   async start(ctx) {
     mkdirSync(dirname(ctx.paths.alertmanagerConfig), { recursive: true });
     mkdirSync(ctx.paths.alertmanagerData, { recursive: true });
+    // Prometheus starts with fresh alert state every time (its TSDB is rebuilt from the history), so the
+    // notification log of the previous Alertmanager must go too: it would take a re-fired alert with the
+    // same labels for one already notified (a page that never reached the agent, until repeat_interval).
+    // Silences are kept.
+    rmSync(join(ctx.paths.alertmanagerData, 'nflog'), { force: true });
     writeFileSync(ctx.paths.alertmanagerConfig, renderAlertmanagerConfig(ctx.profile, ctx.ports));
     return launchDetached({ command: ctx.binaries.alertmanager, args: alertmanagerArgs(ctx.ports, ctx.paths), log: ctx.paths.log('alertmanager') });
   },
