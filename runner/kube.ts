@@ -130,12 +130,12 @@ export class KubernetesCluster implements Cluster {
 }
 
 interface RawDeployment {
-  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> };
+  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string>; generation?: number };
   spec?: {
     replicas?: number;
     template?: { spec?: { containers?: { name: string; env?: { name: string; value?: string }[]; resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> } }[] } } & Record<string, unknown>;
   };
-  status?: { availableReplicas?: number; updatedReplicas?: number };
+  status?: { availableReplicas?: number; updatedReplicas?: number; replicas?: number; observedGeneration?: number };
 }
 
 function deploymentSummary(d: RawDeployment): DeploymentSummary {
@@ -145,6 +145,8 @@ function deploymentSummary(d: RawDeployment): DeploymentSummary {
     replicas: d.spec?.replicas ?? 1,
     availableReplicas: d.status?.availableReplicas ?? 0,
     updatedReplicas: d.status?.updatedReplicas ?? 0,
+    totalReplicas: d.status?.replicas ?? 0,
+    observed: (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0),
     revision: d.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? '',
     template: (d.spec?.template ?? {}) as Record<string, unknown>,
     containers: (d.spec?.template?.spec?.containers ?? []).map((c) => ({

@@ -35,6 +35,10 @@ export interface DeploymentSummary {
   replicas: number;
   availableReplicas: number;
   updatedReplicas: number;
+  /** status.replicas: every pod of the deployment, old ReplicaSets' included (a rollout not finished). */
+  totalReplicas?: number;
+  /** Whether the controller has seen the latest spec (status.observedGeneration >= metadata.generation). */
+  observed?: boolean;
   /** deployment.kubernetes.io/revision. */
   revision: string;
   /** The pod template as the API returned it (for restoring it after a bad rollout). */

@@ -154,7 +154,9 @@ export async function waitUntilSettled(cluster: Cluster, options: { seconds: num
   let detail = '';
   for (;;) {
     const deployments = await cluster.listDeployments(APP_NAMESPACE);
-    const unsettled = deployments.filter((d) => d.availableReplicas < d.replicas || d.updatedReplicas < d.replicas);
+    // `kubectl rollout status` done: the latest spec seen, every replica updated and available, and no
+    // pod of an old ReplicaSet left (a fault injected now would select pods about to go away).
+    const unsettled = deployments.filter((d) => d.observed === false || d.availableReplicas < d.replicas || d.updatedReplicas < d.replicas || (d.totalReplicas ?? d.replicas) > d.replicas);
     const chaos = (await cluster.listChaos()).filter((c) => c.labels['app.kubernetes.io/managed-by'] === 'run-scenario');
     const alerts = options.metrics ? (await options.metrics.alerts()).filter((a) => a.state === 'firing' && a.labels.severity !== 'info') : [];
     const minAge = options.minPodAgeSeconds;
@@ -162,7 +164,7 @@ export async function waitUntilSettled(cluster: Cluster, options: { seconds: num
       ? (await cluster.listPods(APP_NAMESPACE)).filter((p) => p.phase === 'Running' && p.startedAt && options.clock.now() - Date.parse(p.startedAt) < minAge * 1000)
       : [];
     detail = [
-      ...unsettled.map((d) => `${d.name} ${d.availableReplicas}/${d.replicas} available, ${d.updatedReplicas} updated`),
+      ...unsettled.map((d) => `${d.name} ${d.availableReplicas}/${d.replicas} available, ${d.updatedReplicas} updated${(d.totalReplicas ?? d.replicas) > d.replicas ? `, ${(d.totalReplicas ?? d.replicas) - d.replicas} old pod(s) still there` : ''}${d.observed === false ? ', spec change not seen yet' : ''}`),
       ...chaos.map((c) => `${c.kind} ${c.namespace}/${c.name} still present`),
       ...young.map((p) => `pod ${p.name} started ${Math.round((options.clock.now() - Date.parse(p.startedAt!)) / 1000)} s ago (the alerts look back ${minAge} s)`),
       ...alerts.map((a) => `alert ${a.name} firing${a.labels.deployment ?? a.labels.service ?? a.labels.node ? ` for ${a.labels.deployment ?? a.labels.service ?? a.labels.node}` : ''}`),

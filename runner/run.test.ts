@@ -185,6 +185,21 @@ test('a pod younger than the alerts\' window (a previous run\'s restore) is wait
   assert.is(runTimings.fast.metricsWindowSeconds, 30);
 });
 
+test('a rollout still replacing pods (a previous run\'s restore) is not settled: a fault now would hit pods about to go', async () => {
+  const clock = new FastClock();
+  const cluster = new FakeCluster();
+  const deployment = cluster.deployments.find((d) => d.name === 'payforadoption')!;
+  deployment.totalReplicas = deployment.replicas + 1;
+  const rolling = await waitUntilSettled(cluster, { seconds: 5, clock, pollMs: 1_000 });
+  assert.is(rolling.ok, false);
+  assert.match(rolling.detail, /payforadoption 2\/2 available, 2 updated, 1 old pod\(s\) still there/);
+  deployment.totalReplicas = deployment.replicas;
+  deployment.observed = false;
+  assert.match((await waitUntilSettled(cluster, { seconds: 5, clock, pollMs: 1_000 })).detail, /payforadoption .*spec change not seen yet/);
+  deployment.observed = true;
+  assert.ok((await waitUntilSettled(cluster, { seconds: 5, clock, pollMs: 1_000 })).ok);
+});
+
 test('an interrupted run still removes the fault and reports where it stopped', async () => {
   const w = await world();
   try {
