@@ -51,8 +51,8 @@ export const simulation: Component = {
       ctx.paths.simulationDir,
       '--profile',
       ctx.profile.name,
-      '--kube-token',
-      ctx.state.kubeToken,
+      // One argument: a base64url token may start with "-", which a separate value would turn into an option.
+      `--kube-token=${ctx.state.kubeToken}`,
       ...(ctx.config.seed === undefined ? [] : ['--seed', String(ctx.config.seed)]),
     ];
     return launchDetached({ command: process.execPath, args, cwd: repositoryRoot, log: ctx.paths.log('simulation') });
