@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock, isoTime } from './clock.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { durationOr, formatDuration, parseDuration } from './duration.js';
 import { parseQuantity, formatCpu, formatMemory, parseStressSize } from './quantity.js';
 import { Random } from './random.js';
 
@@ -20,6 +20,9 @@ test('durations parse and format like Go and Prometheus', () => {
   assert.throws(() => parseDuration('5 minutes'), /invalid duration/);
   assert.is(formatDuration(90_000), '1m30s');
   assert.is(formatDuration(3_600_000), '1h');
+  assert.is(durationOr('30s', 120_000), 30_000);
+  assert.is(durationOr('soon', 120_000), 120_000);
+  assert.is(durationOr(undefined, 120_000), 120_000);
 });
 
 test('quantities parse like Kubernetes', () => {

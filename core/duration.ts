@@ -31,6 +31,16 @@ export function parseDuration(text: string): number {
   return total;
 }
 
+/** A duration from settings that have a sensible default: `fallbackMs` when absent or not a duration. */
+export function durationOr(text: unknown, fallbackMs: number): number {
+  if (typeof text !== 'string') return fallbackMs;
+  try {
+    return parseDuration(text);
+  } catch {
+    return fallbackMs;
+  }
+}
+
 /** Formats milliseconds as the shortest Prometheus-compatible duration ("90s" -> "1m30s"). */
 export function formatDuration(ms: number): string {
   if (ms <= 0) return '0s';

@@ -8,7 +8,7 @@
 import type { ResourceRef, Severity } from '../../core/types.js';
 import { FindingKind as K } from '../analysis/finding-kinds.js';
 import { deploymentOfPod } from '../analysis/targets.js';
-import { parseDuration } from '../../core/duration.js';
+import { durationOr } from '../../core/duration.js';
 
 export interface CheckScope {
   namespace: string;
@@ -51,13 +51,7 @@ const restarts = `max by (${byContainer}) (increase(kube_pod_container_status_re
  * turn a few MiB of ordinary wobble into "reaches the limit", so the horizon shrinks with the window.
  */
 export function growthHorizonSeconds(rate: string): number {
-  let windowSeconds = 300;
-  try {
-    windowSeconds = parseDuration(rate) / 1000;
-  } catch {
-    // an unparsable window keeps the 5m horizon; the query itself will say what is wrong
-  }
-  return Math.min(1800, Math.round(6 * windowSeconds));
+  return Math.min(1800, Math.round((6 * durationOr(rate, 5 * 60_000)) / 1000));
 }
 
 function fill(query: string, scope: CheckScope): string {

@@ -11,7 +11,7 @@ import { memoryContext } from '../testing/memory-context.js';
 import { cloudwatchStep, logsInsightsStep } from './cloudwatch.js';
 import { kubernetesStep } from './kubernetes.js';
 import { requestDurations, scanLogs, upstreamOf } from './log-patterns.js';
-import { anomalyScans, metricChecks } from './metric-checks.js';
+import { anomalyScans, growthHorizonSeconds, metricChecks } from './metric-checks.js';
 import { metricsStep } from './metrics.js';
 import { recommendStep } from './recommend.js';
 import { callTimings, tracesStep } from './traces.js';
@@ -27,6 +27,14 @@ test('every PromQL check and anomaly scan parses', () => {
     parser.parse(q).iterate({ enter: (node) => void (node.type.isError && (error = true)) });
     assert.not.ok(error, q);
   }
+});
+
+test('memory growth counts within six rate windows, at most 30 minutes: a 30 s window\'s wobble is not a leak', () => {
+  assert.is(growthHorizonSeconds('5m'), 1800);
+  assert.is(growthHorizonSeconds('10m'), 1800);
+  assert.is(growthHorizonSeconds('30s'), 180);
+  const growing = metricChecks.find((c) => c.name === 'memory-growing')!;
+  assert.match(growing.query({ namespace: 'petadoptions', rate: '30s' }), /\[30s\]\)\) > 0\)\n< 180$/);
 });
 
 test('metrics: a breach is a finding dated at its onset; an ended state is kept as info; failures are gaps', async () => {

@@ -9,7 +9,7 @@ import type { Sleep } from '../evidence/resilience.js';
 import { realSleep } from '../evidence/resilience.js';
 import { actionOf, describeCondition, symptomChecks, verifyConditions, type VerificationCondition } from '../remediation/index.js';
 import type { StepHandler } from '../workflow/step.js';
-import { formatDuration, parseDuration } from '../../core/duration.js';
+import { durationOr, formatDuration } from '../../core/duration.js';
 
 const params = z.object({
   holdSeconds: z.number().positive().default(60).describe('How long every condition must hold in a row'),
@@ -33,12 +33,7 @@ export interface VerifyOutput {
  */
 function symptomWindow(configured: unknown): string {
   const cap = 2 * 60_000;
-  if (typeof configured !== 'string') return formatDuration(cap);
-  try {
-    return formatDuration(Math.min(cap, parseDuration(configured)));
-  } catch {
-    return formatDuration(cap);
-  }
+  return formatDuration(Math.min(cap, durationOr(configured, cap)));
 }
 
 export function createVerifyStep(options: { sleep?: Sleep } = {}): StepHandler<Params, VerifyOutput> {
