@@ -45,7 +45,13 @@ export function localTarget(options: LocalTargetOptions): Target {
       } else {
         const why = !current.running && current.components.every((c) => c.state === 'stopped') ? 'is not running' : current.profile !== wanted ? `runs profile ${current.profile}` : 'is not healthy';
         say(`local target: local-cluster ${why}; bringing it up with profile ${wanted} (local-cluster up${fast ? ' --fast' : ''}${stackSelector(config)})...`);
-        const progress = lineProgress((text) => say(text.replace(/\n$/, '')));
+        // The stack writes a step's start and its end as parts of one line; the run's log takes whole lines.
+        let partial = '';
+        const progress = lineProgress((text) => {
+          const lines = (partial + text).split('\n');
+          partial = lines.pop()!;
+          for (const line of lines) say(line);
+        });
         const result = await up(config, { progress, signal, env });
         current = result.status;
         if (!current.healthy) {
