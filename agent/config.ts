@@ -3,6 +3,7 @@
  * table is also what `devops-agent --help` prints and what docs/agent-configuration.md lists, so the
  * documentation cannot drift from the behaviour.
  */
+import { kitStateDir } from '../core/state-dir.js';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,8 +113,7 @@ export type FlagValues = Record<string, string | boolean | undefined>;
 export const defaultPlaybookDir = fileURLToPath(new URL('./playbooks', import.meta.url));
 
 export function defaultDataDir(env: NodeJS.ProcessEnv, home = homedir()): string {
-  const base = env.XDG_STATE_HOME ? env.XDG_STATE_HOME : join(home, '.local', 'state');
-  return join(base, 'eks-incident-kit', 'agent');
+  return join(kitStateDir(env, home), 'agent');
 }
 
 export const defaultSafety: SafetyPolicy = {

@@ -10,9 +10,9 @@
  *
  * Exit codes: 0 resolved (or command done), 1 unresolved or failed, 2 bad usage, 130 interrupted.
  */
+import { kitStateDir } from '../core/state-dir.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { loadAllScenarios, loadScenario, ScenarioError, type ScenarioDefinition } from '../scenarios/catalog.js';
@@ -203,8 +203,7 @@ const systemClock: RunnerClock = {
 };
 
 export function markerPathFor(endpoints: Endpoints, env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_STATE_HOME ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
-  return join(base, 'eks-incident-kit', 'run-scenario', `active-${createHash('sha1').update(resolve(endpoints.kubeconfig)).digest('hex').slice(0, 12)}.json`);
+  return join(kitStateDir(env), 'run-scenario', `active-${createHash('sha1').update(resolve(endpoints.kubeconfig)).digest('hex').slice(0, 12)}.json`);
 }
 
 function timestamp(date = new Date()): string {

@@ -5,9 +5,9 @@
  * target before a run when a different scenario (or the same one unresolved) ran on it within that
  * window; `--fresh` always restarts, `--reuse` never does.
  */
+import { kitStateDir } from '../core/state-dir.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export const AGENT_LOOKBACK_MS = 30 * 60_000;
@@ -21,8 +21,7 @@ export interface LastRun {
 }
 
 export function lastRunPath(targetId: string, env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_STATE_HOME ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
-  return join(base, 'eks-incident-kit', 'run-scenario', `last-${createHash('sha1').update(targetId).digest('hex').slice(0, 12)}.json`);
+  return join(kitStateDir(env), 'run-scenario', `last-${createHash('sha1').update(targetId).digest('hex').slice(0, 12)}.json`);
 }
 
 export function readLastRun(path: string): LastRun | undefined {

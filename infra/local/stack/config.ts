@@ -3,6 +3,7 @@
  * flags, then environment variables, then defaults; the option table below is also what `--help` prints,
  * so the documentation cannot drift from the behaviour.
  */
+import { kitStateDir } from '../../../core/state-dir.js';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,8 +101,7 @@ export type FlagValues = Record<string, string | boolean | undefined>;
 const simulationEntryDefault = fileURLToPath(new URL('../sim-main.ts', import.meta.url));
 
 export function defaultStateDir(env: NodeJS.ProcessEnv, portOffset: number, home = homedir()): string {
-  const base = env.XDG_STATE_HOME ? env.XDG_STATE_HOME : join(home, '.local', 'state');
-  return join(base, 'eks-incident-kit', portOffset ? `local-cluster-${portOffset}` : 'local-cluster');
+  return join(kitStateDir(env, home), portOffset ? `local-cluster-${portOffset}` : 'local-cluster');
 }
 
 /** Flag > environment variable > default, for every setting of the stack. */
