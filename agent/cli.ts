@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createLogger } from '../core/log.js';
 import type { Incident } from '../core/types.js';
 import { createAgent, type Agent, type AgentDeps } from './app.js';
-import { localTargetEndpoints } from '../infra/local/stack/endpoints.js';
+import { localTargetEndpoints } from '../infra/local/deploy/endpoints.js';
 import { agentOptions, helpText, resolveAgentConfig, UsageError, type Command, type FlagValues } from './config.js';
 import { PayloadRejected } from './intake/errors.js';
 import { parseAnyEvent } from './intake/events.js';

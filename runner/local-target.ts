@@ -3,9 +3,9 @@
  * through the stack's own `up()`, so a presenter can type `run-scenario memory-leak` on a machine where
  * nothing runs yet. The agent is whatever the stack reports as `agentUrl`, or `--agent-url`.
  */
-import { down, up, status } from '../infra/local/stack/commands.js';
-import { resolveStackConfig, stackSelector, type FlagValues } from '../infra/local/stack/config.js';
-import { lineProgress } from '../infra/local/stack/progress.js';
+import { down, up, status } from '../infra/local/deploy/commands.js';
+import { resolveStackConfig, stackSelector, type FlagValues } from '../infra/local/deploy/config.js';
+import { lineProgress } from '../infra/local/deploy/progress.js';
 import type { Endpoints, Target } from './ports.js';
 
 export interface LocalTargetOptions {

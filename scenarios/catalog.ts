@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { ROOT_CAUSE_KINDS, type RootCauseKind } from '../core/types.js';
 
-export const scenariosDir = fileURLToPath(new URL('.', import.meta.url));
+export const scenariosDir = fileURLToPath(new URL('./', import.meta.url));
 
 const paramSchema = z.object({
   describe: z.string().min(1),

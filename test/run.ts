@@ -6,7 +6,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from 'uvu/run';
-import { ensureBinaries } from '../infra/local/stack/binaries.js';
+import { ensureBinaries } from '../infra/local/deploy/binaries.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const skipDirs = new Set(['node_modules', '.git', 'cdk.out', '.local-cluster', 'recordings', 'fixtures']);

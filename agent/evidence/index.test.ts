@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { renderKubeconfig } from '../../infra/local/kube-api/index.js';
+import { renderKubeconfig } from '../../infra/local/simulation/kube-api/index.js';
 import { createClusterWriter, createEvidenceSources, FallbackMetrics, KubernetesApiEvidence, KubernetesClusterWriter, McpMetrics, PrometheusMetrics, XRayEvidence } from './index.js';
 
 test('the factory builds what the configuration names: MCP first with Prometheus as fallback, Kubernetes, X-Ray', async () => {

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ChaosObject, Deployment } from '../../infra/local/cluster/objects.js';
-import { DEPLOYMENT, STRESSCHAOS } from '../../infra/local/cluster/resources.js';
+import type { ChaosObject, Deployment } from '../../infra/local/simulation/cluster/objects.js';
+import { DEPLOYMENT, STRESSCHAOS } from '../../infra/local/simulation/cluster/resources.js';
 import { profiles } from '../../infra/local/profiles.js';
-import { Simulation } from '../../infra/local/simulation.js';
+import { Simulation } from '../../infra/local/simulation/simulation.js';
 import { EvidenceUnavailable } from '../ports.js';
 import { serveLocalApis } from '../testing/local-apis.js';
 import { KubernetesClusterWriter } from './cluster-writer.js';

@@ -4,11 +4,11 @@ import { BatchGetTracesCommand, GetServiceGraphCommand, GetTraceSummariesCommand
 import { mockClient } from 'aws-sdk-client-mock';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { NetworkChaos } from '../../infra/local/cluster/objects.js';
-import { NETWORKCHAOS } from '../../infra/local/cluster/resources.js';
+import type { NetworkChaos } from '../../infra/local/simulation/cluster/objects.js';
+import { NETWORKCHAOS } from '../../infra/local/simulation/cluster/resources.js';
 import { profiles } from '../../infra/local/profiles.js';
-import { Simulation } from '../../infra/local/simulation.js';
-import { createXRayApi, TraceRecorder } from '../../infra/local/xray/index.js';
+import { Simulation } from '../../infra/local/simulation/simulation.js';
+import { createXRayApi, TraceRecorder } from '../../infra/local/simulation/xray/index.js';
 import { EvidenceUnavailable } from '../ports.js';
 import { fixture } from './testing-fixtures.js';
 import { serviceOfHost, XRayEvidence } from './xray.js';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { alertRuleGroups, type AlertRule } from '../../infra/local/stack/rules.js';
+import { alertRuleGroups, type AlertRule } from '../../infra/local/deploy/rules.js';
 import { PayloadRejected } from './errors.js';
 import { detectEventKind, parseAnyEvent, parseEvent } from './events.js';
 import { deploymentOfPod, resolveTarget } from './target.js';

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Alert } from '../../core/types.js';
-import { alertRuleGroups, type AlertRule } from '../../infra/local/stack/rules.js';
+import { alertRuleGroups, type AlertRule } from '../../infra/local/deploy/rules.js';
 import { playbooks } from '../testing/run-playbook.js';
 import { choosePlaybook } from '../workflow/matcher.js';
 

@@ -7,10 +7,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../../core/log.js';
-import type { ChaosObject, Deployment, Node, Pod, PodDisruptionBudget } from '../../infra/local/cluster/objects.js';
-import { DEPLOYMENT, NODE, PDB, POD, STRESSCHAOS } from '../../infra/local/cluster/resources.js';
+import type { ChaosObject, Deployment, Node, Pod, PodDisruptionBudget } from '../../infra/local/simulation/cluster/objects.js';
+import { DEPLOYMENT, NODE, PDB, POD, STRESSCHAOS } from '../../infra/local/simulation/cluster/resources.js';
 import { profiles } from '../../infra/local/profiles.js';
-import { Simulation } from '../../infra/local/simulation.js';
+import { Simulation } from '../../infra/local/simulation/simulation.js';
 import { KubernetesClusterWriter } from '../evidence/cluster-writer.js';
 import type { ResourceRef } from '../../core/types.js';
 import { serveLocalApis, type LocalApis } from '../testing/local-apis.js';

@@ -5,9 +5,9 @@
  * service (or node) it hits.
  */
 import type { RootCauseKind } from '../../core/types.js';
-import type { ChaosObject, Deployment, Node } from '../../infra/local/cluster/objects.js';
-import { DEPLOYMENT, NETWORKCHAOS, NODE, STRESSCHAOS } from '../../infra/local/cluster/resources.js';
-import type { Simulation } from '../../infra/local/simulation.js';
+import type { ChaosObject, Deployment, Node } from '../../infra/local/simulation/cluster/objects.js';
+import { DEPLOYMENT, NETWORKCHAOS, NODE, STRESSCHAOS } from '../../infra/local/simulation/cluster/resources.js';
+import type { Simulation } from '../../infra/local/simulation/simulation.js';
 
 export interface Expected {
   kind: RootCauseKind;

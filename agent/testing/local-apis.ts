@@ -7,8 +7,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../core/log.js';
-import type { ClusterBackend } from '../../infra/local/cluster/backend.js';
-import { createKubeApi, renderKubeconfig } from '../../infra/local/kube-api/index.js';
+import type { ClusterBackend } from '../../infra/local/simulation/cluster/backend.js';
+import { createKubeApi, renderKubeconfig } from '../../infra/local/simulation/kube-api/index.js';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => boolean;
 

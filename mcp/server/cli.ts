@@ -174,7 +174,7 @@ function integer(value: string | undefined, what: string, min: number, max: numb
  * location logic lives in infra/local/stack/config.ts). Undefined when no local target was started.
  */
 export async function localPrometheusUrl(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const { localTargetEndpoints } = await import('../../infra/local/stack/endpoints.js');
+  const { localTargetEndpoints } = await import('../../infra/local/deploy/endpoints.js');
   return localTargetEndpoints(env)?.prometheusUrl;
 }
 

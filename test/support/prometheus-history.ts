@@ -14,11 +14,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HistoryWriter, replayHistory } from '../../infra/local/exposition/history.js';
-import type { ChaosObject } from '../../infra/local/cluster/objects.js';
-import { NETWORKCHAOS, STRESSCHAOS } from '../../infra/local/cluster/resources.js';
+import { HistoryWriter, replayHistory } from '../../infra/local/simulation/exposition/history.js';
+import type { ChaosObject } from '../../infra/local/simulation/cluster/objects.js';
+import { NETWORKCHAOS, STRESSCHAOS } from '../../infra/local/simulation/cluster/resources.js';
 import { profiles } from '../../infra/local/profiles.js';
-import { Simulation } from '../../infra/local/simulation.js';
+import { Simulation } from '../../infra/local/simulation/simulation.js';
 import { freePort } from './free-port.js';
 
 const FIXTURE_VERSION = 'v2';
