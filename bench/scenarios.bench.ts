@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScenarioReport } from '../core/types.js';
-import { freeStackPorts } from '../infra/local/deploy/testing/ports.js';
+import { freeStackPorts } from '../test/support/deploy/ports.js';
 import { scenarioNames } from '../scenarios/catalog.js';
 import { median, readHistory, summarise } from '../runner/report/history.js';
 import { flag, type Benchmark, type Measurement } from './harness.js';

@@ -14,7 +14,7 @@ import { writeMarker } from './injection.js';
 import { waitUntilSettled } from './preflight.js';
 import { runScenario, type RunOptions } from './run.js';
 import { runTimings } from './timings.js';
-import { FakeCluster, FastClock, newIncident, proposedAction, ScriptedMetrics, StubAgent } from './testing/stubs.js';
+import { FakeCluster, FastClock, newIncident, proposedAction, ScriptedMetrics, StubAgent } from '../test/support/runner/stubs.js';
 
 interface World {
   clock: FastClock;

@@ -12,11 +12,11 @@ import { McpMetrics } from '../agent/evidence/metrics-mcp.js';
 import { XRayEvidence } from '../agent/evidence/xray.js';
 import type { EvidenceSources } from '../agent/ports.js';
 import type { AnalyseOutput } from '../agent/steps/analyse.js';
-import { matchesExpected } from '../agent/testing/cases.js';
-import { faults } from '../agent/testing/faults.js';
-import { memoryContext } from '../agent/testing/memory-context.js';
-import { playbookFor, runPlaybook } from '../agent/testing/run-playbook.js';
-import { buildWorld, type World } from '../agent/testing/simulated-world.js';
+import { matchesExpected } from './support/agent/cases.js';
+import { faults } from './support/agent/faults.js';
+import { memoryContext } from './support/agent/memory-context.js';
+import { playbookFor, runPlaybook } from './support/agent/run-playbook.js';
+import { buildWorld, type World } from './support/agent/simulated-world.js';
 import { freePort } from './support/free-port.js';
 
 const noSleep = async () => undefined;

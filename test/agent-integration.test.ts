@@ -15,11 +15,11 @@ import { McpMetrics } from '../agent/evidence/metrics-mcp.js';
 import type { AnalyseOutput } from '../agent/steps/analyse.js';
 import { createVerifyStep } from '../agent/steps/verify.js';
 import { stepHandlers } from '../agent/steps/index.js';
-import { matchesExpected } from '../agent/testing/cases.js';
-import { faults, type FaultSpec } from '../agent/testing/faults.js';
-import { approveAll, memoryContext, testSafety } from '../agent/testing/memory-context.js';
-import { playbookFor, runPlaybook } from '../agent/testing/run-playbook.js';
-import { buildWorld, type World } from '../agent/testing/simulated-world.js';
+import { matchesExpected } from './support/agent/cases.js';
+import { faults, type FaultSpec } from './support/agent/faults.js';
+import { approveAll, memoryContext, testSafety } from './support/agent/memory-context.js';
+import { playbookFor, runPlaybook } from './support/agent/run-playbook.js';
+import { buildWorld, type World } from './support/agent/simulated-world.js';
 import type { StepHandler } from '../agent/workflow/step.js';
 
 interface Row {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { memoryLeakPlaybook, playbookDir, tempDir } from '../agent/workflow/testkit.js';
+import { memoryLeakPlaybook, playbookDir, tempDir } from './support/agent/workflow-testkit.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixture = readFileSync(join(root, 'agent/intake/fixtures/alertmanager-memory-near-limit.json'), 'utf8');

@@ -16,7 +16,7 @@ import * as k8s from '@kubernetes/client-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ScenarioReport } from '../core/types.js';
-import { freeStackPorts } from '../infra/local/deploy/testing/ports.js';
+import { freeStackPorts } from './support/deploy/ports.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const mode = process.env.SCENARIOS_E2E ?? 'all';

@@ -6,9 +6,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { investigateCase, loadCases, matchesExpected } from '../testing/cases.js';
-import { ABLATIONS } from '../testing/recorded-evidence.js';
-import { evaluate, examplesOf, variantsOf } from './calibrate.js';
+import { investigateCase, loadCases, matchesExpected } from '../../test/support/agent/cases.js';
+import { ABLATIONS } from '../../test/support/agent/recorded-evidence.js';
+import { evaluate, examplesOf, variantsOf } from '../../test/support/agent/calibrate.js';
 import { currentCalibration } from './confidence.js';
 
 const cases = loadCases();

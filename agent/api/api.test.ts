@@ -7,7 +7,7 @@ import { createLogger } from '../../core/log.js';
 import { createAgent, type Agent } from '../app.js';
 import { StoreUnavailable } from '../store/errors.js';
 import { SqliteStateStore } from '../store/sqlite-store.js';
-import { FakeCluster, RecordingNotifier, StubWorld, stubHandlers, testConfig } from '../workflow/testkit.js';
+import { FakeCluster, RecordingNotifier, StubWorld, stubHandlers, testConfig } from '../../test/support/agent/workflow-testkit.js';
 
 type Spec = { paths: Record<string, Record<string, { responses: Record<string, { $ref?: string; content?: Record<string, unknown> }> }>> };
 const spec = parse(readFileSync(new URL('../../docs/api/openapi.yaml', import.meta.url), 'utf8')) as Spec & Record<string, unknown>;

@@ -7,7 +7,7 @@ import { EvidenceUnavailable } from '../ports.js';
 import { AwsCloudWatchEvidence } from './cloudwatch.js';
 import { containerInsightsMetric, CONTAINER_INSIGHTS_NAMESPACE, insightsDimensions } from './container-insights.js';
 import { logGroupName, logsInsightsTemplate, logsInsightsTemplates, renderQuery } from './logs-insights-queries.js';
-import { fixture } from './testing-fixtures.js';
+import { fixture } from '../../test/support/agent/aws-fixtures.js';
 
 const start = Date.parse('2026-11-24T11:00:00Z') / 1000;
 const end = start + 900;

@@ -5,7 +5,7 @@ import { DEPLOYMENT, STRESSCHAOS } from '../../infra/local/simulation/cluster/re
 import { profiles } from '../../infra/local/profiles.js';
 import { Simulation } from '../../infra/local/simulation/simulation.js';
 import { EvidenceUnavailable } from '../ports.js';
-import { serveLocalApis } from '../testing/local-apis.js';
+import { serveLocalApis } from '../../test/support/agent/local-apis.js';
 import { KubernetesClusterWriter } from './cluster-writer.js';
 import { involvedObjectSelector, KubernetesApiEvidence } from './kubernetes.js';
 

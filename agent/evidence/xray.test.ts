@@ -10,7 +10,7 @@ import { profiles } from '../../infra/local/profiles.js';
 import { Simulation } from '../../infra/local/simulation/simulation.js';
 import { createXRayApi, TraceRecorder } from '../../infra/local/simulation/xray/index.js';
 import { EvidenceUnavailable } from '../ports.js';
-import { fixture } from './testing-fixtures.js';
+import { fixture } from '../../test/support/agent/aws-fixtures.js';
 import { serviceOfHost, XRayEvidence } from './xray.js';
 
 const noSleep = async () => undefined;

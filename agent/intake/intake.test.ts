@@ -9,7 +9,7 @@ import { AgentMetrics } from '../metrics.js';
 import { SqliteWorkQueue } from '../queue/sqlite-queue.js';
 import { mutateIncident } from '../store/mutate.js';
 import { SqliteStateStore } from '../store/sqlite-store.js';
-import { memoryAlert } from '../workflow/testkit.js';
+import { memoryAlert } from '../../test/support/agent/workflow-testkit.js';
 import { Intake } from './intake.js';
 import { SqsEventConsumer } from './sqs-consumer.js';
 

@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Alert } from '../../core/types.js';
 import { alertRuleGroups, type AlertRule } from '../../infra/local/deploy/rules.js';
-import { playbooks } from '../testing/run-playbook.js';
+import { playbooks } from '../../test/support/agent/run-playbook.js';
 import { choosePlaybook } from '../workflow/matcher.js';
 
 const lib = playbooks();

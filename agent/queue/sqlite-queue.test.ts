@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../core/clock.js';
 import type { Job } from '../ports.js';
-import { memoryAlert } from '../workflow/testkit.js';
+import { memoryAlert } from '../../test/support/agent/workflow-testkit.js';
 import { blastRadiusOf, priorityOf } from './priority.js';
 import { SqliteWorkQueue } from './sqlite-queue.js';
 

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Alert } from '../../core/types.js';
 import { EvidenceUnavailable, type CloudWatchEvidence, type KubernetesEvidence, type MetricsEvidence, type PodSummary, type TraceEvidence } from '../ports.js';
-import { memoryContext } from '../testing/memory-context.js';
+import { memoryContext } from '../../test/support/agent/memory-context.js';
 import { cloudwatchStep, logsInsightsStep } from './cloudwatch.js';
 import { kubernetesStep } from './kubernetes.js';
 import { requestDurations, scanLogs, upstreamOf } from './log-patterns.js';

@@ -12,7 +12,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Incident } from '../../core/types.js';
-import { memoryAlert } from '../workflow/testkit.js';
+import { memoryAlert } from '../../test/support/agent/workflow-testkit.js';
 import { fromItem, toAttribute } from './attribute-values.js';
 import { DynamoDbStateStore } from './dynamodb-store.js';
 import { IncidentConflict, StoreUnavailable } from './errors.js';

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../core/clock.js';
 import type { Incident } from '../../core/types.js';
-import { memoryAlert, tempDir } from '../workflow/testkit.js';
+import { memoryAlert, tempDir } from '../../test/support/agent/workflow-testkit.js';
 import { IncidentConflict } from './errors.js';
 import { mutateIncident, nextUpdatedAt } from './mutate.js';
 import { InvalidCursor, SqliteStateStore } from './sqlite-store.js';

@@ -7,7 +7,7 @@ import type { AgentConfig } from '../config.js';
 import { SqliteStateStore } from '../store/sqlite-store.js';
 import { ApprovalError } from './approvals.js';
 import type { WorkflowState } from './state.js';
-import { crashable, FakeCluster, memoryAlert, memoryLeakPlaybook, playbookDir, RecordingNotifier, StubWorld, stubHandlers, tempDir, testConfig } from './testkit.js';
+import { crashable, FakeCluster, memoryAlert, memoryLeakPlaybook, playbookDir, RecordingNotifier, StubWorld, stubHandlers, tempDir, testConfig } from '../../test/support/agent/workflow-testkit.js';
 
 interface Harness {
   agent: Agent;

@@ -6,7 +6,7 @@ import { PlaybookLibrary, PlaybookValidationError, parsePlaybook } from './loade
 import { choosePlaybook } from './matcher.js';
 import { StepRegistry } from './registry.js';
 import { renderParams } from './template.js';
-import { memoryAlert, memoryLeakPlaybook, playbookDir, StubWorld, stubHandlers } from './testkit.js';
+import { memoryAlert, memoryLeakPlaybook, playbookDir, StubWorld, stubHandlers } from '../../test/support/agent/workflow-testkit.js';
 
 const registry = new StepRegistry(stubHandlers(new StubWorld()));
 const problemsOf = (text: string) => parsePlaybook(text, 'agent/playbooks/memory-leak.yaml', registry).problems.map((p) => `${p.file}:${p.line}: ${p.message}`);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { runDetect } from './cli.js';
-import { spike } from './synthetic.js';
+import { spike } from '../../test/support/anomaly/synthetic.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'anomaly-cli-'));
 

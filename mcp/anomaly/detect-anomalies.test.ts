@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { detectAnomalies, type RangeSeries } from './detect-anomalies.js';
-import { leak, spike, steady } from './synthetic.js';
+import { leak, spike, steady } from '../../test/support/anomaly/synthetic.js';
 import type { Sample, Sensitivity } from './types.js';
 
 const MiB = 2 ** 20;

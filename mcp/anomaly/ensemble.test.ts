@@ -4,7 +4,7 @@ import { Random } from '../../core/random.js';
 import { anomaliesOf } from './anomalies.js';
 import { Ensemble, scoreSeries, type EnsembleOptions } from './ensemble.js';
 import { alertSurprise } from './sensitivity.js';
-import { daily, leak, levelShift, spike, steady } from './synthetic.js';
+import { daily, leak, levelShift, spike, steady } from '../../test/support/anomaly/synthetic.js';
 import type { Sample, Sensitivity } from './types.js';
 
 const MiB = 2 ** 20;

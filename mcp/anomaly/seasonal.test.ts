@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Cadence, DAY_MS, HOUR_MS, SeasonalProfile, SeriesHistory, slotOf } from './seasonal.js';
-import { SYNTHETIC_START, daily } from './synthetic.js';
+import { SYNTHETIC_START, daily } from '../../test/support/anomaly/synthetic.js';
 
 test('slots count from midnight UTC and from Monday 00:00', () => {
   const monday = SYNTHETIC_START; // 2026-11-23, a Monday

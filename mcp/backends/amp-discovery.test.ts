@@ -21,8 +21,8 @@ import * as assert from 'uvu/assert';
 import { memoryLogger } from '../../core/log.js';
 import { findWorkspace } from './amp-discovery.js';
 import { BackendError } from './errors.js';
-import { fixture } from './testing/fake-fetch.js';
-import { quietSdkWarnings } from './testing/quiet-sdk.js';
+import { fixture } from '../../test/support/prometheus/fake-fetch.js';
+import { quietSdkWarnings } from '../../test/support/prometheus/quiet-sdk.js';
 
 const WS = 'ws-3f2a8c4e-7b1d-4e9a-9c65-0d2e1f3a4b5c';
 const STAGING = 'ws-11111111-2222-4333-8444-555555555555';

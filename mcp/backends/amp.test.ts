@@ -10,7 +10,7 @@ import { AmpBackend, ampActionFor } from './amp.js';
 import type { CredentialProvider } from './credentials.js';
 import { BackendError, NotSupportedError } from './errors.js';
 import type { VectorData } from './port.js';
-import { networkError, recordingSleep, replay, responseOf, ScriptedFetch, type Step } from './testing/fake-fetch.js';
+import { networkError, recordingSleep, replay, responseOf, ScriptedFetch, type Step } from '../../test/support/prometheus/fake-fetch.js';
 
 const workspaceId = 'ws-3f2a8c4e-7b1d-4e9a-9c65-0d2e1f3a4b5c';
 const staticCredentials: CredentialProvider = async () => ({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });

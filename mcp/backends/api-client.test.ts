@@ -8,7 +8,7 @@ import { ManualClock } from '../../core/clock.js';
 import { memoryLogger } from '../../core/log.js';
 import { BackendError, CanceledError, type BackendErrorKind } from './errors.js';
 import { PrometheusBackend } from './prometheus.js';
-import { hangingStep, networkError, recordingSleep, replay, ScriptedFetch, type SentRequest, type Step } from './testing/fake-fetch.js';
+import { hangingStep, networkError, recordingSleep, replay, ScriptedFetch, type SentRequest, type Step } from '../../test/support/prometheus/fake-fetch.js';
 
 function backend(steps: Step[], options: { requestTimeoutMs?: number; maxAttempts?: number } = {}) {
   const scripted = new ScriptedFetch(...steps);

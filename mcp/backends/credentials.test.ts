@@ -9,8 +9,8 @@ import { memoryLogger } from '../../core/log.js';
 import { AmpBackend } from './amp.js';
 import { RefreshingCredentials, type AwsCredentials } from './credentials.js';
 import { BackendError } from './errors.js';
-import { replay, ScriptedFetch } from './testing/fake-fetch.js';
-import { parseAuthorization } from './testing/sigv4-reference.js';
+import { replay, ScriptedFetch } from '../../test/support/prometheus/fake-fetch.js';
+import { parseAuthorization } from '../../test/support/prometheus/sigv4-reference.js';
 
 /** An STS-like provider: each call issues new keys valid for `lifetimeMs` from the clock's now. */
 function stsProvider(clock: ManualClock, lifetimeMs: number) {

@@ -10,9 +10,9 @@ import { ManualClock } from '../../core/clock.js';
 import { memoryLogger } from '../../core/log.js';
 import { BackendConfigError } from './errors.js';
 import { backendConfigFromFlags, createBackend } from './factory.js';
-import { fixture, replay, ScriptedFetch } from './testing/fake-fetch.js';
-import { quietSdkWarnings } from './testing/quiet-sdk.js';
-import { parseAuthorization } from './testing/sigv4-reference.js';
+import { fixture, replay, ScriptedFetch } from '../../test/support/prometheus/fake-fetch.js';
+import { quietSdkWarnings } from '../../test/support/prometheus/quiet-sdk.js';
+import { parseAuthorization } from '../../test/support/prometheus/sigv4-reference.js';
 
 const WS = 'ws-3f2a8c4e-7b1d-4e9a-9c65-0d2e1f3a4b5c';
 quietSdkWarnings(test);

@@ -9,8 +9,8 @@ import { memoryLogger } from '../../core/log.js';
 import { BackendError } from './errors.js';
 import type { VectorData } from './port.js';
 import { PrometheusBackend } from './prometheus.js';
-import { kitOpenMetrics, kitPods, kitWindowEnd, memoryAt, windowSeconds } from './testing/kit-metrics.js';
-import { startPrometheus, type RunningPrometheus } from './testing/real-prometheus.js';
+import { kitOpenMetrics, kitPods, kitWindowEnd, memoryAt, windowSeconds } from '../../test/support/prometheus/kit-metrics.js';
+import { startPrometheus, type RunningPrometheus } from '../../test/support/prometheus/real-prometheus.js';
 
 interface Context {
   server?: RunningPrometheus;

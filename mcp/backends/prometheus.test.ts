@@ -8,7 +8,7 @@ import { memoryLogger } from '../../core/log.js';
 import { BackendConfigError, BackendError } from './errors.js';
 import type { MatrixData, ScalarData, StringData, VectorData } from './port.js';
 import { PrometheusBackend, prometheusRoot } from './prometheus.js';
-import { fixture, replay, responseOf, ScriptedFetch, type Step } from './testing/fake-fetch.js';
+import { fixture, replay, responseOf, ScriptedFetch, type Step } from '../../test/support/prometheus/fake-fetch.js';
 
 function backend(url: string, ...steps: Step[]) {
   const scripted = new ScriptedFetch(...steps);

@@ -10,8 +10,8 @@ import { ManualClock } from '../../core/clock.js';
 import { memoryLogger } from '../../core/log.js';
 import { AmpBackend } from './amp.js';
 import type { AwsCredentials } from './credentials.js';
-import { replay, ScriptedFetch, type SentRequest, type Step } from './testing/fake-fetch.js';
-import { parseAuthorization, referenceSign } from './testing/sigv4-reference.js';
+import { replay, ScriptedFetch, type SentRequest, type Step } from '../../test/support/prometheus/fake-fetch.js';
+import { parseAuthorization, referenceSign } from '../../test/support/prometheus/sigv4-reference.js';
 
 const suiteKey = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', region: 'us-east-1', service: 'service', amzDate: '20150830T123600Z' };
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../core/clock.js';
 import { backendError } from '../backends/index.js';
-import { FakeBackend, vector } from '../tools/testing/fake-backend.js';
+import { FakeBackend, vector } from '../../test/support/mcp/tools/fake-backend.js';
 import { CachedBackend, normaliseQuery, ResultCache, stepMs, toEpochMs } from './index.js';
 
 test('normalisation: whitespace, comments, keyword case, label and grouping order', () => {

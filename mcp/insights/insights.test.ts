@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FakeBackend, series, vector } from '../tools/testing/fake-backend.js';
+import { FakeBackend, series, vector } from '../../test/support/mcp/tools/fake-backend.js';
 import {
   analyse,
   compareWithBaseline,

@@ -20,8 +20,8 @@ import {
   type Tool,
 } from './index.js';
 import { chunkBounds, mergeSeries } from './runner.js';
-import { FakeBackend, series, vector } from './testing/fake-backend.js';
-import { fixtureInstant as at, tableTranslator, testContext } from './testing/context.js';
+import { FakeBackend, series, vector } from '../../test/support/mcp/tools/fake-backend.js';
+import { fixtureInstant as at, tableTranslator, testContext } from '../../test/support/mcp/tools/context.js';
 
 const mib = 2 ** 20;
 

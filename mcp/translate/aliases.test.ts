@@ -14,7 +14,7 @@ import { staticCatalog } from './catalog.js';
 import { EntityIndex } from './entity-index.js';
 import { resolveEntities } from './resolve.js';
 import { loadSnapshot, zoneOfProviderId } from './snapshot.js';
-import { petCatalog, petNodes } from './testing/pet-catalog.js';
+import { petCatalog, petNodes } from '../../test/support/mcp/pet-catalog.js';
 import { tokenize } from './text.js';
 
 test('the default map names every service of the pet-adoption catalog by its role', () => {

@@ -6,10 +6,10 @@ import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-r
 import { mockClient } from 'aws-sdk-client-mock';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { quietSdkWarnings } from '../backends/testing/quiet-sdk.js';
+import { quietSdkWarnings } from '../../test/support/prometheus/quiet-sdk.js';
 import { BedrockTranslator, parseAnswer } from './bedrock.js';
 import { translate } from './translate.js';
-import { petCatalog, petNow } from './testing/pet-catalog.js';
+import { petCatalog, petNow } from '../../test/support/mcp/pet-catalog.js';
 
 quietSdkWarnings(test);
 const bedrock = mockClient(BedrockRuntimeClient);

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConversationContext } from './context.js';
 import { translate } from './translate.js';
-import { petCatalog, petNow } from './testing/pet-catalog.js';
+import { petCatalog, petNow } from '../../test/support/mcp/pet-catalog.js';
 
 const catalog = petCatalog();
 

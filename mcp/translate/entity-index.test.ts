@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { EntityIndex } from './entity-index.js';
 import { resolveEntities } from './resolve.js';
 import { loadSnapshot, workloadOfPod } from './snapshot.js';
-import { petCatalog } from './testing/pet-catalog.js';
+import { petCatalog } from '../../test/support/mcp/pet-catalog.js';
 import { tokenize } from './text.js';
 
 const index = new EntityIndex(await loadSnapshot(petCatalog()));

@@ -9,7 +9,7 @@ import type { MetricsBackend } from '../backends/port.js';
 import { parsePromQL } from '../validation/index.js';
 import { catalogFromBackend } from './catalog.js';
 import { translate, translationSummary, type LlmTranslator } from './index.js';
-import { petCatalog, petNow } from './testing/pet-catalog.js';
+import { petCatalog, petNow } from '../../test/support/mcp/pet-catalog.js';
 
 const catalog = petCatalog();
 const ask = (q: string) => translate(q, { now: petNow, catalog });

@@ -14,7 +14,7 @@ import { prometheusHistory } from '../../test/support/prometheus-history.js';
 import { createBackend } from '../backends/index.js';
 import { runPrometheusMcp } from '../server/cli.js';
 import { petAdoptionWatchList } from './default-watch-list.js';
-import { fakeReceiver } from './testing/receiver.js';
+import { fakeReceiver } from '../../test/support/mcp/watch/receiver.js';
 import { AnomalyWatcher } from './watcher.js';
 
 const minute = 60_000;

@@ -9,8 +9,8 @@ import { backendError } from '../backends/index.js';
 import { createMcpServer } from '../server/create-server.js';
 import { newSession } from '../server/session.js';
 import { defaultToolSettings } from '../tools/index.js';
-import { fakeReceiver, type FakeReceiver } from './testing/receiver.js';
-import { noise, syntheticBackend, type SyntheticWorld } from './testing/synthetic-backend.js';
+import { fakeReceiver, type FakeReceiver } from '../../test/support/mcp/watch/receiver.js';
+import { noise, syntheticBackend, type SyntheticWorld } from '../../test/support/mcp/watch/synthetic-backend.js';
 import { parseWatchList } from './watch-list.js';
 import { AnomalyWatcher, limitLookup, type AnomalyWatchOptions } from './watcher.js';
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { memoryLogger } from '../../core/log.js';
 import type { AnomalyAlertPayload } from './payload.js';
-import { closedUrl, fakeReceiver } from './testing/receiver.js';
+import { closedUrl, fakeReceiver } from '../../test/support/mcp/watch/receiver.js';
 import { AnomalyWebhook, redactUrl, retryDelay } from './webhook.js';
 
 function payload(n: number): AnomalyAlertPayload {

@@ -11,8 +11,8 @@ import { memoryLogger } from '../../core/log.js';
 import { anomalyWatchOf, parseFlags, runPrometheusMcp } from '../server/cli.js';
 import { startHttpServer } from '../server/http.js';
 import { petAdoptionWatchList } from './default-watch-list.js';
-import { fakeReceiver } from './testing/receiver.js';
-import { noise, syntheticBackend } from './testing/synthetic-backend.js';
+import { fakeReceiver } from '../../test/support/mcp/watch/receiver.js';
+import { noise, syntheticBackend } from '../../test/support/mcp/watch/synthetic-backend.js';
 import { parseWatchList } from './watch-list.js';
 
 const T1 = Date.UTC(2026, 10, 24, 11, 0, 0);

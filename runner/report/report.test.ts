@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROOT_CAUSE_KINDS } from '../../core/types.js';
-import { sampleRecord } from '../testing/sample-record.js';
+import { sampleRecord } from '../../test/support/runner/sample-record.js';
 import { buildReport } from './build.js';
 import { writeRunReports } from './render.js';
 

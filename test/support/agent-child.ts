@@ -10,7 +10,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAgent } from '../../agent/app.js';
-import { FakeCluster, RecordingNotifier, StubWorld, stubHandlers, testConfig } from '../../agent/workflow/testkit.js';
+import { FakeCluster, RecordingNotifier, StubWorld, stubHandlers, testConfig } from './agent/workflow-testkit.js';
 import { createLogger } from '../../core/log.js';
 
 const [dataDir, playbooks] = process.argv.slice(2) as [string, string];

@@ -19,10 +19,10 @@ import { prometheusApi } from './http.js';
 import { processFate, readProcessIdentity } from './processes.js';
 import { lineProgress, type Progress } from './progress.js';
 import { loadState, type StackState } from './state.js';
-import { freeStackPorts } from './testing/ports.js';
-import { isLoopback, servingSockets } from './testing/sockets.js';
+import { freeStackPorts } from '../../../test/support/deploy/ports.js';
+import { isLoopback, servingSockets } from '../../../test/support/deploy/sockets.js';
 
-const fakeSimulation = fileURLToPath(new URL('./testing/fake-sim.ts', import.meta.url));
+const fakeSimulation = fileURLToPath(new URL('../../../test/support/deploy/fake-sim.ts', import.meta.url));
 const stateDir = mkdtempSync(join(tmpdir(), 'local-cluster-it-'));
 const [ports, otherPorts] = await freeStackPorts(2);
 const config: StackConfig = {

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { leak } from '../synthetic.js';
+import { leak } from '../../../test/support/anomaly/synthetic.js';
 import { growth } from './growth.js';
-import { runDetector } from './testing.js';
+import { runDetector } from '../../../test/support/anomaly/run-detector.js';
 
 const MiB = 2 ** 20;
 const context = { metric: 'container_memory_working_set_bytes', limit: 256 * MiB };

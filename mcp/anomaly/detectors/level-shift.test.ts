@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { levelShift as shiftedSeries } from '../synthetic.js';
+import { levelShift as shiftedSeries } from '../../../test/support/anomaly/synthetic.js';
 import { levelShift } from './level-shift.js';
-import { runDetector } from './testing.js';
+import { runDetector } from '../../../test/support/anomaly/run-detector.js';
 
 test('a step of four noise widths is found right after it happens, with both means', () => {
   const { strongest, top } = runDetector(levelShift, shiftedSeries({ length: 600, at: 400, shift: 4 }).samples);

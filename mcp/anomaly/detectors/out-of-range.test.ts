@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spike } from '../synthetic.js';
+import { spike } from '../../../test/support/anomaly/synthetic.js';
 import { outOfRange } from './out-of-range.js';
-import { runDetector } from './testing.js';
+import { runDetector } from '../../../test/support/anomaly/run-detector.js';
 
 test('a value above everything seen is a new all-time high', () => {
   const { strongest, top } = runDetector(outOfRange, spike({ length: 500, at: 450, height: 30 }).samples, { metric: 'node_load1' });

@@ -1,8 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spike } from '../synthetic.js';
+import { spike } from '../../../test/support/anomaly/synthetic.js';
 import { robustZScore } from './robust-zscore.js';
-import { runDetector } from './testing.js';
+import { runDetector } from '../../../test/support/anomaly/run-detector.js';
 
 test('a single outlier is the strongest evidence, with the median it departs from', () => {
   const { strongest, top } = runDetector(robustZScore, spike({ length: 500, at: 400, height: 12 }).samples);

@@ -1,9 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Random } from '../../../core/random.js';
-import { SYNTHETIC_START, daily, steady } from '../synthetic.js';
+import { SYNTHETIC_START, daily, steady } from '../../../test/support/anomaly/synthetic.js';
 import { seasonal } from './seasonal.js';
-import { runDetector } from './testing.js';
+import { runDetector } from '../../../test/support/anomaly/run-detector.js';
 
 const DAY = 288; // 5-minute samples
 

@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Random } from '../../../core/random.js';
-import { levelShift, spike as blip } from '../synthetic.js';
+import { levelShift, spike as blip } from '../../../test/support/anomaly/synthetic.js';
 import { gapFactor } from './common.js';
 import { Ar1, spike } from './spike.js';
-import { runDetector } from './testing.js';
+import { runDetector } from '../../../test/support/anomaly/run-detector.js';
 
 test('a sudden jump is a spike, a sudden fall a drop', () => {
   const up = runDetector(spike, levelShift({ length: 500, at: 400, shift: 15 }).samples, { metric: 'http_request_duration_seconds' });

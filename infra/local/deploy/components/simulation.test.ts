@@ -13,10 +13,10 @@ import { resolveProfile } from '../../profiles.js';
 import { resolveStackConfig, stackPaths } from '../config.js';
 import { lineProgress } from '../progress.js';
 import { sleep, stopProcess } from '../processes.js';
-import { freeStackPorts } from '../testing/ports.js';
+import { freeStackPorts } from '../../../../test/support/deploy/ports.js';
 import { simulation } from './simulation.js';
 
-const fakeSimulation = fileURLToPath(new URL('../testing/fake-sim.ts', import.meta.url));
+const fakeSimulation = fileURLToPath(new URL('../../../../test/support/deploy/fake-sim.ts', import.meta.url));
 
 test('a kube token that starts with "-" reaches the simulation as the token, not as an option', async () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'sim-component-'));

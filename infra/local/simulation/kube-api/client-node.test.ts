@@ -7,8 +7,8 @@ import * as assert from 'uvu/assert';
 import type { Deployment, Node, Pod } from '../cluster/objects.js';
 import { DEPLOYMENT, NODE, POD, STRESSCHAOS } from '../cluster/resources.js';
 import { renderKubeconfig } from './kubeconfig.js';
-import type { SampleApi } from './sample-cluster.js';
-import { NAMESPACE_NAME, NODE_NAMES, startSampleApi, stressChaosManifest } from './sample-cluster.js';
+import type { SampleApi } from '../../../../test/support/simulation/sample-cluster.js';
+import { NAMESPACE_NAME, NODE_NAMES, startSampleApi, stressChaosManifest } from '../../../../test/support/simulation/sample-cluster.js';
 
 /** @kubernetes/client-node 1.4 (what the agent uses) against the API, authenticated with the kubeconfig's token. */
 interface Context {

@@ -9,8 +9,8 @@ import * as assert from 'uvu/assert';
 import type { Deployment, Node, Pod, StressChaos } from '../cluster/objects.js';
 import { DEPLOYMENT, NODE, POD, STRESSCHAOS } from '../cluster/resources.js';
 import { renderKubeconfig } from './kubeconfig.js';
-import type { SampleApi } from './sample-cluster.js';
-import { NAMESPACE_NAME, NODE_NAMES, startSampleApi, stressChaosManifest } from './sample-cluster.js';
+import type { SampleApi } from '../../../../test/support/simulation/sample-cluster.js';
+import { NAMESPACE_NAME, NODE_NAMES, startSampleApi, stressChaosManifest } from '../../../../test/support/simulation/sample-cluster.js';
 
 /**
  * The real kubectl against the API: every command must succeed with nothing on stderr (no discovery,

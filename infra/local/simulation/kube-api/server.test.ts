@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AGGREGATED_DISCOVERY_V2 } from './discovery.js';
-import { startSampleApi } from './sample-cluster.js';
+import { startSampleApi } from '../../../../test/support/simulation/sample-cluster.js';
 
 test('only Kubernetes paths are claimed, so one server can serve metrics and traces too', async () => {
   const api = await startSampleApi();

@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../../../../core/log.js';
 import { renderKubeconfig } from './kubeconfig.js';
-import { listenOnLoopback, NAMESPACE_NAME, sampleCluster } from './sample-cluster.js';
+import { listenOnLoopback, NAMESPACE_NAME, sampleCluster } from '../../../../test/support/simulation/sample-cluster.js';
 import { createKubeApi } from './server.js';
 import { selfSignedCertificate } from './tls.js';
 

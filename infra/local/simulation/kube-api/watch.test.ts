@@ -2,8 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Deployment, KubeEvent, Pod } from '../cluster/objects.js';
 import { DEPLOYMENT, EVENT, POD } from '../cluster/resources.js';
-import type { SampleApi } from './sample-cluster.js';
-import { NAMESPACE_NAME, startSampleApi } from './sample-cluster.js';
+import type { SampleApi } from '../../../../test/support/simulation/sample-cluster.js';
+import { NAMESPACE_NAME, startSampleApi } from '../../../../test/support/simulation/sample-cluster.js';
 
 interface WatchEvent {
   type: string;

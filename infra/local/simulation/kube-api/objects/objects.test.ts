@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Deployment, Pod, ReplicaSet } from '../../cluster/objects.js';
 import { DEPLOYMENT, POD, REPLICASET, STRESSCHAOS } from '../../cluster/resources.js';
-import { NAMESPACE_NAME, NOW, startSampleApi, stressChaosManifest } from '../sample-cluster.js';
+import { NAMESPACE_NAME, NOW, startSampleApi, stressChaosManifest } from '../../../../../test/support/simulation/sample-cluster.js';
 
 const PODS = `/api/v1/namespaces/${NAMESPACE_NAME}/pods`;
 const DEPLOYMENTS = `/apis/apps/v1/namespaces/${NAMESPACE_NAME}/deployments`;

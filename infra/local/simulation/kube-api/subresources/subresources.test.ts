@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Deployment, Pod } from '../../cluster/objects.js';
 import { DEPLOYMENT, POD } from '../../cluster/resources.js';
-import { NAMESPACE_NAME, NODE_NAMES, startSampleApi } from '../sample-cluster.js';
+import { NAMESPACE_NAME, NODE_NAMES, startSampleApi } from '../../../../../test/support/simulation/sample-cluster.js';
 
 const PODS = `/api/v1/namespaces/${NAMESPACE_NAME}/pods`;
 const DEPLOYMENTS = `/apis/apps/v1/namespaces/${NAMESPACE_NAME}/deployments`;
