@@ -11,7 +11,7 @@ import type { Benchmark } from './harness.js';
 import { ManualClock } from '../core/clock.js';
 import { memoryLogger } from '../core/log.js';
 import { prometheusHistory } from '../test/support/prometheus-history.js';
-import { createBackend } from '../mcp/backends/index.js';
+import { createBackend } from '../lib/prometheus/client/index.js';
 import { createMcpServer } from '../mcp/server/create-server.js';
 import { newSession } from '../mcp/server/session.js';
 import { serverDependencies } from '../mcp/server/setup.js';

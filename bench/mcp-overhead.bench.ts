@@ -9,7 +9,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { percentile, type Benchmark, type Measurement } from './harness.js';
 import { memoryLogger } from '../core/log.js';
 import { prometheusHistory } from '../test/support/prometheus-history.js';
-import { createBackend } from '../mcp/backends/index.js';
+import { createBackend } from '../lib/prometheus/client/index.js';
 import { startHttpServer } from '../mcp/server/http.js';
 
 const ITERATIONS = 300;

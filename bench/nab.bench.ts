@@ -17,12 +17,12 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flag, type Benchmark, type Measurement } from './harness.js';
-import { Ensemble } from '../mcp/anomaly/ensemble.js';
+import { Ensemble } from '../lib/prometheus/anomaly/ensemble.js';
 import { loadNabCorpus, type NabDataFile } from './nab/corpus.js';
 import { leaveOneGroupOut, leaveOneOut, scoreAt, scoreByGroup, type ScoredFile } from './nab/evaluation.js';
 import { profiles, scoreCorpus, windowIndices, type CorpusResult } from './nab/scoring.js';
 import { syntheticNabCorpus } from './nab/synthetic-corpus.js';
-import { MEDIUM_ALERT_SURPRISE, scoreOf } from '../mcp/anomaly/sensitivity.js';
+import { MEDIUM_ALERT_SURPRISE, scoreOf } from '../lib/prometheus/anomaly/sensitivity.js';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const PUBLISHED_HTM = 70;

@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../core/log.js';
-import { PrometheusBackend } from '../mcp/backends/index.js';
+import { PrometheusBackend } from '../lib/prometheus/client/index.js';
 import { startHttpServer } from '../mcp/server/http.js';
 import { McpMetrics } from '../agent/evidence/metrics-mcp.js';
 import type { AnalyseOutput } from '../agent/steps/analyse.js';

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { memoryLogger } from '../core/log.js';
-import { createBackend } from '../mcp/backends/index.js';
+import { createBackend } from '../lib/prometheus/client/index.js';
 import { startHttpServer, type RunningHttpServer } from '../mcp/server/http.js';
 import { prometheusHistory } from './support/prometheus-history.js';
 

@@ -11,7 +11,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { memoryLogger } from '../core/log.js';
-import { createBackend } from '../mcp/backends/index.js';
+import { createBackend } from '../lib/prometheus/client/index.js';
 import { startHttpServer, type RunningHttpServer } from '../mcp/server/http.js';
 import { prometheusHistory } from './support/prometheus-history.js';
 import { slowProxy } from './support/slow-proxy.js';

@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
-import { PrometheusBackend } from '../../mcp/backends/index.js';
+import { PrometheusBackend } from '../../lib/prometheus/client/index.js';
 import type { ClusterWriter, EvidenceSources, MetricsEvidence } from '../ports.js';
 import { AwsCloudWatchEvidence } from './cloudwatch.js';
 import { KubernetesClusterWriter } from './cluster-writer.js';

@@ -5,8 +5,8 @@
  * found by the MCP server's own detectors (`mcp/anomaly`), run here on the range result, so both paths
  * judge a series the same way.
  */
-import { detectAnomalies } from '../../mcp/anomaly/index.js';
-import { isBackendError, type MetricsBackend, type QueryData, type RangeSeries as PromRangeSeries } from '../../mcp/backends/index.js';
+import { detectAnomalies } from '../../lib/prometheus/anomaly/index.js';
+import { isBackendError, type MetricsBackend, type QueryData, type RangeSeries as PromRangeSeries } from '../../lib/prometheus/client/index.js';
 import { EvidenceUnavailable, type MetricsEvidence, type Series } from '../ports.js';
 import { RateLimiter, resilientCall, type Classify, type RetryPolicy, type Sleep } from './resilience.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { PrometheusBackend } from '../../mcp/backends/index.js';
+import { PrometheusBackend } from '../../lib/prometheus/client/index.js';
 import { startHttpServer, type RunningHttpServer } from '../../mcp/server/http.js';
 import { prometheusHistory } from '../../test/support/prometheus-history.js';
 import { freePort } from '../../test/support/free-port.js';

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CsvSeriesReader } from '../../mcp/anomaly/csv.js';
-import { parseTimestamp } from '../../mcp/anomaly/timestamps.js';
+import { CsvSeriesReader } from '../../mcp/detect/csv.js';
+import { parseTimestamp } from '../../lib/prometheus/anomaly/timestamps.js';
 import type { LabelledFile } from './scoring.js';
 
 export interface NabDataFile extends LabelledFile {

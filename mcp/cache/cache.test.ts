@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../core/clock.js';
-import { backendError } from '../backends/index.js';
+import { backendError } from '../../lib/prometheus/client/index.js';
 import { FakeBackend, vector } from '../../test/support/mcp/tools/fake-backend.js';
 import { CachedBackend, normaliseQuery, ResultCache, stepMs, toEpochMs } from './index.js';
 

@@ -23,8 +23,8 @@ import type {
   QueryOptions,
   QueryRangeOptions,
   SeriesOptions,
-} from '../backends/index.js';
-import { isBackendError } from '../backends/index.js';
+} from '../../lib/prometheus/client/index.js';
+import { isBackendError } from '../../lib/prometheus/client/index.js';
 import { normaliseQuery } from './normalise.js';
 import { ResultCache, type CacheStats } from './result-cache.js';
 

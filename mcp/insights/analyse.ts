@@ -4,7 +4,7 @@
  * Grafana Explore link. Follow-up queries (limits, baseline) go through the caller's lookup, so the
  * cache, cancellation and the same backend apply to them.
  */
-import type { InstantSample, QueryData } from '../backends/index.js';
+import type { InstantSample, QueryData } from '../../lib/prometheus/client/index.js';
 import { highlightAnomalies, type AnomalyHighlights } from './anomalies.js';
 import { baselineOffsets, compareWithBaseline, type BaselineComparison } from './baseline.js';
 import { findBreaches, type Breach } from './breaches.js';

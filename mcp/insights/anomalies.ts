@@ -2,8 +2,8 @@
  * Highlighted anomalies of a range result: the anomaly module's detectors run over every series, and
  * the few most severe findings are kept for the answer (the full report is detect_anomalies' job).
  */
-import { detectAnomalies, MIN_SAMPLES_FOR_DETECTION, type Sensitivity } from '../anomaly/index.js';
-import type { RangeSeries } from '../backends/index.js';
+import { detectAnomalies, MIN_SAMPLES_FOR_DETECTION, type Sensitivity } from '../../lib/prometheus/anomaly/index.js';
+import type { RangeSeries } from '../../lib/prometheus/client/index.js';
 import { seriesName } from './labels.js';
 
 export interface AnomalyHighlight {

@@ -3,7 +3,7 @@
  * series. Evaluating the query at `time - offset` is what adding `offset 1h` to every selector does,
  * and it also works for expressions that mix selectors, subqueries and functions.
  */
-import type { InstantSample } from '../backends/index.js';
+import type { InstantSample } from '../../lib/prometheus/client/index.js';
 import { seriesName, type Labels } from './labels.js';
 import { round } from './stats.js';
 import { formatValue, type Unit } from './units.js';

@@ -3,7 +3,7 @@
  * limit (found by looking up the matching `kube_pod_container_resource_limits` series), and any
  * ratio or percentage that is already "of a limit" against 90% / 100%.
  */
-import type { InstantSample } from '../backends/index.js';
+import type { InstantSample } from '../../lib/prometheus/client/index.js';
 import { seriesName, type Labels } from './labels.js';
 import { round } from './stats.js';
 import { formatValue, type Unit } from './units.js';

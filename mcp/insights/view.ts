@@ -3,7 +3,7 @@
  * each with its value or statistics and trend, chart-ready points (downsampled), the labels they
  * share said once, and a chart suggestion. The raw result never reaches the model unbounded.
  */
-import type { InstantSample, QueryData, RangeSeries } from '../backends/index.js';
+import type { InstantSample, QueryData, RangeSeries } from '../../lib/prometheus/client/index.js';
 import { defaultBudget, describeCap, downsample, topBy, type ResultBudget } from './capping.js';
 import { suggestChart, type ChartSuggestion } from './chart.js';
 import { commonLabels, distinguishingKeys, leading, pick, seriesName, type Labels } from './labels.js';

@@ -5,8 +5,8 @@
  */
 import { createLogger, type Logger } from '../../core/log.js';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { backendConfigFromFlags, BackendConfigError, createBackend, isBackendError, type MetricsBackend } from '../backends/index.js';
-import { runDetect, detectUsage } from '../anomaly/index.js';
+import { backendConfigFromFlags, BackendConfigError, createBackend, isBackendError, type MetricsBackend } from '../../lib/prometheus/client/index.js';
+import { runDetect, detectUsage } from '../../lib/prometheus/anomaly/index.js';
 import { ask, asToolError, iso, type ToolContext } from '../tools/index.js';
 import { aliasesFrom, type AliasMap } from '../translate/index.js';
 import type { AnomalyWatchOptions } from '../watch/index.js';

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { isBackendError } from '../backends/index.js';
+import { isBackendError } from '../../lib/prometheus/client/index.js';
 import { createMcpServer, type ServerDependencies } from './create-server.js';
 import { newSession, type Session } from './session.js';
 import { serverDependencies, type McpServerOptions } from './setup.js';

@@ -4,7 +4,7 @@
  * the template library (mcp/templates) and the query validator (mcp/validation). `modules.ts` adapts
  * the real modules to these; tests pass fakes.
  */
-import type { MetricsBackend } from '../backends/index.js';
+import type { MetricsBackend } from '../../lib/prometheus/client/index.js';
 
 export type { MetricsBackend };
 

@@ -6,7 +6,7 @@
 import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { MetricsBackend } from '../backends/index.js';
+import type { MetricsBackend } from '../../lib/prometheus/client/index.js';
 
 type Values = (label: string) => Promise<string[]>;
 

@@ -3,7 +3,7 @@
  * label, the template library, and this session's query history. All JSON.
  */
 import { ResourceTemplate, type McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { MetricMetadata } from '../backends/index.js';
+import type { MetricMetadata } from '../../lib/prometheus/client/index.js';
 import type { Services, ToolContext } from '../tools/index.js';
 import type { Extra } from './register.js';
 

@@ -3,7 +3,7 @@
  * hint), then the guardrails on the parse tree; the series-count pre-check runs only when a selector
  * is not aggregated, because only then can the answer itself be as large as the data it touches.
  */
-import type { MetricsBackend } from '../backends/index.js';
+import type { MetricsBackend } from '../../lib/prometheus/client/index.js';
 import { checkGuardrails, parsePromQL, seriesCountQuery, type GuardrailLimits } from '../validation/index.js';
 import type { QueryCheckContext, QueryProblem, QueryValidator } from './ports.js';
 

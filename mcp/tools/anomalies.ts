@@ -4,7 +4,7 @@
  * the anomalies with severity, explanation and follow-up queries, most severe series first.
  */
 import { z } from 'zod';
-import { detectAnomalies, MIN_SAMPLES_FOR_DETECTION } from '../anomaly/index.js';
+import { detectAnomalies, MIN_SAMPLES_FOR_DETECTION } from '../../lib/prometheus/anomaly/index.js';
 import { describeCap, seriesName } from '../insights/index.js';
 import { ToolError } from './errors.js';
 import { runRange } from './runner.js';

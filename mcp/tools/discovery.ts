@@ -3,7 +3,7 @@
  * a label's values, and the server itself. Listings are paginated with cursors and filterable.
  */
 import { z } from 'zod';
-import { isBackendError, type MetricMetadata } from '../backends/index.js';
+import { isBackendError, type MetricMetadata } from '../../lib/prometheus/client/index.js';
 import { renderTable } from '../insights/index.js';
 import type { ToolContext } from './context.js';
 import { ToolError } from './errors.js';

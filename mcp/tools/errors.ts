@@ -2,7 +2,7 @@
  * Tool failures the model can act on: what happened and what to do next. Backend errors keep their
  * kind and hint; syntax errors carry the position; guardrails carry a safer query to run instead.
  */
-import { isBackendError } from '../backends/index.js';
+import { isBackendError } from '../../lib/prometheus/client/index.js';
 
 export type ToolErrorKind =
   | 'invalid_argument'

@@ -4,7 +4,7 @@
  * progress, can cancel between chunks, and the older chunks are cache hits on the next ask.
  * Every run is written to the session's query history.
  */
-import type { InstantSample, MatrixData, QueryData, RangeSeries } from '../backends/index.js';
+import type { InstantSample, MatrixData, QueryData, RangeSeries } from '../../lib/prometheus/client/index.js';
 import type { ToolContext } from './context.js';
 import { ToolError } from './errors.js';
 import { iso } from './time.js';

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
-import { backendError } from '../backends/index.js';
+import { backendError } from '../../lib/prometheus/client/index.js';
 import { templateLibrary } from '../server/library.js';
 import { promqlValidator } from '../server/validator.js';
 import {

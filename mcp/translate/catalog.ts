@@ -4,7 +4,7 @@
  * a MetricsBackend with a TTL cache (refreshed in the background, so translations never wait on a
  * stale entry), and a static one over a list of series for tests.
  */
-import type { MetricsBackend } from '../backends/port.js';
+import type { MetricsBackend } from '../../lib/prometheus/client/port.js';
 import { parsePromQL } from '../validation/index.js';
 import type { LabelMatcher } from '../validation/index.js';
 

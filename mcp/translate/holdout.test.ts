@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fileURLToPath } from 'node:url';
 import { prometheusHistory } from '../../test/support/prometheus-history.js';
-import { PrometheusBackend } from '../backends/index.js';
+import { PrometheusBackend } from '../../lib/prometheus/client/index.js';
 import { catalogFromBackend } from './catalog.js';
 import { judgeQuestionSet, reportQuestionSet } from './execution-match.js';
 import { loadQuestions } from './questions.js';

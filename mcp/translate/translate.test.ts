@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { MetricsBackend } from '../backends/port.js';
+import type { MetricsBackend } from '../../lib/prometheus/client/port.js';
 import { parsePromQL } from '../validation/index.js';
 import { catalogFromBackend } from './catalog.js';
 import { translate, translationSummary, type LlmTranslator } from './index.js';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { RangeSeries } from '../backends/index.js';
+import type { RangeSeries } from '../../lib/prometheus/client/index.js';
 import { BaselineWindow, seriesKey } from './baseline-window.js';
 
 const step = 30_000;

@@ -5,7 +5,7 @@
  * rule evaluations land); everything is fetched again only on the first run or after a gap longer
  * than the window. Timestamps are aligned to the step, so every run sees the same sample times.
  */
-import type { Labels, RangeSeries, SamplePair } from '../backends/index.js';
+import type { Labels, RangeSeries, SamplePair } from '../../lib/prometheus/client/index.js';
 
 export interface WindowSeries {
   key: string;

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { AnomalyReport } from '../anomaly/detect-anomalies.js';
+import type { AnomalyReport } from '../../lib/prometheus/anomaly/detect-anomalies.js';
 import { EpisodeTracker, type EpisodeEvent, type SeriesDetections } from './episodes.js';
 import { parseWatchList } from './watch-list.js';
 

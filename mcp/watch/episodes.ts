@@ -21,8 +21,8 @@
  *   series stopped reporting; never in the run that pushed it, so the agent sees it firing first.
  * - ended episodes are forgotten once they slid out of the baseline window (they cannot come back).
  */
-import type { AnomalyReport } from '../anomaly/detect-anomalies.js';
-import type { AnomalyKind, Severity } from '../anomaly/index.js';
+import type { AnomalyReport } from '../../lib/prometheus/anomaly/detect-anomalies.js';
+import type { AnomalyKind, Severity } from '../../lib/prometheus/anomaly/index.js';
 import { firingPayload, iso, resolvedPayload, type AnomalyAlertPayload, type Origin } from './payload.js';
 import type { Watch } from './watch-list.js';
 

@@ -4,8 +4,8 @@
  * unknown fields; the tests validate every payload against it). It reuses the detect_anomalies
  * report's fields, so nothing is translated twice.
  */
-import type { AnomalyReport } from '../anomaly/detect-anomalies.js';
-import type { AnomalyKind, Severity } from '../anomaly/index.js';
+import type { AnomalyReport } from '../../lib/prometheus/anomaly/detect-anomalies.js';
+import type { AnomalyKind, Severity } from '../../lib/prometheus/anomaly/index.js';
 import type { Watch } from './watch-list.js';
 
 export interface AnomalyAlertPayload {

@@ -12,8 +12,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from '../../core/duration.js';
-import { MIN_SAMPLES_FOR_DETECTION } from '../anomaly/detect-anomalies.js';
-import type { Sensitivity, Severity, Unit } from '../anomaly/index.js';
+import { MIN_SAMPLES_FOR_DETECTION } from '../../lib/prometheus/anomaly/detect-anomalies.js';
+import type { Sensitivity, Severity, Unit } from '../../lib/prometheus/anomaly/index.js';
 import { parsePromQL } from '../validation/index.js';
 
 export interface Watch {

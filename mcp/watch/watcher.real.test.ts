@@ -11,7 +11,7 @@ import { ManualClock } from '../../core/clock.js';
 import { memoryLogger } from '../../core/log.js';
 import { freePort } from '../../test/support/free-port.js';
 import { prometheusHistory } from '../../test/support/prometheus-history.js';
-import { createBackend } from '../backends/index.js';
+import { createBackend } from '../../lib/prometheus/client/index.js';
 import { runPrometheusMcp } from '../server/cli.js';
 import { petAdoptionWatchList } from './default-watch-list.js';
 import { fakeReceiver } from '../../test/support/mcp/watch/receiver.js';

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { alertsFromAnomaly, anomalyAlertSchema, type AnomalyAlert } from '../../agent/intake/anomaly.js';
 import { ManualClock } from '../../core/clock.js';
 import { memoryLogger } from '../../core/log.js';
-import { backendError } from '../backends/index.js';
+import { backendError } from '../../lib/prometheus/client/index.js';
 import { createMcpServer } from '../server/create-server.js';
 import { newSession } from '../server/session.js';
 import { defaultToolSettings } from '../tools/index.js';

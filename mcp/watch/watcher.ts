@@ -9,8 +9,8 @@
  */
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
-import { detectAnomalies, type AnomalyReport } from '../anomaly/detect-anomalies.js';
-import { isBackendError, type Labels, type MetricsBackend } from '../backends/index.js';
+import { detectAnomalies, type AnomalyReport } from '../../lib/prometheus/anomaly/detect-anomalies.js';
+import { isBackendError, type Labels, type MetricsBackend } from '../../lib/prometheus/client/index.js';
 import { BaselineWindow } from './baseline-window.js';
 import { petAdoptionWatchList } from './default-watch-list.js';
 import { EpisodeTracker, type EpisodeEvent, type SeriesDetections } from './episodes.js';

@@ -6,7 +6,7 @@
  * is a counter and a JSON log line.
  */
 import type { Logger } from '../../core/log.js';
-import { parseRetryAfter, realSleep, type Sleep } from '../backends/retry.js';
+import { parseRetryAfter, realSleep, type Sleep } from '../../lib/prometheus/client/retry.js';
 import type { AnomalyAlertPayload } from './payload.js';
 
 export interface WebhookPolicy {

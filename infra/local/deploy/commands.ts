@@ -6,8 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createServer } from 'node:net';
-import { renderKubeconfig } from '../simulation/kube-api/kubeconfig.js';
-import { selfSignedCertificate } from '../simulation/kube-api/tls.js';
+import { renderKubeconfig } from '../../../lib/kubernetes/kubeconfig.js';
+import { selfSignedCertificate } from '../../../lib/platform/tls.js';
 import type { TimingProfile } from '../profiles.js';
 import { ensureBinaries } from './binaries.js';
 import { loopbackHttpsUrl, stackPaths, type StackConfig, type StackPaths, type StackPorts } from './config.js';

@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Alert, RootCauseKind } from '../../../core/types.js';
-import { PrometheusBackend } from '../../../mcp/backends/index.js';
+import { PrometheusBackend } from '../../../lib/prometheus/client/index.js';
 import { KubernetesApiEvidence } from '../../../agent/evidence/kubernetes.js';
 import { McpMetrics } from '../../../agent/evidence/metrics-mcp.js';
 import { PrometheusMetrics } from '../../../agent/evidence/metrics-prometheus.js';

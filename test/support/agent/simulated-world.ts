@@ -17,7 +17,7 @@ import { profiles } from '../../../infra/local/profiles.js';
 import { Simulation } from '../../../infra/local/simulation/simulation.js';
 import { alertRuleGroups, podOwnerRecord, type AlertRule, type RecordingRule } from '../../../infra/local/deploy/rules.js';
 import { createXRayApi, TraceRecorder } from '../../../infra/local/simulation/xray/index.js';
-import { PrometheusBackend } from '../../../mcp/backends/index.js';
+import { PrometheusBackend } from '../../../lib/prometheus/client/index.js';
 import { freePort } from '../free-port.js';
 import { alertmanagerWebhookSchema, alertsFromAlertmanager } from '../../../agent/intake/alertmanager.js';
 import { KubernetesClusterWriter } from '../../../agent/evidence/cluster-writer.js';

@@ -4,7 +4,7 @@
  * Gaussian noise, plus the index where its anomaly starts.
  */
 import { Random } from '../../../core/random.js';
-import type { Sample } from '../../../mcp/anomaly/types.js';
+import type { Sample } from '../../../lib/prometheus/anomaly/types.js';
 
 export interface SyntheticOptions {
   /** Number of samples. */

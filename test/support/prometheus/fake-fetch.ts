@@ -3,8 +3,8 @@
  * scripted fetch that answers each call with the next step and remembers what it was asked.
  */
 import { readFileSync } from 'node:fs';
-import type { Fetch } from '../../../mcp/backends/api-client.js';
-import type { Sleep } from '../../../mcp/backends/retry.js';
+import type { Fetch } from '../../../lib/prometheus/client/api-client.js';
+import type { Sleep } from '../../../lib/prometheus/client/retry.js';
 
 export interface RecordedExchange {
   source: string;
@@ -15,7 +15,7 @@ export interface RecordedExchange {
 }
 
 export function fixture(name: string): RecordedExchange {
-  return JSON.parse(readFileSync(new URL(`../../../mcp/backends/fixtures/${name}`, import.meta.url), 'utf8')) as RecordedExchange;
+  return JSON.parse(readFileSync(new URL(`../../../lib/prometheus/client/fixtures/${name}`, import.meta.url), 'utf8')) as RecordedExchange;
 }
 
 export function responseOf(exchange: Pick<RecordedExchange, 'status' | 'headers' | 'body'>, extraHeaders: Record<string, string> = {}): Response {

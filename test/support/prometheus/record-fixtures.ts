@@ -8,11 +8,11 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeParams, type Param } from '../../../mcp/backends/request.js';
+import { encodeParams, type Param } from '../../../lib/prometheus/client/request.js';
 import { kitOpenMetrics, kitWindowEnd } from './kit-metrics.js';
 import { startPrometheus, waitForSeries } from './real-prometheus.js';
 
-const fixtures = fileURLToPath(new URL('../../../mcp/backends/fixtures/', import.meta.url));
+const fixtures = fileURLToPath(new URL('../../../lib/prometheus/client/fixtures/', import.meta.url));
 const version = execFileSync('prometheus', ['--version'], { encoding: 'utf8' }).split('\n')[0]!.trim();
 
 async function record(file: string, method: 'GET' | 'POST', url: string, path: string, params: Param[]): Promise<void> {

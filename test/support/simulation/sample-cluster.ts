@@ -11,7 +11,7 @@ import { DAEMONSET, DEPLOYMENT, NAMESPACE, NODE, PDB, POD, REPLICASET } from '..
 import { ObjectStore } from '../../../infra/local/simulation/cluster/store.js';
 import { createLogger } from '../../../core/log.js';
 import type { KubeApiHandler, KubeApiOptions } from '../../../infra/local/simulation/kube-api/server.js';
-import type { ServingCertificate } from '../../../infra/local/simulation/kube-api/tls.js';
+import type { ServingCertificate } from '../../../lib/platform/tls.js';
 import { createKubeApi } from '../../../infra/local/simulation/kube-api/server.js';
 
 /**

@@ -6,7 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Deployment, Node, Pod } from '../cluster/objects.js';
 import { DEPLOYMENT, NODE, POD, STRESSCHAOS } from '../cluster/resources.js';
-import { renderKubeconfig } from './kubeconfig.js';
+import { renderKubeconfig } from '../../../../lib/kubernetes/kubeconfig.js';
 import type { SampleApi } from '../../../../test/support/simulation/sample-cluster.js';
 import { NAMESPACE_NAME, NODE_NAMES, startSampleApi, stressChaosManifest } from '../../../../test/support/simulation/sample-cluster.js';
 

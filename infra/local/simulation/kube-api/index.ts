@@ -4,9 +4,9 @@
  */
 export { createKubeApi } from './server.js';
 export type { KubeApiHandler, KubeApiOptions } from './server.js';
-export { renderKubeconfig } from './kubeconfig.js';
-export type { KubeconfigOptions } from './kubeconfig.js';
+export { renderKubeconfig } from '../../../../lib/kubernetes/kubeconfig.js';
+export type { KubeconfigOptions } from '../../../../lib/kubernetes/kubeconfig.js';
 export { disruptionStatus } from './disruption.js';
 export { applyDefaults } from './admission/defaults.js';
-export { selfSignedCertificate } from './tls.js';
-export type { CertificateOptions, ServingCertificate } from './tls.js';
+export { selfSignedCertificate } from '../../../../lib/platform/tls.js';
+export type { CertificateOptions, ServingCertificate } from '../../../../lib/platform/tls.js';

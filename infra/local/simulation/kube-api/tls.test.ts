@@ -8,10 +8,10 @@ import * as k8s from '@kubernetes/client-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../../../../core/log.js';
-import { renderKubeconfig } from './kubeconfig.js';
+import { renderKubeconfig } from '../../../../lib/kubernetes/kubeconfig.js';
 import { listenOnLoopback, NAMESPACE_NAME, sampleCluster } from '../../../../test/support/simulation/sample-cluster.js';
 import { createKubeApi } from './server.js';
-import { selfSignedCertificate } from './tls.js';
+import { selfSignedCertificate } from '../../../../lib/platform/tls.js';
 
 const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 /**
  * A MetricsBackend for handler tests: answers come from functions the test gives, defaulting to the
- * recorded Prometheus 2.42 responses in mcp/backends/fixtures, and every call is logged.
+ * recorded Prometheus 2.42 responses in lib/prometheus/client/fixtures, and every call is logged.
  */
 import { readFileSync } from 'node:fs';
 import type {
@@ -18,11 +18,11 @@ import type {
   RangeSeries,
   RulesData,
   TargetsData,
-} from '../../../../mcp/backends/index.js';
-import { backendError } from '../../../../mcp/backends/index.js';
+} from '../../../../lib/prometheus/client/index.js';
+import { backendError } from '../../../../lib/prometheus/client/index.js';
 
 export function recorded<T>(name: string): ApiSuccess<T> {
-  const file = new URL(`../../../../mcp/backends/fixtures/${name}.json`, import.meta.url);
+  const file = new URL(`../../../../lib/prometheus/client/fixtures/${name}.json`, import.meta.url);
   return (JSON.parse(readFileSync(file, 'utf8')) as { body: ApiSuccess<T> }).body;
 }
 

@@ -3,7 +3,7 @@
  * time, sampled at the range query's steps, with deterministic noise. Calls are logged (FakeBackend)
  * so tests can check what was fetched.
  */
-import type { Labels, RangeSeries } from '../../../../mcp/backends/index.js';
+import type { Labels, RangeSeries } from '../../../../lib/prometheus/client/index.js';
 import { FakeBackend, vector } from '../tools/fake-backend.js';
 
 export interface SyntheticSeries {
