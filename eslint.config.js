@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'infra/eks/**', '**/fixtures/**', 'recordings/**', 'slides/dist/**', '.local-cluster/**', '.scratch/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'infra/eks/**', '**/fixtures/**', 'recordings/**', 'slides/dist/**', '.local-cluster/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,16 +5,14 @@
  *
  * Step handlers come from agent/steps/index.ts (`export const stepHandlers: StepHandler[]`); evidence
  * sources and the cluster writer from agent/evidence/index.ts (`createEvidenceSources(options)` and
- * `createClusterWriter(options)`, options = EvidenceFactoryOptions below). Missing modules are logged
- * and the agent runs without them: evidence steps then record investigation gaps.
+ * `createClusterWriter(options)`, options = EvidenceFactoryOptions below). A source that is not
+ * configured is absent, and evidence steps record the gap.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { systemClock, type Clock } from '../core/clock.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { Alert, Incident } from '../core/types.js';
@@ -138,16 +136,17 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
       : new SqliteWorkQueue(sqlite(), { clock, maxAttempts: config.maxAttempts, onDeadLetter: (job, reason) => void giveUp(job, reason) }));
   metrics.trackQueueDepth(() => queue.depth());
 
-  const handlers = deps.stepHandlers ?? (await loadStepHandlers(log));
+  const handlers = deps.stepHandlers ?? (await import('./steps/index.js')).stepHandlers;
   const registry = new StepRegistry(handlers);
   const library = PlaybookLibrary.load({ dirs: config.playbookDirs, registry });
   for (const warning of library.warnings) log.warn(warning);
   log.info('playbooks loaded', { playbooks: library.playbooks.map((p) => p.name), fallback: library.fallback.name, kinds: registry.kinds() });
 
   const factoryOptions: EvidenceFactoryOptions = { ...config.evidence, clock, log: log.child({ component: 'evidence' }) };
-  const evidenceModule = deps.evidence && deps.cluster !== undefined ? undefined : await optionalModule<EvidenceModule>('./evidence/index.js', log);
-  const evidence = deps.evidence ?? (evidenceModule?.createEvidenceSources ? await evidenceModule.createEvidenceSources(factoryOptions) : {});
-  const cluster = deps.cluster === null ? undefined : (deps.cluster ?? (evidenceModule?.createClusterWriter ? await evidenceModule.createClusterWriter(factoryOptions) : undefined));
+  // Loaded on demand: the AWS and Kubernetes clients behind them are heavy, and tests hand in their own.
+  const evidenceModule = deps.evidence && deps.cluster !== undefined ? undefined : await import('./evidence/index.js');
+  const evidence = deps.evidence ?? (await evidenceModule!.createEvidenceSources(factoryOptions));
+  const cluster = deps.cluster === null ? undefined : (deps.cluster ?? (await evidenceModule!.createClusterWriter(factoryOptions)));
   const notifier = deps.notifier ?? new ConsoleNotifier({ log: log.child({ component: 'notifier' }), ...(deps.notifierOut !== undefined ? { out: deps.notifierOut } : {}) });
 
   let url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
@@ -288,29 +287,4 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
     accept: (alerts) => intake.accept(alerts),
   };
   return agent;
-}
-
-interface EvidenceModule {
-  createEvidenceSources?(options: EvidenceFactoryOptions): EvidenceSources | Promise<EvidenceSources>;
-  createClusterWriter?(options: EvidenceFactoryOptions): ClusterWriter | undefined | Promise<ClusterWriter | undefined>;
-}
-
-async function loadStepHandlers(log: Logger): Promise<StepHandler[]> {
-  const module = await optionalModule<{ stepHandlers?: StepHandler[] }>('./steps/index.js', log);
-  if (!module?.stepHandlers) {
-    log.warn('no step handlers (agent/steps/index.ts exports none): only the control kinds are available');
-    return [];
-  }
-  return module.stepHandlers;
-}
-
-/** Imports a sibling module that another part of the agent provides, if it exists yet. */
-async function optionalModule<T>(relative: string, log: Logger): Promise<T | undefined> {
-  const url = new URL(relative, import.meta.url);
-  const path = fileURLToPath(url);
-  if (!existsSync(path) && !existsSync(path.replace(/\.js$/, '.ts'))) {
-    log.warn(`optional module ${relative.replace('./', 'agent/').replace(/\.js$/, '.ts')} not found; continuing without it`);
-    return undefined;
-  }
-  return (await import(url.href)) as T;
 }

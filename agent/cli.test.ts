@@ -4,7 +4,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../core/log.js';
 import { parseArgs, runDevopsAgent } from './cli.js';
-import { agentOptions, localServeArgs, resolveAgentConfig } from './config.js';
+import { localServeArgs } from '../infra/local/deploy/launch.js';
+import { agentOptions, resolveAgentConfig } from './config.js';
 import { FakeCluster, memoryLeakPlaybook, playbookDir, StubWorld, stubHandlers } from '../test/support/agent/workflow-testkit.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./intake/fixtures/${name}`, import.meta.url));

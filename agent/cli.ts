@@ -3,10 +3,10 @@
  * bin/devops-agent.ts only connects this to the process. Bad input exits 2 with one line on stderr.
  */
 import { readFileSync } from 'node:fs';
+import { readLocalTarget } from '../core/local-target.js';
 import { createLogger } from '../core/log.js';
 import type { Incident } from '../core/types.js';
 import { createAgent, type Agent, type AgentDeps } from './app.js';
-import { localTargetEndpoints } from '../infra/local/deploy/endpoints.js';
 import { agentOptions, helpText, resolveAgentConfig, UsageError, type Command, type FlagValues } from './config.js';
 import { PayloadRejected } from './intake/errors.js';
 import { parseAnyEvent } from './intake/events.js';
@@ -136,7 +136,7 @@ function localTargetDefaults(flags: FlagValues, env: NodeJS.ProcessEnv): FlagVal
   const given = ['kubeconfig', 'mcp-url', 'prometheus-url', 'xray-endpoint'].some((name) => flags[name] !== undefined);
   const fromEnv = ['KUBECONFIG', 'DEVOPS_AGENT_MCP_URL', 'PROMETHEUS_URL', 'DEVOPS_AGENT_XRAY_ENDPOINT'].some((name) => env[name]);
   if (given || fromEnv) return {};
-  const local = localTargetEndpoints(env);
+  const local = readLocalTarget(env);
   if (!local) return {};
   const defaults: FlagValues = {};
   if (local.kubeconfig) defaults.kubeconfig = local.kubeconfig;

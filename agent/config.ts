@@ -3,10 +3,10 @@
  * table is also what `devops-agent --help` prints and what docs/agent-configuration.md lists, so the
  * documentation cannot drift from the behaviour.
  */
+import { packageRoot } from '../lib/platform/package-root.js';
 import { kitStateDir } from '../core/state-dir.js';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseDuration, formatDuration } from '../core/duration.js';
 import type { SafetyPolicy } from './workflow/step.js';
 
@@ -110,7 +110,7 @@ export class UsageError extends Error {
 
 export type FlagValues = Record<string, string | boolean | undefined>;
 
-export const defaultPlaybookDir = fileURLToPath(new URL('./playbooks', import.meta.url));
+export const defaultPlaybookDir = join(packageRoot, 'agent', 'playbooks');
 
 export function defaultDataDir(env: NodeJS.ProcessEnv, home = homedir()): string {
   return join(kitStateDir(env, home), 'agent');
@@ -250,46 +250,3 @@ export function helpText(command?: Command): string {
   return lines.join('\n');
 }
 
-/** Where a local stack's agent lives and what it talks to (infra/local's agent component fills it). */
-export interface LocalAgentSettings {
-  port: number;
-  dataDir: string;
-  kubeconfig?: string;
-  mcpUrl?: string;
-  prometheusUrl?: string;
-  xrayEndpoint?: string;
-  publicUrl?: string;
-  /** `--auto-approve` for unattended runs (CI). */
-  autoApprove?: boolean;
-  /** The profile's rate window and scrape interval, so checks see fresh changes. */
-  rateWindow?: string;
-  minStepSeconds?: number;
-}
-
-/** The entry script of `devops-agent`, run with tsx's loader like every bin of the kit. */
-export const devopsAgentEntry = fileURLToPath(new URL('../bin/devops-agent.ts', import.meta.url));
-
-/**
- * Arguments of `devops-agent serve` for the local target (after `node --import tsx <devopsAgentEntry>`).
- * Readiness: `GET /readyz` answers 200; stop: SIGTERM (in-flight steps get 10 s, then checkpoint).
- */
-export function localServeArgs(settings: LocalAgentSettings): string[] {
-  const flag = (name: string, value: string | undefined) => (value ? [`--${name}`, value] : []);
-  return [
-    'serve',
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(settings.port),
-    '--data-dir',
-    settings.dataDir,
-    ...flag('kubeconfig', settings.kubeconfig),
-    ...flag('mcp-url', settings.mcpUrl),
-    ...flag('prometheus-url', settings.prometheusUrl),
-    ...flag('xray-endpoint', settings.xrayEndpoint),
-    ...flag('public-url', settings.publicUrl),
-    ...flag('rate-window', settings.rateWindow),
-    ...flag('min-step', settings.minStepSeconds ? `${settings.minStepSeconds}s` : undefined),
-    ...(settings.autoApprove ? ['--auto-approve'] : []),
-  ];
-}

@@ -7,7 +7,7 @@ import { percentile, type Benchmark } from './harness.js';
 import { staticCatalog } from '../mcp/translate/catalog.js';
 import { ConversationContext } from '../mcp/translate/context.js';
 import { EntityIndex } from '../mcp/translate/entity-index.js';
-import { loadQuestions } from '../mcp/translate/questions.js';
+import { loadQuestions } from '../test/support/mcp/questions.js';
 import { resolveEntities } from '../mcp/translate/resolve.js';
 import { loadSnapshot } from '../mcp/translate/snapshot.js';
 import { petCatalog, petNow } from '../test/support/mcp/pet-catalog.js';

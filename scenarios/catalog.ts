@@ -5,14 +5,14 @@
  * The YAML is validated here once, with messages that name the file and the field, so a broken
  * scenario fails at `run-scenario --list`, not half-way through a demo.
  */
+import { packageRoot } from '../lib/platform/package-root.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ROOT_CAUSE_KINDS, type RootCauseKind } from '../core/types.js';
 
-export const scenariosDir = fileURLToPath(new URL('./', import.meta.url));
+export const scenariosDir = join(packageRoot, 'scenarios');
 
 const paramSchema = z.object({
   describe: z.string().min(1),

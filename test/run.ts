@@ -1,15 +1,74 @@
 /**
- * Test entry (`npm test`): finds every `*.test.ts` beside the code and under `test/`, and runs them in
- * one uvu process. Arguments filter by path substring: `npm test -- infra/local mcp/anomaly`.
+ * Test entry.
+ *
+ *   npm test                  the whole suite (what CI runs): unit tests, then integration and e2e
+ *   npm run test:unit         unit tests only: no Prometheus install, no build, a couple of minutes
+ *   npm test -- agent/ mcp/anomaly/     files whose path starts with one of these prefixes
+ *
+ * Unit tests are the `*.test.ts` files beside the code; they run in worker processes (one per core),
+ * each worker taking the next file when it is done. Integration tests (under test/, and `*.real.test.ts`
+ * files beside the code, which start the real Prometheus or Alertmanager) run one file at a time after
+ * them, against the compiled build (`npm run build`, run here first) and the installed binaries.
+ * The run ends with uvu's totals for all files together ("Total:", "Passed:"), which CI reads.
  */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run } from 'uvu/run';
-import { ensureBinaries } from '../infra/local/deploy/binaries.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const skipDirs = new Set(['node_modules', '.git', 'cdk.out', '.local-cluster', 'recordings', 'fixtures']);
+const skipDirs = new Set(['node_modules', '.git', 'cdk.out', '.local-cluster', 'recordings', 'fixtures', 'dist', '.scratch']);
+
+interface Totals {
+  total: number;
+  passed: number;
+  skipped: number;
+  failedFiles: string[];
+}
+
+if (process.argv.includes('--worker')) await serveAsWorker();
+else await main();
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const unitOnly = args.includes('--unit');
+  const bail = args.includes('--bail');
+  const jobsFlag = args.find((a) => a.startsWith('--jobs='));
+  const jobs = Math.max(1, jobsFlag ? Number(jobsFlag.slice('--jobs='.length)) : Math.min(4, availableParallelism()));
+  const unknown = args.filter((a) => a.startsWith('-') && a !== '--unit' && a !== '--bail' && !a.startsWith('--jobs='));
+  if (unknown.length) fail(`unknown option ${unknown.join(' ')} (options: --unit, --bail, --jobs=N; other arguments are path prefixes)`);
+  const prefixes = args.filter((a) => !a.startsWith('-')).map((a) => a.replace(/^\.\//, ''));
+
+  const files = find(root, [])
+    .map((file) => relative(root, file))
+    .filter((file) => prefixes.length === 0 || prefixes.some((prefix) => file.startsWith(prefix)))
+    .sort();
+  const unit = files.filter(isUnit);
+  const integration = unitOnly ? [] : files.filter((file) => !isUnit(file));
+  if (unit.length + integration.length === 0) fail(`no test files start with ${prefixes.join(' or ')}${unitOnly ? ' (unit tests only)' : ''}`);
+
+  const started = Date.now();
+  const totals: Totals = { total: 0, passed: 0, skipped: 0, failedFiles: [] };
+  if (unit.length) {
+    process.stdout.write(`unit tests: ${unit.length} files in ${Math.min(jobs, unit.length)} workers\n`);
+    await runFiles(unit, { workers: Math.min(jobs, unit.length), stream: false, bail }, totals);
+  }
+  if (integration.length && !(bail && totals.failedFiles.length)) {
+    prepareIntegration();
+    process.stdout.write(`\nintegration tests: ${integration.length} files, one at a time\n`);
+    await runFiles(integration, { workers: 1, stream: true, bail }, totals);
+  }
+  if (totals.failedFiles.length) process.stdout.write(`\nfailed: ${totals.failedFiles.join(', ')}\n`);
+  // uvu's own summary format: CI reads the last "Total:" and "Passed:" lines.
+  process.stdout.write(`\n  Total:     ${totals.total}\n  Passed:    ${totals.passed}\n  Skipped:   ${totals.skipped}\n  Duration:  ${((Date.now() - started) / 1000).toFixed(1)}s\n\n`);
+  process.exitCode = totals.failedFiles.length ? 1 : 0;
+}
+
+/** Unit tests need nothing but Node: no binaries, no build, no servers beyond the ones they start in-process. */
+function isUnit(file: string): boolean {
+  return !file.startsWith('test/') && !file.endsWith('.real.test.ts');
+}
 
 function find(dir: string, out: string[]): string[] {
   for (const entry of readdirSync(dir)) {
@@ -22,25 +81,114 @@ function find(dir: string, out: string[]): string[] {
   return out;
 }
 
-const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const bail = process.argv.includes('--bail');
-const files = find(root, [])
-  .map((file) => relative(root, file))
-  .filter((file) => filters.length === 0 || filters.some((f) => file.includes(f)))
-  .sort((a, b) => Number(a.startsWith('test/')) - Number(b.startsWith('test/')) || a.localeCompare(b));
-
-if (files.length === 0) {
-  console.error(`no test files match ${filters.join(' ')}`);
-  process.exit(1);
+/**
+ * Integration tests run the real Prometheus and Alertmanager (installed here where we can: Debian or
+ * Ubuntu as root, exactly as `local-cluster up` would) and the kit's compiled commands.
+ */
+function prepareIntegration(): void {
+  const build = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+  if (build.status !== 0) fail('npm run build failed: the integration tests run the compiled commands');
+  const binaries = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'ensure-binaries.ts')], { stdio: 'inherit', cwd: root });
+  if (binaries.status !== 0) fail('npm test needs Prometheus and Alertmanager (see above)');
 }
 
-// Integration tests run the real Prometheus and Alertmanager: install them first where we can (Debian
-// or Ubuntu as root), exactly as `local-cluster up` would, or stop with the command that does.
-try {
-  await ensureBinaries({ install: true, say: (line) => console.error(line) });
-} catch (error) {
-  console.error(`npm test needs Prometheus and Alertmanager: ${(error as Error).message}`);
-  process.exit(1);
+interface RunOptions {
+  workers: number;
+  /** One worker whose output goes straight through (long e2e files show progress as they run). */
+  stream: boolean;
+  bail: boolean;
 }
 
-await run(files.map((file) => ({ name: file, file: join(root, file) })), { bail });
+/** Hands files to worker processes one at a time; prints each file's output whole when it ends. */
+async function runFiles(files: string[], options: RunOptions, totals: Totals): Promise<void> {
+  const queue = [...files];
+  const runWorker = async (): Promise<void> => {
+    let worker = startWorker();
+    while (queue.length) {
+      if (options.bail && totals.failedFiles.length) break;
+      const file = queue.shift()!;
+      const result = await runInWorker(worker, file, options.stream);
+      process.stdout.write(options.stream ? '' : result.output);
+      totals.total += result.total;
+      totals.passed += result.passed;
+      totals.skipped += result.skipped;
+      if (!result.ok) totals.failedFiles.push(file);
+      if (result.crashed) worker = startWorker();
+    }
+    worker.kill();
+  };
+  await Promise.all(Array.from({ length: options.workers }, runWorker));
+}
+
+function startWorker(): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--worker'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: process.env });
+}
+
+interface FileResult {
+  ok: boolean;
+  crashed: boolean;
+  output: string;
+  total: number;
+  passed: number;
+  skipped: number;
+}
+
+function runInWorker(worker: ChildProcess, file: string, stream: boolean): Promise<FileResult> {
+  return new Promise((resolveFile) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      if (stream) process.stdout.write(withoutTotals(text));
+    };
+    const finish = (crashed: boolean, code?: number | null) => {
+      worker.stdout!.off('data', onData);
+      worker.stderr!.off('data', onData);
+      worker.off('message', onMessage);
+      worker.off('exit', onExit);
+      const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+      const number = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(plain)?.[1] ?? 0);
+      const total = number('Total');
+      const passed = number('Passed');
+      const skipped = number('Skipped');
+      const note = crashed ? `\n${file}: the test process exited (code ${code ?? 'signal'}) before the file finished\n` : '';
+      if (stream && note) process.stdout.write(note);
+      resolveFile({ ok: !crashed && exitOk && passed === total, crashed, output: withoutTotals(output) + note, total: crashed ? Math.max(total, passed + 1) : total, passed, skipped });
+    };
+    let exitOk = true;
+    const onMessage = (message: { done?: boolean; ok?: boolean }) => {
+      if (!message.done) return;
+      exitOk = message.ok === true;
+      // Output written just before the message may still be in the pipe.
+      setImmediate(() => finish(false));
+    };
+    const onExit = (code: number | null) => finish(true, code);
+    worker.stdout!.on('data', onData);
+    worker.stderr!.on('data', onData);
+    worker.on('message', onMessage);
+    worker.once('exit', onExit);
+    worker.send({ file });
+  });
+}
+
+/** uvu prints totals after every file; the runner prints one summary for all of them at the end. */
+function withoutTotals(text: string): string {
+  return text.replace(/\n?\s*(?:\x1b\[[0-9;]*m)*\s*(Total|Passed|Skipped|Duration):.*(?:\x1b\[[0-9;]*m)*/g, '');
+}
+
+/** A worker runs the files it is sent, one at a time, each with uvu's runner. */
+async function serveAsWorker(): Promise<void> {
+  const { run } = await import('uvu/run');
+  process.on('message', async (message: { file: string }) => {
+    const queue = (globalThis as { UVU_QUEUE?: unknown[] }).UVU_QUEUE;
+    if (queue) queue.length = 0;
+    process.exitCode = 0;
+    await run([{ name: message.file, file: join(root, message.file) }]);
+    process.send!({ done: true, ok: !process.exitCode });
+  });
+}
+
+function fail(message: string): never {
+  process.stderr.write(`npm test: ${message}\n`);
+  process.exit(2);
+}

@@ -9,6 +9,8 @@
  * evidence sources removed) so that the stated confidence matches how often the top candidate is the
  * expected root cause; `calibration.json` holds the fit and its reliability table (docs/confidence.md).
  */
+import { join } from 'node:path';
+import { packageRoot } from '../../lib/platform/package-root.js';
 import { readFileSync } from 'node:fs';
 import type { Candidate } from './hypotheses.js';
 
@@ -48,7 +50,7 @@ let loaded: Calibration | undefined;
 export function currentCalibration(): Calibration {
   if (loaded) return loaded;
   try {
-    loaded = { ...defaultCalibration, ...(JSON.parse(readFileSync(new URL('./calibration.json', import.meta.url), 'utf8')) as Partial<Calibration>) };
+    loaded = { ...defaultCalibration, ...(JSON.parse(readFileSync(join(packageRoot, 'agent', 'analysis', 'calibration.json'), 'utf8')) as Partial<Calibration>) };
   } catch {
     loaded = defaultCalibration;
   }

@@ -5,9 +5,9 @@
  *
  *   agent/playbooks/memory-leak.yaml:14: step 'logs' has unknown kind 'log' (known: analyse, decide, ...)
  */
+import { packageRoot } from '../../lib/platform/package-root.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z, type ZodType } from 'zod';
 import { regexesOf, type Condition } from './conditions.js';
@@ -216,7 +216,7 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-export const builtinFallbackFile = fileURLToPath(new URL('./general-investigation.yaml', import.meta.url));
+export const builtinFallbackFile = join(packageRoot, 'agent', 'workflow', 'general-investigation.yaml');
 
 /**
  * When the built-in general investigation cannot run with the registered kinds (a handler missing, or

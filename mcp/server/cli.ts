@@ -3,10 +3,11 @@
  * (`translate`, `ask`, `detect`). Parsing and wiring only; the work is in the tools and modules.
  * Bad input exits 2 with one line saying what to fix.
  */
+import { readLocalTarget } from '../../core/local-target.js';
 import { createLogger, type Logger } from '../../core/log.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { backendConfigFromFlags, BackendConfigError, createBackend, isBackendError, type MetricsBackend } from '../../lib/prometheus/client/index.js';
-import { runDetect, detectUsage } from '../../lib/prometheus/anomaly/index.js';
+import { runDetect, detectUsage } from '../detect/cli.js';
 import { ask, asToolError, iso, type ToolContext } from '../tools/index.js';
 import { aliasesFrom, type AliasMap } from '../translate/index.js';
 import type { AnomalyWatchOptions } from '../watch/index.js';
@@ -169,13 +170,9 @@ function integer(value: string | undefined, what: string, min: number, max: numb
   return n;
 }
 
-/**
- * The running local target's Prometheus URL, from the state file `local-cluster up` writes (its
- * location logic lives in infra/local/stack/config.ts). Undefined when no local target was started.
- */
+/** The running local target's Prometheus URL (core/local-target.ts); undefined when none was started. */
 export async function localPrometheusUrl(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const { localTargetEndpoints } = await import('../../infra/local/deploy/endpoints.js');
-  return localTargetEndpoints(env)?.prometheusUrl;
+  return readLocalTarget(env)?.prometheusUrl;
 }
 
 async function backendFrom(flags: Flags, env: NodeJS.ProcessEnv, logger: Logger): Promise<MetricsBackend> {

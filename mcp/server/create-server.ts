@@ -3,9 +3,9 @@
  * the resources and the prompts, all bound to that session's state. The transports create one per
  * client session, so conversation context and query history are never shared.
  */
-import { readFileSync } from 'node:fs';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Clock } from '../../core/clock.js';
+import { packageVersion } from '../../lib/platform/package-root.js';
 import type { Logger } from '../../core/log.js';
 import type { CacheStats } from '../cache/index.js';
 import {
@@ -33,7 +33,7 @@ import { registerResources } from './resources.js';
 import type { Session } from './session.js';
 
 export const serverName = 'prometheus-mcp';
-export const serverVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const serverVersion = packageVersion;
 
 export interface ServerDependencies {
   backend: MetricsBackend;

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { prometheusHistory } from '../../test/support/prometheus-history.js';
 import { PrometheusBackend } from '../../lib/prometheus/client/index.js';
 import { catalogFromBackend } from './catalog.js';
-import { judgeQuestionSet, reportQuestionSet } from './execution-match.js';
+import { judgeQuestionSet, reportQuestionSet } from '../../test/support/mcp/execution-match.js';
 
 test('execution match over the question set (>= 95%)', async () => {
   const { url, at } = await prometheusHistory();

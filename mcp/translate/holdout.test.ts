@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { prometheusHistory } from '../../test/support/prometheus-history.js';
 import { PrometheusBackend } from '../../lib/prometheus/client/index.js';
 import { catalogFromBackend } from './catalog.js';
-import { judgeQuestionSet, reportQuestionSet } from './execution-match.js';
-import { loadQuestions } from './questions.js';
+import { judgeQuestionSet, reportQuestionSet } from '../../test/support/mcp/execution-match.js';
+import { loadQuestions } from '../../test/support/mcp/questions.js';
 
 const holdoutDir = fileURLToPath(new URL('./questions/holdout/', import.meta.url));
 

@@ -3,6 +3,7 @@
  * self-contained page (inline CSS and SVG, no script or font from the network) built with Handlebars
  * from report.html.hbs beside this file.
  */
+import { packageRoot } from '../../lib/platform/package-root.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -108,7 +109,7 @@ function fmt(value: number | null): string {
 let compiled: HandlebarsTemplateDelegate | undefined;
 
 export function renderHtml(bundle: ReportBundle): string {
-  compiled ??= Handlebars.compile(readFileSync(new URL('./report.html.hbs', import.meta.url), 'utf8'), { strict: false });
+  compiled ??= Handlebars.compile(readFileSync(join(packageRoot, 'runner', 'report', 'report.html.hbs'), 'utf8'), { strict: false });
   const r = bundle.report;
   const rec = bundle.record;
   const series = (rec.keyMetric?.series ?? []).map((s) => ({ name: s.labels.pod ?? s.labels.service ?? s.labels.node ?? (Object.values(s.labels).join(',') || 'value'), points: s.values }));

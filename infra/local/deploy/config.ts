@@ -3,11 +3,11 @@
  * flags, then environment variables, then defaults; the option table below is also what `--help` prints,
  * so the documentation cannot drift from the behaviour.
  */
-import { kitStateDir } from '../../../core/state-dir.js';
+import { defaultLocalTargetDir } from '../../../core/local-target.js';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { resolveProfile, type TimingProfile } from '../profiles.js';
+import { simulationEntry } from './launch.js';
 
 export type Subcommand = 'up' | 'down' | 'status';
 
@@ -98,11 +98,8 @@ export class UsageError extends Error {
 
 export type FlagValues = Record<string, string | boolean | undefined>;
 
-const simulationEntryDefault = fileURLToPath(new URL('../simulation/main.ts', import.meta.url));
 
-export function defaultStateDir(env: NodeJS.ProcessEnv, portOffset: number, home = homedir()): string {
-  return join(kitStateDir(env, home), portOffset ? `local-cluster-${portOffset}` : 'local-cluster');
-}
+export const defaultStateDir = defaultLocalTargetDir;
 
 /** Flag > environment variable > default, for every setting of the stack. */
 export function resolveStackConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.env, home = homedir()): StackConfig {
@@ -149,7 +146,7 @@ export function resolveStackConfig(flags: FlagValues, env: NodeJS.ProcessEnv = p
     portOffset,
     install: !noInstall,
     seed: seedText === undefined ? undefined : integer(seedText, '--seed', 0, 2 ** 31 - 1),
-    simulationEntry: env.LOCAL_CLUSTER_SIMULATION_ENTRY ? resolve(env.LOCAL_CLUSTER_SIMULATION_ENTRY) : simulationEntryDefault,
+    simulationEntry: env.LOCAL_CLUSTER_SIMULATION_ENTRY ? resolve(env.LOCAL_CLUSTER_SIMULATION_ENTRY) : simulationEntry,
   };
 }
 

@@ -4,8 +4,9 @@
  * start, before waiting for readiness: an interrupted `up` still leaves a record of what to stop.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { writeLocalTarget } from '../../../core/local-target.js';
 import type { ProfileName } from '../profiles.js';
 import type { StackPorts } from './config.js';
 import type { ProcessRecord } from './processes.js';
@@ -51,10 +52,26 @@ export function loadState(stateFile: string): StackState | undefined {
   }
 }
 
-/** Writes atomically (temp file + rename) so a crash never leaves half a state file. */
+/**
+ * Writes atomically (temp file + rename) so a crash never leaves half a state file, and publishes the
+ * endpoints of what runs for the kit's other commands (core/local-target.ts).
+ */
 export function saveState(stateFile: string, state: StackState): void {
   mkdirSync(dirname(stateFile), { recursive: true });
   const temp = `${stateFile}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
   renameSync(temp, stateFile);
+  const stateDir = dirname(stateFile);
+  const url = (name: string) => state.components[name]?.url;
+  const kubeconfig = join(stateDir, 'kubeconfig');
+  writeLocalTarget({
+    stateDir,
+    prometheusUrl: url('prometheus'),
+    alertmanagerUrl: url('alertmanager'),
+    kubeApiUrl: url('simulation'),
+    kubeconfig: existsSync(kubeconfig) || state.components.simulation ? kubeconfig : undefined,
+    xrayUrl: state.components.simulation ? `http://127.0.0.1:${state.ports.simulation}` : undefined,
+    mcpUrl: url('mcp-server'),
+    agentUrl: url('agent'),
+  });
 }

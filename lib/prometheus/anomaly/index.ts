@@ -14,8 +14,6 @@ export { Ensemble, scoreSeries, DEFAULT_REFRACTORY, type EnsembleOptions, type S
 export { anomaliesOf, type Anomaly } from './anomalies.js';
 export { followUpQueries, selectorOf } from './promql.js';
 export { parseTimestamp } from './timestamps.js';
-export { CsvSeriesReader, InputError, type CsvRow } from '../../../mcp/detect/csv.js';
-export { runDetect, detectUsage, type DetectIo, type TextSink } from '../../../mcp/detect/cli.js';
 export {
   detectAnomalies,
   MIN_SAMPLES_FOR_DETECTION,

@@ -4,14 +4,11 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { devopsAgentEntry, localServeArgs } from '../../../../agent/config.js';
 import { loopbackUrl } from '../config.js';
 import { probeJson } from '../http.js';
+import { kitCommand, localServeArgs } from '../launch.js';
 import { launchDetached } from '../processes.js';
 import type { Component } from './component.js';
-
-const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export const agent: Component = {
   name: 'agent',
@@ -32,11 +29,9 @@ export const agent: Component = {
     if (existsSync(marker) && readFileSync(marker, 'utf8') !== clusterId) rmSync(dataDir, { recursive: true, force: true });
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(marker, clusterId);
-    const args = [
-      '--import',
-      import.meta.resolve('tsx'),
-      devopsAgentEntry,
-      ...localServeArgs({
+    const launch = kitCommand(
+      'devops-agent',
+      localServeArgs({
         port: ctx.ports.agent,
         dataDir,
         kubeconfig: ctx.paths.kubeconfig,
@@ -47,8 +42,8 @@ export const agent: Component = {
         rateWindow: ctx.profile.rateWindow,
         minStepSeconds: ctx.profile.scrapeIntervalSeconds,
       }),
-    ];
-    return launchDetached({ command: process.execPath, args, cwd: repositoryRoot, log: ctx.paths.log('agent') });
+    );
+    return launchDetached({ ...launch, log: ctx.paths.log('agent') });
   },
 
   async isReady(ctx) {

@@ -2,13 +2,11 @@
  * The Prometheus MCP server (mcp/, `prometheus-mcp --transport http`), answering against the stack's
  * Prometheus: what MCP clients and the DevOps agent connect to.
  */
-import { fileURLToPath } from 'node:url';
 import { loopbackUrl } from '../config.js';
 import { probeJson } from '../http.js';
+import { kitCommand } from '../launch.js';
 import { launchDetached } from '../processes.js';
 import type { Component } from './component.js';
-
-const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export const mcpServer: Component = {
   name: 'mcp-server',
@@ -20,10 +18,7 @@ export const mcpServer: Component = {
   startingText: () => 'starting',
 
   async start(ctx) {
-    const args = [
-      '--import',
-      import.meta.resolve('tsx'),
-      fileURLToPath(new URL('../../../../bin/prometheus-mcp.ts', import.meta.url)),
+    const launch = kitCommand('prometheus-mcp', [
       '--transport',
       'http',
       '--port',
@@ -33,8 +28,8 @@ export const mcpServer: Component = {
       // "now" rounded to about half a scrape interval: fresh values, and repeated questions hit the cache.
       '--now-resolution',
       String(Math.max(1, Math.floor(ctx.profile.scrapeIntervalSeconds / 2))),
-    ];
-    return launchDetached({ command: process.execPath, args, cwd: repositoryRoot, log: ctx.paths.log('mcp-server') });
+    ]);
+    return launchDetached({ ...launch, log: ctx.paths.log('mcp-server') });
   },
 
   async isReady(ctx) {

@@ -1,13 +1,14 @@
 /**
- * The simulated pet-adoption cluster (infra/local/sim-main.ts): writes its history, then serves the
+ * The simulated pet-adoption cluster (infra/local/simulation/main.ts): writes its history, then serves the
  * Kubernetes API subset over TLS on the kube port (kubectl only sends bearer tokens over TLS), and the
  * X-Ray API subset, the metric expositions and Prometheus service discovery on the simulation port.
- * Run by node with tsx's loader, so no build step is needed.
+ * Runs the compiled entry (launch.ts).
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../../../lib/platform/package-root.js';
 import { loopbackHttpsUrl, loopbackUrl } from '../config.js';
 import { probeJson } from '../http.js';
+import { nodeArgsFor } from '../launch.js';
 import { launchDetached } from '../processes.js';
 import type { Component } from './component.js';
 
@@ -17,8 +18,6 @@ interface SimulationReadiness {
   historyStart: number;
   historyEnd: number;
 }
-
-const repositoryRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 export const simulation: Component = {
   name: 'simulation',
@@ -31,14 +30,11 @@ export const simulation: Component = {
   async start(ctx) {
     const entry = ctx.config.simulationEntry;
     if (!existsSync(entry)) {
-      throw new Error(`the simulation's entry script ${entry} does not exist; is this a complete checkout of the kit?`);
+      throw new Error(`the simulation's entry script ${entry} does not exist; build the kit first (npm run build)`);
     }
     const args = [
       // A larger young generation: replaying the history allocates many short-lived strings.
-      '--max-semi-space-size=32',
-      '--import',
-      import.meta.resolve('tsx'),
-      entry,
+      ...nodeArgsFor(entry, ['--max-semi-space-size=32']),
       '--port',
       String(ctx.ports.simulation),
       '--kube-port',
@@ -55,7 +51,7 @@ export const simulation: Component = {
       `--kube-token=${ctx.state.kubeToken}`,
       ...(ctx.config.seed === undefined ? [] : ['--seed', String(ctx.config.seed)]),
     ];
-    return launchDetached({ command: process.execPath, args, cwd: repositoryRoot, log: ctx.paths.log('simulation') });
+    return launchDetached({ command: process.execPath, args, cwd: packageRoot, log: ctx.paths.log('simulation') });
   },
 
   async isReady(ctx) {

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { traceMatches } from './filter-evaluation.js';
 import { FilterExpressionError, parseFilterExpression } from './filter-expression.js';
-import { syntheticTrace } from './synthetic-traces.js';
+import { syntheticTrace } from '../../../../test/support/simulation/synthetic-traces.js';
 
 const matches = (filter: string, trace = syntheticTrace()) => traceMatches(trace, parseFilterExpression(filter));
 

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { traceDocuments } from './documents.js';
 import { traceSummary } from './summaries.js';
-import { syntheticTrace } from './synthetic-traces.js';
+import { syntheticTrace } from '../../../../test/support/simulation/synthetic-traces.js';
 
 const lastEntity = (cause: { Services: { Name?: string; EntityPath: { Name: string; Remote: boolean }[] }[] }) => {
   const service = cause.Services[cause.Services.length - 1]!;

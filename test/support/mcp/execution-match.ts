@@ -4,10 +4,10 @@
  * range); the verdict is whether the result vectors match (`compareResults`). Shared by the tuning set
  * (`execution-match.test.ts`) and the held-out set (`holdout.test.ts`).
  */
-import type { LabelCatalog } from './catalog.js';
-import { ConversationContext } from './context.js';
+import type { LabelCatalog } from '../../../mcp/translate/catalog.js';
+import { ConversationContext } from '../../../mcp/translate/context.js';
 import { compareResults, durationMs, loadQuestions, type QuestionCase } from './questions.js';
-import { translate } from './translate.js';
+import { translate } from '../../../mcp/translate/translate.js';
 
 interface Series {
   metric: Record<string, string>;

@@ -2,9 +2,9 @@
  * Hand-built traces for unit tests: a petsite request calling petsearch (which scans DynamoDB), with
  * knobs for the status codes and timings that filters and root-cause analysis look at.
  */
-import { resourceCalls } from './resources.js';
-import { hostOf, EKS_ORIGIN } from './servers.js';
-import { emptySpan, flagsFor, type RecordedTrace, type ServerInfo, type Span } from './spans.js';
+import { resourceCalls } from '../../../infra/local/simulation/xray/resources.js';
+import { hostOf, EKS_ORIGIN } from '../../../infra/local/simulation/xray/servers.js';
+import { emptySpan, flagsFor, type RecordedTrace, type ServerInfo, type Span } from '../../../infra/local/simulation/xray/spans.js';
 
 export interface TraceShape {
   id?: string;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { promDurationMs } from '../validation/index.js';
+import { promDurationMs } from '../../../mcp/validation/index.js';
 
 const caseSchema = z.object({
   q: z.string().min(1),
@@ -19,7 +19,7 @@ const caseSchema = z.object({
 
 export type QuestionCase = z.infer<typeof caseSchema> & { file: string };
 
-export const questionsDir = fileURLToPath(new URL('./questions/', import.meta.url));
+export const questionsDir = fileURLToPath(new URL('../../../mcp/translate/questions/', import.meta.url));
 
 export function loadQuestions(dir = questionsDir): QuestionCase[] {
   return readdirSync(dir)
