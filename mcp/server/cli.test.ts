@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { defaultPorts } from '../../infra/local/deploy/config.js';
+import { saveState } from '../../infra/local/deploy/state.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { prometheusHistory } from '../../test/support/prometheus-history.js';
 import { localPrometheusUrl, parseFlags, runPrometheusMcp, UsageError } from './cli.js';
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -54,7 +55,8 @@ test('the default Prometheus URL is the running local target\'s, from its state 
   const state = mkdtempSync(join(tmpdir(), 'pm-state-'));
   const dir = join(state, 'eks-incident-kit', 'local-cluster');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'state.json'), JSON.stringify({ version: 1, profile: 'fast', ports: {}, kubeToken: 't', components: { prometheus: { pid: 1, url: 'http://127.0.0.1:19090' } } }));
+  // Written by the local deployment itself, as `local-cluster up` does.
+  saveState(join(dir, 'state.json'), { version: 1, profile: 'fast', ports: defaultPorts, kubeToken: 't', components: { prometheus: { pid: 1, startTime: '1', cmdline: [], startedAt: '', log: '', url: 'http://127.0.0.1:19090' } } });
   assert.is(await localPrometheusUrl({ XDG_STATE_HOME: state }), 'http://127.0.0.1:19090');
   assert.is(await localPrometheusUrl({ XDG_STATE_HOME: mkdtempSync(join(tmpdir(), 'pm-empty-')) }), undefined);
 });
@@ -70,33 +72,6 @@ test('detect delegates to the anomaly module and accepts the backend flags', asy
   assert.is(lines.length, 51);
   const missing = await run(['detect', '--input', join(dir, 'nope.csv')]);
   assert.is(missing.code, 2);
-});
-
-test('--aliases (or PROMETHEUS_MCP_ALIASES) reads a YAML map of what people call things', async () => {
-  const { url, at } = await prometheusHistory();
-  // The fixture's history ends at `at`: label values are read from the hour before it.
-  const now = ['--now', new Date(at).toISOString()];
-  const dir = mkdtempSync(join(tmpdir(), 'pm-aliases-'));
-  const file = join(dir, 'aliases.yaml');
-  writeFileSync(file, '# our names\npetsearch: [finder, "the finder"]\n');
-  const flag = await run(['translate', 'p95 latency of the finder', '--json', '--prometheus-url', url, '--aliases', file, ...now]);
-  assert.is(flag.code, 0, flag.stderr);
-  assert.match(JSON.parse(flag.stdout).promql, /service="petsearch"/);
-  const env = await run(['translate', 'memory of finder', '--json', '--prometheus-url', url, ...now], { PROMETHEUS_MCP_ALIASES: file });
-  assert.match(JSON.parse(env.stdout).promql, /container="petsearch"/);
-  // The built-in pet-adoption aliases still apply next to the file's.
-  const builtIn = await run(['translate', 'memory of the frontend', '--json', '--prometheus-url', url, '--aliases', file, ...now]);
-  assert.match(JSON.parse(builtIn.stdout).promql, /container="petsite"/);
-  for (const [content, message] of [['petsearch: 42\n', /"petsearch" must map to a list of phrases/], ['[a, b]\n', /expected a map of label value/], ['petsearch: [a\n', /not valid YAML/]] as const) {
-    writeFileSync(file, content);
-    const bad = await run(['translate', 'memory of finder', '--prometheus-url', url, '--aliases', file]);
-    assert.is(bad.code, 2, bad.stderr);
-    assert.match(bad.stderr, message);
-    assert.is(bad.stderr.trim().split('\n').length, 1, 'one line');
-  }
-  const missing = await run(['translate', 'memory of finder', '--prometheus-url', url, '--aliases', join(dir, 'nope.yaml')]);
-  assert.is(missing.code, 2);
-  assert.match(missing.stderr, /cannot read the alias file .*nope\.yaml: ENOENT/);
 });
 
 test('flag parsing: values, repeats, inline values', () => {
