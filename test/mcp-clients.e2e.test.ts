@@ -8,6 +8,7 @@
  * for every npm script of the root package. Without that install the conformance test is skipped
  * locally, and fails under CI=true.
  */
+import { clockAt } from '../core/clock.js';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,8 +62,7 @@ async function inspect(target: string[], method: string[]): Promise<unknown> {
 
 test.before(async () => {
   fixture = await prometheusHistory();
-  const offset = fixture.at - Date.now();
-  http = await startHttpServer({ backend: await createBackend({ prometheusUrl: fixture.url }), clock: { now: () => Date.now() + offset }, logger: memoryLogger() });
+  http = await startHttpServer({ backend: await createBackend({ prometheusUrl: fixture.url }), clock: clockAt(fixture.at), logger: memoryLogger() });
 });
 
 test.after(async () => {

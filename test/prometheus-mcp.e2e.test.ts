@@ -3,6 +3,7 @@
  * over stdio (the CLI spawned as MCP clients spawn it), against the real Prometheus fixture with
  * incidents in progress at `at`.
  */
+import { clockAt } from '../core/clock.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -26,11 +27,6 @@ interface Text {
 const textOf = (result: object) => ((result as { content?: Text[] }).content ?? []).map((c) => c.text).join('\n');
 
 /** A clock that reads `at` now and moves on in real time, like `--now`. */
-function clockAt(at: number) {
-  const offset = at - Date.now();
-  return { now: () => Date.now() + offset };
-}
-
 let fixture: { url: string; at: number };
 let http: RunningHttpServer;
 

@@ -5,7 +5,7 @@
  */
 import { readLocalTarget } from '../../core/local-target.js';
 import { createLogger, type Logger } from '../../core/log.js';
-import { systemClock, type Clock } from '../../core/clock.js';
+import { clockAt, systemClock, type Clock } from '../../core/clock.js';
 import { backendConfigFromFlags, BackendConfigError, createBackend, isBackendError, type MetricsBackend } from '../../lib/prometheus/client/index.js';
 import { runDetect, detectUsage } from '../detect/cli.js';
 import { ask, asToolError, iso, type ToolContext } from '../tools/index.js';
@@ -190,8 +190,7 @@ export function clockFrom(flags: Flags, env: NodeJS.ProcessEnv): Clock {
   if (at === undefined) return systemClock;
   const ms = /^\d+(\.\d+)?$/.test(at) ? Number(at) * 1000 : Date.parse(at);
   if (!Number.isFinite(ms)) throw new UsageError(`--now must be RFC 3339 or Unix seconds (got "${at}")`);
-  const offset = ms - Date.now();
-  return { now: () => Date.now() + offset };
+  return clockAt(ms);
 }
 
 /** The translator's aliases: the built-in map, with `--aliases FILE` (or PROMETHEUS_MCP_ALIASES) merged over it. */
