@@ -32,13 +32,13 @@ export interface InstantValue {
 export function instantValues(data: QueryData): InstantValue[] {
   switch (data.resultType) {
     case 'vector':
-      return data.result.filter((s) => s.value).map((s) => ({ labels: s.metric, t: s.value![0], value: Number(s.value![1]) }));
+      return data.result.filter((s) => s.value).map((s) => ({ labels: s.metric, t: s.value![0], value: sampleValue(s.value![1]) }));
     case 'scalar':
-      return [{ labels: {}, t: data.result[0], value: Number(data.result[1]) }];
+      return [{ labels: {}, t: data.result[0], value: sampleValue(data.result[1]) }];
     case 'matrix':
       return data.result.flatMap((s) => {
         const last = s.values?.at(-1);
-        return last ? [{ labels: s.metric, t: last[0], value: Number(last[1]) }] : [];
+        return last ? [{ labels: s.metric, t: last[0], value: sampleValue(last[1]) }] : [];
       });
     case 'string':
       return [];
@@ -47,5 +47,12 @@ export function instantValues(data: QueryData): InstantValue[] {
 
 /** A range answer's series (float samples; native histograms are left out). */
 export function seriesOf(result: readonly RangeSeries[]): Series[] {
-  return result.map((s) => ({ labels: s.metric, samples: (s.values ?? []).map(([t, v]) => ({ t, v: Number(v) })) }));
+  return result.map((s) => ({ labels: s.metric, samples: (s.values ?? []).map(([t, v]) => ({ t, v: sampleValue(v) })) }));
+}
+
+/** A sample value as the API writes it: decimal, "NaN", "+Inf" or "-Inf" (which Number() reads as NaN). */
+export function sampleValue(text: string): number {
+  if (text === '+Inf' || text === 'Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  return Number(text);
 }
