@@ -1,36 +1,52 @@
 /**
  * One `up` or `down` at a time per state directory: two of them interleaving would start duplicate
- * processes or stop what the other just started. The lock file holds the holder's pid and identity, so a
- * lock left by a killed command is recognised as stale and taken over.
+ * processes or stop what the other just started. The lock is proper-lockfile's (an atomic mkdir whose
+ * mtime the holder keeps fresh); inside it the holder writes who it is (pid, start time, command line),
+ * so a second command can name the holder, and a lock whose holder is provably gone (killed, crashed)
+ * is taken over at once instead of after the staleness timeout.
  */
-import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { lockSync } from 'proper-lockfile';
 import { isOurProcess, readProcessIdentity } from './processes.js';
 
 export interface StackLock {
   release(): void;
 }
 
+/** A holder that stops refreshing its lock (frozen, or killed with its identity unreadable) loses it after this. */
+const STALE_MS = 30_000;
+
 export function acquireLock(lockFile: string, command: string): StackLock {
-  mkdirSync(dirname(lockFile), { recursive: true });
+  const stateDir = dirname(lockFile);
+  mkdirSync(stateDir, { recursive: true });
   const self = readProcessIdentity(process.pid);
-  const content = JSON.stringify({ pid: process.pid, startTime: self?.startTime ?? '', cmdline: self?.cmdline ?? [], command });
+  const holder: LockHolder = { pid: process.pid, startTime: self?.startTime ?? '', cmdline: self?.cmdline ?? [], command };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(lockFile, 'wx', 0o600);
-      writeSync(fd, content);
-      closeSync(fd);
-      return { release: () => rmSync(lockFile, { force: true }) };
+      const release = lockSync(stateDir, { lockfilePath: lockFile, realpath: false, stale: STALE_MS, onCompromised: () => undefined });
+      writeFileSync(holderFile(lockFile), JSON.stringify(holder), { mode: 0o600 });
+      return {
+        release: () => {
+          try {
+            rmSync(holderFile(lockFile), { force: true });
+            release();
+          } catch {
+            // Already released, or taken over after going stale: nothing of ours is left to remove.
+          }
+        },
+      };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = readHolder(lockFile);
-      if (holder && holder.pid !== process.pid && isOurProcess(holder)) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      const current = readHolder(lockFile);
+      if (current && current.pid !== process.pid && isOurProcess(current)) {
         throw new Error(
-          `another "local-cluster ${holder.command}" (pid ${holder.pid}) is changing the stack in ${dirname(lockFile)}; ` +
+          `another "local-cluster ${current.command}" (pid ${current.pid}) is changing the stack in ${stateDir}; ` +
             `wait for it to finish, or stop it with Ctrl-C`,
         );
       }
-      rmSync(lockFile, { force: true }); // stale: its holder is gone
+      if (!current) throw new Error(`another local-cluster command is changing the stack in ${stateDir}; wait for it to finish (or delete ${lockFile} if none runs)`);
+      rmSync(lockFile, { recursive: true, force: true }); // stale: its holder is gone
     }
   }
   throw new Error(`could not take the lock ${lockFile}; delete it if no local-cluster command is running`);
@@ -43,9 +59,13 @@ interface LockHolder {
   command: string;
 }
 
+function holderFile(lockFile: string): string {
+  return join(lockFile, 'holder.json');
+}
+
 function readHolder(lockFile: string): LockHolder | undefined {
   try {
-    return JSON.parse(readFileSync(lockFile, 'utf8')) as LockHolder;
+    return JSON.parse(readFileSync(holderFile(lockFile), 'utf8')) as LockHolder;
   } catch {
     return undefined;
   }
