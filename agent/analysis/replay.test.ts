@@ -1,6 +1,6 @@
 /**
  * The replay suite (test/cases): every recorded case replays offline through the playbook, the steps
- * and the analysis, in milliseconds, and reaches its expected root cause and target; the timeline
+ * and the analysis (in milliseconds: bench/replay-cases.bench.ts), and reaches its expected root cause and target; the timeline
  * puts causes before effects; hypotheses only reference facts; a removed source becomes a gap and the
  * investigation still concludes; the stored calibration still describes the suite.
  */
@@ -22,12 +22,9 @@ test('the suite covers every root-cause kind, several targets each, and a false 
 
 for (const c of cases) {
   test(`replay ${c.name}: ${c.expected.kind} of ${c.expected.target.name}`, async () => {
-    const started = performance.now();
     const { analysis, context } = await investigateCase(c);
-    const ms = performance.now() - started;
     const rc = analysis.rootCause;
     assert.ok(matchesExpected(rc, c.expected), `got ${rc.kind} ${rc.target.kind}/${rc.target.namespace}/${rc.target.name} (${rc.confidence}), expected ${c.expected.kind} ${c.expected.target.name}: ${rc.summary}`);
-    assert.ok(ms < 500, `replayed in ${ms.toFixed(0)} ms`);
     assert.equal(context.incident.gaps, [], 'every call the playbook makes was recorded');
     if (c.expected.kind === 'unknown') return;
     assert.ok(rc.confidence >= 0.5, `confidence ${rc.confidence}`);

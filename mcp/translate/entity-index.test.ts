@@ -86,17 +86,15 @@ test('typos and partial names carry a lower score than exact names', () => {
   assert.ok(partial!.score < 1 && partial!.how === 'partial');
 });
 
-test('10k label values: resolution stays fast', () => {
+// How fast: bench/translate.bench.ts (entity resolution p99 over 10k label values, target < 100 ms).
+test('10k label values: entities are still resolved among them', () => {
   const series: Record<string, string>[] = [];
   for (let i = 0; i < 10_000; i++) series.push({ __name__: 'kube_pod_info', namespace: `team-${i % 50}`, pod: `svc${i % 2000}-worker-${(i * 7919).toString(36).padStart(5, 'x').slice(-5)}` });
   const big = new EntityIndex({ metrics: ['kube_pod_info'], namespaces: [...new Set(series.map((s) => s.namespace!))], nodes: [], workloads: [...new Set(series.map((s) => s.pod!.split('-')[0]!))].map((name) => ({ name, namespace: 'team-1', http: false, deployment: true, container: true })), pods: series.map((s) => ({ name: s.pod!, namespace: s.namespace! })), containers: [], routes: [] });
   const text = 'p95 latency of svc1234 and memory of svc99 pods in team-7 over the last hour';
   resolveEntities('warm up the code paths', tokenize('warm up the code paths'), big);
-  const start = performance.now();
   const r = resolveEntities(text, tokenize(text), big);
-  const ms = performance.now() - start;
   assert.equal(r.matches.map((m) => m.value), ['svc1234', 'svc99', 'team-7']);
-  assert.ok(ms < 100, `${ms.toFixed(1)} ms`);
 });
 
 test.run();
