@@ -2,6 +2,7 @@
  * What a stack is doing right now, from its state file and live probes: the `status` command's model and
  * its two renderings (JSON for scripts, a compact table for people).
  */
+import { formatTable } from '../../../lib/platform/table.js';
 import { existsSync } from 'node:fs';
 import type { TimingProfile } from '../profiles.js';
 import { resolveProfile } from '../profiles.js';
@@ -99,8 +100,7 @@ export function renderStatusTable(status: StackStatus): string {
   lines.push(`local-cluster ${summary}${status.profile ? ` (profile ${status.profile})` : ''}, state ${status.stateDir}`);
   const rows = status.components.map((c) => [c.name, c.state, c.state === 'running' ? (c.healthy ? 'yes' : 'NO') : '-', c.pid === null ? '-' : String(c.pid), c.url]);
   const header = ['COMPONENT', 'STATE', 'HEALTHY', 'PID', 'URL'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const row of [header, ...rows]) lines.push('  ' + row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  lines.push(...formatTable(header, rows, { indent: '  ' }));
   for (const c of status.components) {
     if (c.state === 'stopped' || c.healthy) continue;
     lines.push('', `${c.name}: ${c.state === 'crashed' ? 'crashed' : 'unhealthy'}${c.detail ? ` (${c.detail})` : ''}; log ${c.log}`);
