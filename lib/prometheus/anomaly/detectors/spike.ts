@@ -19,6 +19,7 @@ import { TailCalibrator } from '../calibration.js';
 import { capitalise, formatSpan, formatValue, subjectOf, unitOf } from '../format.js';
 import { rarity } from '../sensitivity.js';
 import { Cadence } from '../seasonal.js';
+import { median } from '../stats.js';
 import type { AnomalyFinding, Detector, DetectorKind, DetectorOptions, Sample, Verdict } from '../types.js';
 import { Range, RecentSamples, bestOf, gapFactor, quiet, verdictOf } from './common.js';
 import { MIN_BASELINE } from './robust-zscore.js';
@@ -135,6 +136,5 @@ export const spike: DetectorKind = {
 function medianOfRecent(recent: RecentSamples, n: number): number {
   const values: number[] = [];
   for (let k = 0; k < n; k++) values.push(recent.value(k));
-  values.sort((a, b) => a - b);
-  return (values[(n - 1) >> 1]! + values[n >> 1]!) / 2;
+  return median(values);
 }
