@@ -181,7 +181,7 @@ async function detect(args: DetectArgs, io: DetectIo): Promise<number> {
   await out.write(args.json ? '[' : `timestamp,value,anomaly_score,is_anomaly${args.explain ? ',detector,severity,explanation' : ''}\n`);
   try {
     for await (const row of reader.rows(source)) {
-      const scored = ensemble.observe({ t: row.t, value: row.value });
+      const scored = ensemble.observe({ t: row.t / 1000, v: row.value });
       await out.write(args.json ? `${rows ? ',' : ''}\n${jsonRow(row, scored)}` : csvRow(row, scored, args.explain));
       rows++;
       if ((rows & 1023) === 0) {

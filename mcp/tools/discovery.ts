@@ -13,6 +13,7 @@ import { pageArgs } from './schemas.js';
 import { closest } from './similar.js';
 import { iso, parseTime } from './time.js';
 import { defineTool, readsMetrics } from './tool.js';
+import { sampleValue } from '../../lib/prometheus/series.js';
 
 const metricNamePattern = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
@@ -96,7 +97,7 @@ export const getMetricMetadata = defineTool({
       ctx.backend.labelNames({ match: [selector], signal: ctx.signal }),
       ctx.backend.query(`count(${selector})`, { signal: ctx.signal }),
     ]);
-    const seriesCount = count.data.resultType === 'vector' && count.data.result[0]?.value ? Number(count.data.result[0].value[1]) : 0;
+    const seriesCount = count.data.resultType === 'vector' && count.data.result[0]?.value ? sampleValue(count.data.result[0].value[1]) : 0;
     if (seriesCount === 0 && !meta) {
       const near = closest(args.metric, await metricNames(ctx));
       throw new ToolError('not_found', `no series and no metadata for metric "${args.metric}"`, near.length ? `did you mean ${near.join(', ')}?` : 'check the name with list_metrics');

@@ -21,7 +21,7 @@ import { rarity } from '../sensitivity.js';
 import { Cadence } from '../seasonal.js';
 import { median } from '../stats.js';
 import type { AnomalyFinding, Detector, DetectorKind, DetectorOptions, Sample, Verdict } from '../types.js';
-import { Range, RecentSamples, bestOf, gapFactor, quiet, verdictOf } from './common.js';
+import { Range, RecentSamples, bestOf, gapFactor, quiet, verdictOf, onDetectorClock, type TimedValue } from './common.js';
 import { MIN_BASELINE } from './robust-zscore.js';
 
 /** Memory of the level, variance and autocorrelation estimates, in samples. */
@@ -74,11 +74,12 @@ class Spike implements Detector {
   private readonly errors = new RecentSamples(RUN);
   private readonly cadence = new Cadence();
   private readonly range = new Range();
-  private previous: Sample | undefined;
+  private previous: TimedValue | undefined;
 
   constructor(private readonly options: DetectorOptions) {}
 
-  observe(sample: Sample): Verdict {
+  observe(input: Sample): Verdict {
+    const sample = onDetectorClock(input);
     let verdict = quiet;
     const previous = this.previous;
     if (previous && this.model.count >= MIN_BASELINE) {
