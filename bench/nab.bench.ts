@@ -48,7 +48,7 @@ const nab: Benchmark = {
     const score = <F extends NabDataFile>(file: F): ScoredFile<F> => {
       const started = performance.now();
       const ensemble = new Ensemble();
-      const scores = file.values.map((value, i) => ensemble.observe({ t: file.timestamps[i]!, value }).score);
+      const scores = file.values.map((value, i) => ensemble.observe({ t: file.timestamps[i]! / 1000, v: value }).score);
       elapsedMs += performance.now() - started;
       points += scores.length;
       return { file, scores };

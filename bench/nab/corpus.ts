@@ -3,7 +3,8 @@
  * data files it names (`realKnownCause/nyc_taxi.csv`, ...). Files named in the windows but missing
  * from the directory are skipped and reported, so a partial corpus (like ours) still scores.
  */
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CsvSeriesReader } from '../../mcp/detect/csv.js';
 import { parseTimestamp } from '../../lib/prometheus/anomaly/timestamps.js';
@@ -30,10 +31,7 @@ export async function loadNabCorpus(dir: string): Promise<NabCorpus> {
   const files: NabDataFile[] = [];
   const missing: string[] = [];
   for (const name of Object.keys(windows).sort()) {
-    let text: string;
-    try {
-      text = await readFile(join(dir, name), 'utf8');
-    } catch {
+    if (!(await isFile(join(dir, name)))) {
       missing.push(name);
       continue;
     }
@@ -41,12 +39,10 @@ export async function loadNabCorpus(dir: string): Promise<NabCorpus> {
     const reader = new CsvSeriesReader({ allowUnsorted: true });
     const timestamps: number[] = [];
     const values: number[] = [];
-    text.split(/\r?\n/).forEach((line, i) => {
-      const row = reader.parseLine(line, i + 1);
-      if (!row) return;
+    for await (const row of reader.rows(createReadStream(join(dir, name), 'utf8'))) {
       timestamps.push(row.t);
       values.push(row.value);
-    });
+    }
     files.push({
       name,
       timestamps,
@@ -55,4 +51,11 @@ export async function loadNabCorpus(dir: string): Promise<NabCorpus> {
     });
   }
   return { files, missing };
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then(
+    (info) => info.isFile(),
+    () => false,
+  );
 }

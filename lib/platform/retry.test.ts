@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../core/clock.js';
-import { backoffDelay, defaultRetryPolicy, parseRetryAfter, retry } from './retry.js';
+import { backoffDelay, defaultRetryPolicy, networkErrorCode, parseRetryAfter, retry } from './retry.js';
 
 test('back-off is full jitter under an exponential ceiling', () => {
   const policy = { ...defaultRetryPolicy, baseDelayMs: 100, maxDelayMs: 1_000 };
@@ -108,6 +108,17 @@ test('retry: an aborted signal stops waiting and trying', async () => {
   ).catch((e: Error) => e);
   assert.is(calls, 1);
   assert.match((error as Error).message, /unavailable|stopped by the caller/);
+});
+
+test('networkErrorCode finds the code in a fetch failure\'s cause, undici\'s own codes, and happy-eyeballs AggregateErrors', () => {
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9090'), { code: 'ECONNREFUSED' });
+  assert.is(networkErrorCode(new TypeError('fetch failed', { cause: refused })), 'ECONNREFUSED');
+  const closed = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+  assert.is(networkErrorCode(new TypeError('fetch failed', { cause: closed })), 'UND_ERR_SOCKET');
+  const both = new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:9090'), { code: 'ECONNREFUSED' }), refused]);
+  assert.is(networkErrorCode(new TypeError('fetch failed', { cause: both })), 'ECONNREFUSED');
+  assert.is(networkErrorCode(new Error('bad query')), undefined);
+  assert.is(networkErrorCode(Object.assign(new Error('throttled'), { code: 429 })), undefined);
 });
 
 test.run();

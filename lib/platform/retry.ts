@@ -100,15 +100,23 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
 /** HTTP statuses worth another try: rate limiting and the gateway/overload family. */
 export const retryableStatuses: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 
-/** Network-level failures (connection refused, reset, DNS) by their Node error codes. */
-export function networkErrorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
+/**
+ * Network-level failures (connection refused, reset, DNS) by their Node error codes, wherever the
+ * failure hides it: `TypeError: fetch failed` keeps it in `cause`, undici names its own (UND_ERR_SOCKET:
+ * the server closed the connection), and a happy-eyeballs connect (localhost -> ::1 and 127.0.0.1)
+ * fails with an AggregateError whose attempts carry the codes.
+ */
+export function networkErrorCode(error: unknown, depth = 0): string | undefined {
+  if (depth > 4 || !error || typeof error !== 'object') return undefined;
+  const { code, errors, cause } = error as { code?: unknown; errors?: unknown; cause?: unknown };
+  if (typeof code === 'string' && /^(E[A-Z_]+|UND_ERR_[A-Z_]+)$/.test(code)) return code;
+  if (Array.isArray(errors)) {
+    for (const inner of errors) {
+      const found = networkErrorCode(inner, depth + 1);
+      if (found) return found;
+    }
   }
-  return undefined;
+  return networkErrorCode(cause, depth + 1);
 }
 
 /**

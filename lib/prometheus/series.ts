@@ -4,9 +4,9 @@
  * (strings for values, `[t, "v"]` pairs) stay in client/port.ts; `instantValues` and `seriesOf` turn
  * an answer into these.
  */
-import type { QueryData, RangeSeries } from './client/port.js';
+import type { Labels, QueryData, RangeSeries } from './client/port.js';
 
-export type Labels = Record<string, string>;
+export type { Labels };
 
 /** One point of a series: `t` in Unix seconds (the API's own unit), `v` the value (NaN and ±Inf kept). */
 export interface Sample {

@@ -27,6 +27,7 @@ import type {
 import { isBackendError } from '../../lib/prometheus/client/index.js';
 import { normaliseQuery } from './normalise.js';
 import { ResultCache, type CacheStats } from './result-cache.js';
+import { promDurationMs } from '../validation/ast.js';
 
 export interface CachePolicy {
   /** Resolution "now" is rounded to for instant queries without a time (default 15 s). */
@@ -65,19 +66,9 @@ export function toEpochMs(time: PromTime): number {
 
 export function stepMs(step: PromStep): number {
   if (typeof step === 'number') return step * 1000;
-  const seconds = Number(step);
-  if (Number.isFinite(seconds)) return seconds * 1000;
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
-  let total = 0;
-  const pattern = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/gy;
-  let m: RegExpExecArray | null;
-  let consumed = 0;
-  while ((m = pattern.exec(step)) !== null) {
-    total += Number(m[1]) * units[m[2]!]!;
-    consumed = pattern.lastIndex;
-  }
-  if (!consumed || consumed !== step.length) throw new RangeError(`"${step}" is not a step (seconds or a duration like 30s, 5m)`);
-  return total;
+  const ms = promDurationMs(step);
+  if (ms === undefined) throw new RangeError(`"${step}" is not a step (seconds or a duration like 30s, 5m)`);
+  return ms;
 }
 
 export class CachedBackend implements MetricsBackend {

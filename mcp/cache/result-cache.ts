@@ -3,6 +3,7 @@
  * first when the entry or size bound is reached; identical requests in flight share one backend call
  * (an agent often asks the same thing from two steps at once).
  */
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../../core/clock.js';
 
 export interface CacheStats {
@@ -31,16 +32,28 @@ interface Entry {
 }
 
 export class ResultCache {
-  private readonly entries = new Map<string, Entry>();
+  /**
+   * Recency and the entry/size bounds are lru-cache's. Expiry is checked here on the injected clock
+   * rather than with lru-cache's ttl, which keeps an entry for the whole millisecond its TTL ends and
+   * reads a start time of 0 (a ManualClock at the epoch) as "no TTL".
+   */
+  private readonly entries: LRUCache<string, Entry>;
   private readonly inflight = new Map<string, Promise<unknown>>();
-  private readonly maxEntries: number;
   private readonly maxSize: number;
-  private size = 0;
   private counters = { hits: 0, misses: 0, coalesced: 0, evictions: 0 };
 
   constructor(private readonly options: ResultCacheOptions) {
-    this.maxEntries = options.maxEntries ?? 2000;
     this.maxSize = options.maxSize ?? 32_000_000;
+    this.entries = new LRUCache<string, Entry>({
+      max: options.maxEntries ?? 2000,
+      maxSize: this.maxSize,
+      // lru-cache wants a positive size; an answer whose JSON is empty still takes a slot.
+      sizeCalculation: (entry) => Math.max(1, entry.size),
+      dispose: (entry, _key, reason) => {
+        // Dropping an answer that had expired anyway is not an eviction.
+        if (reason === 'evict' && entry.expiresAt > this.options.clock.now()) this.counters.evictions++;
+      },
+    });
   }
 
   /** The cached answer for `key`, or `load()`'s, kept for `ttlMs` (not kept when ttlMs <= 0). */
@@ -49,12 +62,9 @@ export class ResultCache {
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt > now) {
       this.counters.hits++;
-      // Re-insert: Map order is our recency order.
-      this.entries.delete(key);
-      this.entries.set(key, entry);
       return entry.value as T;
     }
-    if (entry) this.remove(key);
+    if (entry) this.entries.delete(key);
     const pending = this.inflight.get(key);
     if (pending) {
       this.counters.hits++;
@@ -75,33 +85,16 @@ export class ResultCache {
 
   stats(): CacheStats {
     const lookups = this.counters.hits + this.counters.misses;
-    return { ...this.counters, entries: this.entries.size, size: this.size, hitRate: lookups ? Math.round((this.counters.hits / lookups) * 10_000) / 10_000 : 0 };
+    return { ...this.counters, entries: this.entries.size, size: this.entries.calculatedSize, hitRate: lookups ? Math.round((this.counters.hits / lookups) * 10_000) / 10_000 : 0 };
   }
 
   clear(): void {
     this.entries.clear();
-    this.size = 0;
   }
 
   private store(key: string, value: unknown, expiresAt: number): void {
     const size = JSON.stringify(value)?.length ?? 0;
     if (size > this.maxSize) return;
-    this.remove(key);
     this.entries.set(key, { value, expiresAt, size });
-    this.size += size;
-    const now = this.options.clock.now();
-    for (const [k, e] of this.entries) {
-      if (this.entries.size <= this.maxEntries && this.size <= this.maxSize) break;
-      if (k === key) continue;
-      this.remove(k);
-      if (e.expiresAt > now) this.counters.evictions++;
-    }
-  }
-
-  private remove(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.size -= entry.size;
   }
 }

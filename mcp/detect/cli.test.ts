@@ -19,7 +19,7 @@ function capture() {
 
 function nabStyle(rows: number, height = 20): string {
   const { samples } = spike({ length: rows, at: rows - 50, height, stepMs: 300_000 });
-  const lines = samples.map((s) => `${new Date(s.t).toISOString().slice(0, 19).replace('T', ' ')},${s.value.toFixed(3)}`);
+  const lines = samples.map((s) => `${new Date(s.t * 1000).toISOString().slice(0, 19).replace('T', ' ')},${s.v.toFixed(3)}`);
   return ['timestamp,value', ...lines].join('\n') + '\n';
 }
 

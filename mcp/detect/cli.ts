@@ -6,7 +6,6 @@
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { parseQuantity } from '../../core/quantity.js';
@@ -178,16 +177,11 @@ async function detect(args: DetectArgs, io: DetectIo): Promise<number> {
   const started = clock.now();
   let lastProgress = started;
   let rows = 0;
-  let line = 0;
 
   await out.write(args.json ? '[' : `timestamp,value,anomaly_score,is_anomaly${args.explain ? ',detector,severity,explanation' : ''}\n`);
-  const lines = createInterface({ input: source, crlfDelay: Infinity });
   try {
-    for await (const text of lines) {
-      line++;
-      const row = reader.parseLine(line === 1 ? text.replace(/^\uFEFF/, '') : text, line);
-      if (!row) continue;
-      const scored = ensemble.observe({ t: row.t, value: row.value });
+    for await (const row of reader.rows(source)) {
+      const scored = ensemble.observe({ t: row.t / 1000, v: row.value });
       await out.write(args.json ? `${rows ? ',' : ''}\n${jsonRow(row, scored)}` : csvRow(row, scored, args.explain));
       rows++;
       if ((rows & 1023) === 0) {
@@ -199,7 +193,6 @@ async function detect(args: DetectArgs, io: DetectIo): Promise<number> {
       }
     }
   } finally {
-    lines.close();
     source.destroy();
   }
   await out.write(args.json ? `${rows ? '\n' : ''}]\n` : '');

@@ -1,8 +1,11 @@
 /**
- * Reading `timestamp,value` rows one line at a time: NAB files, Prometheus exports, hand-made CSVs.
- * The header is optional (recognised when its first field is not a timestamp); with a header, the
- * `timestamp`/`time` and `value` columns are found by name. Every problem names its line.
+ * Reading `timestamp,value` rows: NAB files, Prometheus exports, hand-made CSVs. csv-parse does the
+ * CSV (quotes, CRLF, a byte-order mark, blank lines) as a stream; this file decides what the fields
+ * mean. The header is optional (recognised when its first field is not a timestamp); with a header,
+ * the `timestamp`/`time` and `value` columns are found by name. Every problem names its line.
  */
+import { parse, CsvError } from 'csv-parse';
+import type { Readable } from 'node:stream';
 import { parseTimestamp } from '../../lib/prometheus/anomaly/timestamps.js';
 
 export interface CsvRow {
@@ -31,10 +34,28 @@ export class CsvSeriesReader {
 
   constructor(private readonly options: { allowUnsorted?: boolean; onUnsorted?: (message: string) => void } = {}) {}
 
-  /** The row on this line, or undefined for a blank line or the header. */
-  parseLine(text: string, line: number): CsvRow | undefined {
-    if (text.trim() === '') return undefined;
-    const fields = text.split(',').map(unquote);
+  /** The rows of a CSV stream, in file order, read as they arrive (constant memory). */
+  async *rows(source: Readable): AsyncGenerator<CsvRow> {
+    const records = source.pipe(parse({ bom: true, trim: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true }));
+    let line = 0;
+    try {
+      for await (const { record, info } of records as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+        line = info.lines;
+        const row = this.parseRecord(record, line);
+        if (row) yield row;
+      }
+    } catch (error) {
+      if (error instanceof CsvError) throw new InputError(`line ${typeof error.lines === 'number' ? error.lines : line + 1}: ${error.message}`);
+      throw error;
+    } finally {
+      records.destroy();
+    }
+  }
+
+  /** The row of one record's fields, or undefined for a blank record or the header. */
+  parseRecord(record: readonly string[], line: number): CsvRow | undefined {
+    const fields = record.map((f) => f.trim());
+    if (fields.every((f) => f === '')) return undefined;
     if (!this.started) {
       this.started = true;
       // A header's first field is not a time and its second not a number ("timestamp,value").
@@ -47,7 +68,7 @@ export class CsvSeriesReader {
     const timestampText = fields[this.timeColumn];
     const valueText = fields[this.valueColumn];
     if (timestampText === undefined || valueText === undefined) {
-      throw new InputError(`line ${line}: expected timestamp,value but got "${clip(text)}"`);
+      throw new InputError(`line ${line}: expected timestamp,value but got "${clip(fields.join(','))}"`);
     }
     const t = parseTimestamp(timestampText);
     if (Number.isNaN(t)) {
@@ -77,11 +98,6 @@ export class CsvSeriesReader {
       throw new InputError(`line ${line}: "${clip(fields.join(','))}" is neither a timestamp,value row nor a header`);
     }
   }
-}
-
-function unquote(field: string): string {
-  const f = field.trim();
-  return f.length >= 2 && f.startsWith('"') && f.endsWith('"') ? f.slice(1, -1).trim() : f;
 }
 
 function clip(s: string): string {

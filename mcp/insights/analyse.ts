@@ -13,6 +13,7 @@ import { exploreUrl, type GrafanaConfig } from './explore.js';
 import { seriesName } from './labels.js';
 import { inferUnit, type Unit } from './units.js';
 import { viewOf, type Order, type ResultView } from './view.js';
+import { sampleValue } from '../../lib/prometheus/series.js';
 
 export interface Insights {
   /** One sentence per finding, most important first. */
@@ -104,12 +105,12 @@ export async function analyse(options: AnalyseOptions): Promise<{ view: ResultVi
 function currentValues(data: QueryData, view: ResultView): { labels: Record<string, string>; value: number; name: string }[] {
   const names = new Map(view.series.map((s) => [JSON.stringify(s.labels), s.name]));
   const named = (labels: Record<string, string>, value: number) => ({ labels, value, name: names.get(JSON.stringify(labels)) ?? seriesName(labels) });
-  if (data.resultType === 'vector') return data.result.map((s) => named(s.metric, Number(s.value?.[1])));
+  if (data.resultType === 'vector') return data.result.map((s) => named(s.metric, s.value ? sampleValue(s.value[1]) : NaN));
   if (data.resultType === 'matrix') {
     return data.result.map((s) => {
       const values = s.values ?? [];
       let last = NaN;
-      for (let i = values.length - 1; i >= 0 && Number.isNaN(last); i--) if (Number.isFinite(Number(values[i]![1]))) last = Number(values[i]![1]);
+      for (let i = values.length - 1; i >= 0 && Number.isNaN(last); i--) if (Number.isFinite(sampleValue(values[i]![1]))) last = sampleValue(values[i]![1]);
       return named(s.metric, last);
     });
   }

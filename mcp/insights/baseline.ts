@@ -7,6 +7,7 @@ import type { InstantSample } from '../../lib/prometheus/client/index.js';
 import { seriesName, type Labels } from './labels.js';
 import { round } from './stats.js';
 import { formatValue, type Unit } from './units.js';
+import { sampleValue } from '../../lib/prometheus/series.js';
 
 export interface BaselineChange {
   series: string;
@@ -48,7 +49,7 @@ function labelKey(labels: Labels): string {
 /** `current`: the series now; `then`: the same query evaluated at `at`. Largest relative changes first. */
 export function compareWithBaseline(current: readonly { labels: Labels; value: number; name?: string }[], then: readonly InstantSample[], offset: string, at: number, unit: Unit): BaselineComparison {
   const words = baselineOffsets[offset]?.words ?? `${offset} earlier`;
-  const previous = new Map(then.map((s) => [labelKey(s.metric), Number(s.value?.[1])]));
+  const previous = new Map(then.map((s) => [labelKey(s.metric), s.value ? sampleValue(s.value[1]) : NaN]));
   let missing = 0;
   const changes = current.map((c): BaselineChange => {
     const base = previous.get(labelKey(c.labels));

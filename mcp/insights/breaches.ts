@@ -7,6 +7,7 @@ import type { InstantSample } from '../../lib/prometheus/client/index.js';
 import { seriesName, type Labels } from './labels.js';
 import { round } from './stats.js';
 import { formatValue, type Unit } from './units.js';
+import { sampleValue } from '../../lib/prometheus/series.js';
 
 export type BreachSeverity = 'warning' | 'critical';
 
@@ -66,7 +67,7 @@ export async function findBreaches(query: string, unit: Unit, current: readonly 
   const byContainer = new Map<string, number>();
   const byPod = new Map<string, number>();
   for (const l of limits) {
-    const v = Number(l.value?.[1]);
+    const v = l.value ? sampleValue(l.value[1]) : NaN;
     if (!Number.isFinite(v) || v <= 0) continue;
     const { namespace, pod, container } = l.metric;
     byContainer.set(key(namespace, pod, container), v);

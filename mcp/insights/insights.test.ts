@@ -70,6 +70,14 @@ test('capping: top 10 of 240 series, with the total said out loud', () => {
   assert.match(bottom.note, /bottom 3 of 240/);
 });
 
+test('+Inf and -Inf sample values are infinities, not NaN (a division by zero is +Inf, not "no value")', () => {
+  const data = { resultType: 'vector' as const, result: [{ metric: { route: '/a' }, value: [at / 1000, '+Inf'] as [number, string] }, { metric: { route: '/b' }, value: [at / 1000, '-Inf'] as [number, string] }, { metric: { route: '/c' }, value: [at / 1000, 'NaN'] as [number, string] }] };
+  const view = viewOf(data, { unit: 'ratio' });
+  assert.equal(view.series.map((s) => s.display).sort(), ['+Inf', '-Inf', 'NaN']);
+  const scalar = viewOf({ resultType: 'scalar', result: [at / 1000, '+Inf'] }, { unit: 'none' });
+  assert.is(scalar.scalar!.value, Infinity);
+});
+
 test('capping: range results are downsampled, keeping first, last and the spike', () => {
   const points = Array.from({ length: 500 }, (_, i) => [at + i * 15_000, i === 250 ? 1000 : 10] as [number, number]);
   const kept = downsample(points, 60);

@@ -2,7 +2,9 @@
  * Series names for people: labels shared by every series are said once ("namespace=petadoptions"),
  * and each series is named by what distinguishes it ("pod=petsearch-7d9f").
  */
-export type Labels = Record<string, string>;
+import type { Labels } from '../../lib/prometheus/series.js';
+
+export type { Labels };
 
 /** Labels with the same value in every series (all of them when there is one series). */
 export function commonLabels(all: readonly Labels[]): Labels {

@@ -2,6 +2,7 @@
  * Summary statistics of one series (min/max/avg/p95/last) and of an instant vector, skipping the
  * NaN and ±Inf samples Prometheus sends as strings, so one stale point does not poison an average.
  */
+import { quantileSorted } from 'simple-statistics';
 
 export interface SeriesStats {
   count: number;
@@ -18,13 +19,9 @@ export function finiteValues(values: readonly number[]): number[] {
   return values.filter((v) => Number.isFinite(v));
 }
 
+/** Quantile q of ascending values, interpolated (type 7: numpy's and Prometheus' quantile); NaN for none. */
 export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  // Linear interpolation between closest ranks (the definition numpy and Prometheus' quantile use).
-  const rank = (sorted.length - 1) * q;
-  const lo = Math.floor(rank);
-  const hi = Math.ceil(rank);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
+  return sorted.length ? quantileSorted(sorted, q) : NaN;
 }
 
 export function seriesStats(values: readonly number[]): SeriesStats | undefined {

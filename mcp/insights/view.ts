@@ -10,6 +10,7 @@ import { commonLabels, distinguishingKeys, leading, pick, seriesName, type Label
 import { round, seriesStats, type SeriesStats } from './stats.js';
 import { trendOf, type Trend } from './trend.js';
 import { formatValue, type Unit } from './units.js';
+import { sampleValue } from '../../lib/prometheus/series.js';
 
 export interface FormattedStats extends SeriesStats {
   formatted: { min: string; max: string; avg: string; p95: string; last: string };
@@ -66,7 +67,7 @@ export function viewOf(data: QueryData, options: ViewOptions): ResultView {
     case 'scalar':
     case 'string': {
       const [time, text] = data.result;
-      const value = data.resultType === 'scalar' ? Number(text) : text;
+      const value = data.resultType === 'scalar' ? sampleValue(text) : text;
       const display = typeof value === 'number' ? formatValue(value, options.unit) : value;
       return {
         resultType: data.resultType,
@@ -84,10 +85,10 @@ export function viewOf(data: QueryData, options: ViewOptions): ResultView {
   }
 }
 
-function sampleValue(sample: InstantSample): number {
-  if (sample.value) return Number(sample.value[1]);
+function instantValueOf(sample: InstantSample): number {
+  if (sample.value) return sampleValue(sample.value[1]);
   // Native histograms: the count is the closest scalar to "the value".
-  if (sample.histogram) return Number(sample.histogram[1].count);
+  if (sample.histogram) return sampleValue(sample.histogram[1].count);
   return NaN;
 }
 
@@ -96,12 +97,12 @@ function signed(order: Order, value: number): number {
 }
 
 function vectorView(samples: InstantSample[], unit: Unit, budget: ResultBudget, order: Order): ResultView {
-  const capped = topBy(samples, (s) => signed(order, sampleValue(s)), budget.maxSeries);
+  const capped = topBy(samples, (s) => signed(order, instantValueOf(s)), budget.maxSeries);
   const common = commonLabels(samples.map((s) => s.metric));
   const alone = samples.length === 1;
   const name = namer(samples.map((s) => s.metric), common, budget.maxLabelsPerSeries);
   const series = capped.items.map((s): SeriesView => {
-    const value = sampleValue(s);
+    const value = instantValueOf(s);
     return {
       name: name(s.metric),
       labels: s.metric,
@@ -124,8 +125,8 @@ function vectorView(samples: InstantSample[], unit: Unit, budget: ResultBudget, 
 }
 
 function pointsOf(series: RangeSeries): [number, number][] {
-  if (series.values) return series.values.map(([t, v]) => [t * 1000, Number(v)]);
-  return (series.histograms ?? []).map(([t, h]) => [t * 1000, Number(h.count)]);
+  if (series.values) return series.values.map(([t, v]) => [t * 1000, sampleValue(v)]);
+  return (series.histograms ?? []).map(([t, h]) => [t * 1000, sampleValue(h.count)]);
 }
 
 function matrixView(result: RangeSeries[], unit: Unit, budget: ResultBudget, order: Order): ResultView {

@@ -1,31 +1,15 @@
 /**
- * One MCP server for one session: the ten tools (one registration line each, with annotations),
- * the resources and the prompts, all bound to that session's state. The transports create one per
- * client session, so conversation context and query history are never shared.
+ * One MCP server for one session: every tool of `allTools` (each carries its schemas and
+ * annotations), the resources and the prompts, all bound to that session's state. The transports
+ * create one per client session, so conversation context and query history are never shared.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { Clock } from '../../core/clock.js';
 import { packageVersion } from '../../lib/platform/package-root.js';
 import type { Logger } from '../../core/log.js';
 import type { CacheStats } from '../cache/index.js';
-import {
-  allTools,
-  ask,
-  detectAnomaliesTool,
-  executeQuery,
-  executeRangeQuery,
-  getMetricMetadata,
-  getServerInfo,
-  listLabelValues,
-  listMetrics,
-  suggestQueries,
-  translateQuery,
-  type Services,
-  type ToolContext,
-  type ToolSettings,
-} from '../tools/index.js';
+import { allTools, type Services, type ToolContext, type ToolSettings } from '../tools/index.js';
 import type { AnomalyWatcher } from '../watch/index.js';
-import { withAnomalyWatch } from '../watch/server-info.js';
 import type { MetricsBackend } from './ports.js';
 import { registerPrompts } from './prompts.js';
 import { registerTool, type Extra } from './register.js';
@@ -57,6 +41,7 @@ ready-made queries. Results are capped and summarised; failures say what to do n
 export function createMcpServer(deps: ServerDependencies, session: Session): McpServer {
   const server = new McpServer({ name: serverName, version: serverVersion, title: 'Prometheus MCP (EKS incident kit)' }, { capabilities: { logging: {} }, instructions });
   const logger = deps.logger.child({ session: session.id });
+  const watch = deps.anomalyWatch;
   const contextFor = (extra: Extra, progress?: ToolContext['progress']): ToolContext => ({
     backend: deps.backend,
     clock: deps.clock,
@@ -70,24 +55,13 @@ export function createMcpServer(deps: ServerDependencies, session: Session): Mcp
       startedAt: deps.startedAt,
       ...(deps.cacheStats ? { cache: deps.cacheStats } : {}),
       tools: () => allTools.map((t) => t.name),
+      ...(watch ? { anomalyWatch: () => watch.status() } : {}),
     },
     signal: extra.signal,
     ...(progress ? { progress } : {}),
   });
 
-  const backendRead = { readOnlyHint: true, idempotentHint: true, openWorldHint: true };
-  const localOnly = { readOnlyHint: true, idempotentHint: true, openWorldHint: false };
-  registerTool(server, executeQuery, backendRead, contextFor, logger);
-  registerTool(server, executeRangeQuery, backendRead, contextFor, logger);
-  registerTool(server, listMetrics, backendRead, contextFor, logger);
-  registerTool(server, getMetricMetadata, backendRead, contextFor, logger);
-  registerTool(server, listLabelValues, backendRead, contextFor, logger);
-  const watch = deps.anomalyWatch;
-  registerTool(server, withAnomalyWatch(getServerInfo, watch ? () => watch.status() : undefined), backendRead, contextFor, logger);
-  registerTool(server, translateQuery, localOnly, contextFor, logger);
-  registerTool(server, ask, backendRead, contextFor, logger);
-  registerTool(server, suggestQueries, localOnly, contextFor, logger);
-  registerTool(server, detectAnomaliesTool, backendRead, contextFor, logger);
+  for (const tool of allTools) registerTool(server, tool, contextFor, logger);
 
   registerResources(server, deps.services, (extra) => contextFor(extra));
   registerPrompts(server, () => deps.backend);

@@ -6,7 +6,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
-import type { CallToolResult, ServerNotification, ServerRequest, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { z } from 'zod';
 import type { Logger } from '../../core/log.js';
 import { asToolError, type ProgressReporter, type Tool, type ToolContext } from '../tools/index.js';
@@ -31,7 +31,6 @@ export function progressReporter(extra: Extra): ProgressReporter | undefined {
 export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   server: McpServer,
   tool: Tool<I, O>,
-  annotations: ToolAnnotations,
   contextFor: ContextFactory,
   logger: Logger,
 ): void {
@@ -55,7 +54,7 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   // so the handler (typed from the same shape above) is passed as is.
   server.registerTool(
     tool.name,
-    { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: { title: tool.title, ...annotations } },
+    { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: { title: tool.title, ...tool.annotations } },
     handler as never,
   );
 }

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../core/clock.js';
 import { memoryLogger } from '../../core/log.js';
-import { defaultToolSettings } from '../tools/index.js';
+import { allTools, defaultToolSettings } from '../tools/index.js';
 import { FakeBackend, series, vector } from '../../test/support/mcp/tools/fake-backend.js';
 import { fixtureInstant as at, tableTranslator } from '../../test/support/mcp/tools/context.js';
 import { createMcpServer, type ServerDependencies } from './create-server.js';
@@ -53,6 +53,30 @@ test('tools are listed with input and output schemas, descriptions on every argu
   assert.equal(execute.inputSchema.required, ['query']);
   const range = tools.find((t) => t.name === 'execute_range_query')!;
   assert.equal(range.inputSchema.required, ['query', 'start', 'end', 'step']);
+});
+
+test('allTools is the one list: every tool is registered, in its order, with the annotations it declares', async () => {
+  const { client } = await connected();
+  const { tools } = await client.listTools();
+  assert.equal(tools.map((t) => t.name), allTools.map((t) => t.name));
+  for (const tool of allTools) {
+    const listed = tools.find((t) => t.name === tool.name)!;
+    assert.equal(listed.annotations, { title: tool.title, ...tool.annotations }, tool.name);
+  }
+  const openWorld = Object.fromEntries(tools.map((t) => [t.name, t.annotations?.openWorldHint]));
+  assert.equal(openWorld, {
+    execute_query: true,
+    execute_range_query: true,
+    list_metrics: true,
+    get_metric_metadata: true,
+    list_label_values: true,
+    get_server_info: true,
+    translate_query: false,
+    ask: true,
+    suggest_queries: false,
+    detect_anomalies: true,
+  });
+  assert.ok(tools.every((t) => t.annotations?.idempotentHint === true && t.annotations.destructiveHint === undefined));
 });
 
 test('a call returns structuredContent that the client validated, plus text', async () => {

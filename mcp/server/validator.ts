@@ -6,6 +6,7 @@
 import type { MetricsBackend } from '../../lib/prometheus/client/index.js';
 import { checkGuardrails, parsePromQL, seriesCountQuery, type GuardrailLimits } from '../validation/index.js';
 import type { QueryCheckContext, QueryProblem, QueryValidator } from './ports.js';
+import { sampleValue } from '../../lib/prometheus/series.js';
 
 export function promqlValidator(backend: MetricsBackend, limits: Partial<GuardrailLimits> = {}): QueryValidator {
   return {
@@ -21,7 +22,7 @@ export function promqlValidator(backend: MetricsBackend, limits: Partial<Guardra
         if (count) {
           const answer = await backend.query(count, { signal: context.signal, ...(context.end !== undefined ? { time: context.end / 1000 } : {}) });
           const sample = answer.data.resultType === 'vector' ? answer.data.result[0]?.value : undefined;
-          if (sample) seriesCount = Number(sample[1]);
+          if (sample) seriesCount = sampleValue(sample[1]);
         }
       }
       const verdict = checkGuardrails(

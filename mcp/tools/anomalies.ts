@@ -10,13 +10,14 @@ import { ToolError } from './errors.js';
 import { runRange } from './runner.js';
 import { range, stepArg, timeArg } from './schemas.js';
 import { iso, parseStep, parseTime, stepFor } from './time.js';
-import { defineTool } from './tool.js';
+import { defineTool, readsMetrics } from './tool.js';
 
 export const detectAnomaliesTool = defineTool({
   name: 'detect_anomalies',
   title: 'Detect anomalies in a metric',
   description:
     'Runs a PromQL range query (default: the last 3 hours, about 360 points per series) and finds anomalies in each series: spikes, drops, level shifts, seasonal deviations and steady growth towards a limit (leaks), with severity, explanation and follow-up queries.',
+  annotations: readsMetrics,
   input: {
     query: z.string().min(1).describe('PromQL whose series to examine, e.g. container_memory_working_set_bytes{namespace="petadoptions",container!=""}'),
     start: timeArg('Range start (default now-3h)').optional(),

@@ -6,6 +6,7 @@
 import type { Clock } from '../../core/clock.js';
 import type { CacheStats } from '../cache/index.js';
 import type { GrafanaConfig, ResultBudget } from '../insights/index.js';
+import type { AnomalyWatchStatus } from '../watch/index.js';
 import type { ConversationContext, LabelCatalog, MetricsBackend, QueryValidator, TemplateLibrary, Translator } from '../server/ports.js';
 
 export interface HistoryEntry {
@@ -74,6 +75,8 @@ export interface ServerFacts {
   cache?: () => CacheStats;
   /** Names of the registered tools, for get_server_info. */
   tools: () => string[];
+  /** The anomaly watcher's counters, when the server pushes anomaly alerts (--anomaly-webhook). */
+  anomalyWatch?: () => AnomalyWatchStatus;
 }
 
 export type ProgressReporter = (progress: number, total: number | undefined, message: string) => void | Promise<void>;

@@ -5,13 +5,15 @@
 import { z } from 'zod';
 import { isBackendError, type MetricMetadata } from '../../lib/prometheus/client/index.js';
 import { renderTable } from '../insights/index.js';
+import { anomalyWatchLine, anomalyWatchOff, anomalyWatchOutput } from '../watch/server-info.js';
 import type { ToolContext } from './context.js';
 import { ToolError } from './errors.js';
 import { defaultPageSize, paginate } from './pagination.js';
 import { pageArgs } from './schemas.js';
 import { closest } from './similar.js';
 import { iso, parseTime } from './time.js';
-import { defineTool } from './tool.js';
+import { defineTool, readsMetrics } from './tool.js';
+import { sampleValue } from '../../lib/prometheus/series.js';
 
 const metricNamePattern = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
@@ -35,6 +37,7 @@ export const listMetrics = defineTool({
   title: 'List metric names',
   description:
     'Lists metric names with their type and help text, filtered by a case-insensitive substring and paginated (pass nextCursor back as cursor). Use it to find the right metric before writing PromQL.',
+  annotations: readsMetrics,
   input: {
     filter: z.string().optional().describe('Case-insensitive substring of the metric name, e.g. "memory" or "http_request"'),
     type: z.enum(['counter', 'gauge', 'histogram', 'summary', 'info', 'stateset', 'unknown']).optional().describe('Only metrics of this type'),
@@ -72,6 +75,7 @@ export const getMetricMetadata = defineTool({
   name: 'get_metric_metadata',
   title: 'Describe a metric',
   description: 'Returns a metric\'s type, help text and unit, the labels its series carry, and how many series it has now. Use it to learn which labels to filter or group by.',
+  annotations: readsMetrics,
   input: {
     metric: z.string().min(1).describe('Exact metric name, e.g. container_memory_working_set_bytes'),
   },
@@ -93,7 +97,7 @@ export const getMetricMetadata = defineTool({
       ctx.backend.labelNames({ match: [selector], signal: ctx.signal }),
       ctx.backend.query(`count(${selector})`, { signal: ctx.signal }),
     ]);
-    const seriesCount = count.data.resultType === 'vector' && count.data.result[0]?.value ? Number(count.data.result[0].value[1]) : 0;
+    const seriesCount = count.data.resultType === 'vector' && count.data.result[0]?.value ? sampleValue(count.data.result[0].value[1]) : 0;
     if (seriesCount === 0 && !meta) {
       const near = closest(args.metric, await metricNames(ctx));
       throw new ToolError('not_found', `no series and no metadata for metric "${args.metric}"`, near.length ? `did you mean ${near.join(', ')}?` : 'check the name with list_metrics');
@@ -112,6 +116,7 @@ export const listLabelValues = defineTool({
   title: 'List the values of a label',
   description:
     'Lists the values a label takes (e.g. the pods, services, namespaces or nodes), optionally only on series matching a selector, filtered by substring and paginated. Use it to check names before filtering a query.',
+  annotations: readsMetrics,
   input: {
     label: z.string().min(1).describe('Label name, e.g. pod, service, namespace, node, container; __name__ lists metric names'),
     match: z.string().optional().describe('Series selector restricting which series count, e.g. kube_pod_info{namespace="petadoptions"}'),
@@ -150,7 +155,9 @@ export const listLabelValues = defineTool({
 export const getServerInfo = defineTool({
   name: 'get_server_info',
   title: 'Describe this MCP server and its backend',
-  description: 'Returns the metrics backend (Prometheus URL or AMP workspace), whether it is reachable and its version, the cache\'s hit/miss counters, this session\'s query count and the tools available.',
+  description:
+    'Returns the metrics backend (Prometheus URL or AMP workspace), whether it is reachable and its version, the cache\'s hit/miss counters, this session\'s query count and the tools available. With --anomaly-webhook, also the anomaly watcher\'s counters (alerts pushed, failed, episodes open).',
+  annotations: readsMetrics,
   input: {},
   output: {
     server: z.looseObject({ name: z.string(), version: z.string(), transport: z.string(), uptimeSeconds: z.number() }).describe('This server'),
@@ -158,6 +165,7 @@ export const getServerInfo = defineTool({
     cache: z.looseObject({ enabled: z.boolean(), hits: z.number(), misses: z.number(), hitRate: z.number(), entries: z.number() }).describe('Query cache counters'),
     session: z.looseObject({ id: z.string(), queries: z.number() }).describe('This session'),
     tools: z.array(z.string()).describe('Tools this server offers'),
+    anomalyWatch: anomalyWatchOutput,
   },
   async run(_args, ctx) {
     const description = ctx.backend.describe();
@@ -187,6 +195,7 @@ export const getServerInfo = defineTool({
       cache: stats ? { enabled: true, ...stats } : { enabled: false, hits: 0, misses: 0, hitRate: 0, entries: 0 },
       session: { id: ctx.session.id, queries: ctx.session.history.entries().length },
       tools: ctx.server.tools(),
+      anomalyWatch: ctx.server.anomalyWatch?.() ?? anomalyWatchOff,
     };
     const where = description.kind === 'amp' ? `AMP workspace ${description.workspaceId} in ${description.region}` : `Prometheus at ${description.url}`;
     return {
@@ -195,6 +204,7 @@ export const getServerInfo = defineTool({
         `${ctx.server.name} ${ctx.server.version} over ${ctx.server.transport}; backend: ${where} — ${reachable ? `reachable${version ? ` (Prometheus ${version})` : ''}` : `NOT reachable: ${error}`}`,
         stats ? `cache: ${stats.hits} hits, ${stats.misses} misses (hit rate ${Math.round(stats.hitRate * 100)}%), ${stats.entries} entries` : 'cache: disabled',
         `session ${ctx.session.id}: ${structured.session.queries} queries so far; tools: ${structured.tools.join(', ')}`,
+        anomalyWatchLine(structured.anomalyWatch),
       ].join('\n'),
     };
   },

@@ -9,13 +9,14 @@ import { explainEmpty } from './hints.js';
 import { lookupFor, runInstant, runRange } from './runner.js';
 import { insights, range, resultView, stepArg, timeArg } from './schemas.js';
 import { instantTime, iso, parseStep, parseTime, stepFor } from './time.js';
-import { defineTool } from './tool.js';
+import { defineTool, readsMetrics } from './tool.js';
 
 export const executeQuery = defineTool({
   name: 'execute_query',
   title: 'Run an instant PromQL query',
   description:
     'Evaluates a PromQL expression at one instant (default now) and returns the series capped to the most significant ones, with values in readable units, limit breaches and a summary. Use execute_range_query for how values changed over time.',
+  annotations: readsMetrics,
   input: {
     query: z.string().min(1).describe('PromQL expression, e.g. sum by (pod) (container_memory_working_set_bytes{namespace="petadoptions"})'),
     time: timeArg('Evaluation time (default now)').optional(),
@@ -44,6 +45,7 @@ export const executeRangeQuery = defineTool({
   title: 'Run a PromQL range query',
   description:
     'Evaluates a PromQL expression over a time range and returns, per series (capped to the most significant), min/max/avg/p95/last, the trend with its slope, chart-ready downsampled points and anomaly highlights. Long ranges report progress and can be cancelled.',
+  annotations: readsMetrics,
   input: {
     query: z.string().min(1).describe('PromQL expression, e.g. rate(http_requests_total{service="petsite"}[5m])'),
     start: timeArg('Range start, e.g. "now-1h"'),

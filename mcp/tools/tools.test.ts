@@ -216,6 +216,20 @@ test('get_server_info: backend, version, cache counters, session', async () => {
   assert.is(s.session.id, 'test-session');
 });
 
+test('get_server_info: the anomaly watcher is off unless the server facts carry its status', async () => {
+  const ctx = testContext(new FakeBackend());
+  const off = await getServerInfo.run({}, ctx);
+  conforms(getServerInfo, off.structured);
+  assert.equal((off.structured as { anomalyWatch: { enabled: boolean; pushed: number } }).anomalyWatch.enabled, false);
+  assert.match(off.text, /\nanomaly alerts: off \(start with --anomaly-webhook URL\)$/);
+  const status = { enabled: true as const, webhook: 'http://agent:8080/webhooks/anomaly', intervalSeconds: 60, runs: 4, pushed: 2, failed: 1, retries: 0, pending: 0, episodesOpen: 1, errors: 0, watches: [] };
+  ctx.server.anomalyWatch = () => status;
+  const on = await getServerInfo.run({}, ctx);
+  conforms(getServerInfo, on.structured);
+  assert.equal((on.structured as { anomalyWatch: unknown }).anomalyWatch, status);
+  assert.match(on.text, /\nanomaly alerts to http:\/\/agent:8080\/webhooks\/anomaly: 2 pushed, 1 failed, 0 pending, 1 episodes open; 0 watches every 60s \(4 runs\)$/);
+});
+
 const memoryTranslation = {
   promql: 'sum by (pod) (container_memory_working_set_bytes{namespace="petadoptions",container="petsite"})',
   intent: 'current_value',

@@ -12,7 +12,7 @@ import { answerText, withEmptyHints } from './query.js';
 import { lookupFor, runInstant, runRange } from './runner.js';
 import { insights, range, resultView } from './schemas.js';
 import { iso } from './time.js';
-import { defineTool } from './tool.js';
+import { defineTool, localOnly, readsMetrics } from './tool.js';
 
 const question = z.string().min(1).max(2000).describe('A question about the cluster\'s metrics, e.g. "which pods in petadoptions are closest to their memory limit?"');
 
@@ -74,6 +74,7 @@ export const translateQuery = defineTool({
   title: 'Translate a question to PromQL',
   description:
     'Turns a natural-language question about cluster metrics into PromQL with its intent, resolved entities and time range, without running it. Follow-ups in the same session reuse earlier entities ("and for petsearch?", "same for the last 6 hours").',
+  annotations: localOnly,
   input: { question },
   output: translationShape,
   async run(args, ctx) {
@@ -87,6 +88,7 @@ export const ask = defineTool({
   title: 'Answer a question about cluster metrics',
   description:
     'Answers a natural-language question: translates it to PromQL, runs it, and returns a capped, readable answer with statistics, trend, limit breaches, comparison with an hour (or day) before, anomalies and a Grafana link. Follow-ups in the same session reuse context.',
+  annotations: readsMetrics,
   input: { question },
   output: {
     ...translationShape,
@@ -145,6 +147,7 @@ export const suggestQueries = defineTool({
   title: 'Suggest queries from the template library',
   description:
     'Suggests ready-made PromQL for a topic (cpu, memory, latency, errors, restarts, network, node...) and optionally an entity (a service, pod or node name filled into the templates), each with what it shows and an example question.',
+  annotations: localOnly,
   input: {
     topic: z.string().optional().describe('What to investigate: cpu, memory, latency, errors, restarts, throttling, network, node, disk... or free text'),
     entity: z.string().optional().describe('A service, deployment, pod, container, namespace or node name to fill into the templates'),

@@ -5,6 +5,7 @@
  */
 import type { BedrockRuntimeClient, ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { LlmAnswer, LlmRequest, LlmTranslator } from './llm.js';
+import { awsRetry } from '../../lib/platform/retry.js';
 
 export interface BedrockTranslatorOptions {
   /** Model or inference profile id, e.g. `anthropic.claude-3-5-haiku-20241022-v1:0`. */
@@ -66,7 +67,7 @@ export class BedrockTranslator implements LlmTranslator {
 
   private async runtime(): Promise<{ client: Pick<BedrockRuntimeClient, 'send'>; ConverseCommand: typeof import('@aws-sdk/client-bedrock-runtime').ConverseCommand }> {
     const sdk = await import('@aws-sdk/client-bedrock-runtime');
-    this.client ??= new sdk.BedrockRuntimeClient({ region: this.options.region });
+    this.client ??= new sdk.BedrockRuntimeClient({ region: this.options.region, ...awsRetry() });
     return { client: this.client, ConverseCommand: sdk.ConverseCommand };
   }
 

@@ -76,7 +76,10 @@ function trigrams(key: string): string[] {
   return out;
 }
 
-/** Edit distance of `needle` to its best-matching substring of `hay` (free start and end in `hay`). */
+/**
+ * Edit distance of `needle` to its best-matching substring of `hay` (free start and end in `hay`).
+ * Hand-written: a local (semi-global) alignment, which no whole-string edit-distance library computes.
+ */
 export function substringDistance(needle: string, hay: string, max: number): number {
   const n = hay.length;
   let prev = new Array<number>(n + 1).fill(0);

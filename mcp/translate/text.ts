@@ -3,6 +3,7 @@
  * ("memory", "p95", "restarts") and so are never read as the name of a service, and whose typos
  * ("memroy", "latncy") are corrected before anything else reads the question.
  */
+import { distance as levenshtein } from 'fastest-levenshtein';
 import { editDistance } from '../validation/index.js';
 
 export interface Token {
@@ -83,11 +84,9 @@ const correctable = `memory latency latencies restart restarts restarted restart
   duration median cluster nodes pods last past since between morning afternoon disk filesystem load limit limits headroom
   saturation saturated oomkilled killed percent percentage trend graph average hour minute week today`.split(/\s+/).filter(Boolean);
 
-/** A transposition of two adjacent letters ("lsat" -> "last"), the only typo trusted in short words. */
+/** A transposition of two adjacent letters ("lsat" -> "last"), the only typo trusted in short words: one edit with swaps, two without. */
 function isTransposition(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  const diff = [...a].map((c, i) => (c === b[i] ? -1 : i)).filter((i) => i >= 0);
-  return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
+  return editDistance(a, b, 1) === 1 && levenshtein(a, b) === 2;
 }
 
 /**
@@ -110,18 +109,4 @@ export function vocabularyTypo(word: string, isKnownName: (w: string) => boolean
     }
   }
   return best;
-}
-
-function levenshtein(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
 }

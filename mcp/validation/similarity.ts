@@ -3,7 +3,11 @@
  * so a far-off candidate costs only a few rows, and the closest of a list of candidates.
  */
 
-/** Edit distance with adjacent transpositions; returns `max + 1` as soon as the distance exceeds `max`. */
+/**
+ * Edit distance with adjacent transpositions; returns `max + 1` as soon as the distance exceeds `max`.
+ * Hand-written because fastest-levenshtein counts a swap of neighbours ("serach") as two edits, and
+ * swaps are the commonest typo the translator and "did you mean" must forgive as one.
+ */
 export function editDistance(a: string, b: string, max = Infinity): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > max) return max + 1;

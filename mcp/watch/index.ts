@@ -11,4 +11,4 @@ export { AnomalyWebhook, defaultWebhookPolicy, redactUrl, retryDelay, type Webho
 export { EpisodeTracker, type Episode, type EpisodeEvent } from './episodes.js';
 export { BaselineWindow, seriesKey } from './baseline-window.js';
 export { firingPayload, resolvedPayload, summaryOf, type AnomalyAlertPayload, type Origin } from './payload.js';
-export { withAnomalyWatch, anomalyWatchOff } from './server-info.js';
+export { anomalyWatchOff, anomalyWatchLine, type AnomalyWatchOff } from './server-info.js';

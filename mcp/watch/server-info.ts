@@ -1,10 +1,10 @@
 /**
- * `get_server_info` with the anomaly watcher's counters: the tool as mcp/tools defines it, plus an
- * `anomalyWatch` field (pushed, failed, episodes open...) and one line of text. When the watcher is
- * off, the field says so and how to turn it on.
+ * How the anomaly watcher shows in `get_server_info`: an `anomalyWatch` field (pushed, failed,
+ * episodes open...) and one line of text. The tool (mcp/tools/discovery.ts) reads the running
+ * watcher's status through its ServerFacts; when the watcher is off, the field says so and how to
+ * turn it on.
  */
 import { z } from 'zod';
-import { defineTool, type getServerInfo } from '../tools/index.js';
 import type { AnomalyWatchStatus } from './watcher.js';
 
 export interface AnomalyWatchOff {
@@ -23,7 +23,7 @@ export const anomalyWatchOff: AnomalyWatchOff = {
   hint: 'anomaly alerts are off; start the server with --anomaly-webhook URL (the agent\'s /webhooks/anomaly) to push them',
 };
 
-const anomalyWatchOutput = z
+export const anomalyWatchOutput = z
   .looseObject({
     enabled: z.boolean(),
     pushed: z.number(),
@@ -32,18 +32,9 @@ const anomalyWatchOutput = z
   })
   .describe('The anomaly watcher: alerts pushed to the agent, given up, episodes open, per-watch status');
 
-export function withAnomalyWatch(tool: typeof getServerInfo, status: (() => AnomalyWatchStatus) | undefined) {
-  return defineTool({
-    ...tool,
-    description: `${tool.description} With --anomaly-webhook, also the anomaly watcher's counters (alerts pushed, failed, episodes open).`,
-    output: { ...tool.output, anomalyWatch: anomalyWatchOutput },
-    async run(args, ctx) {
-      const info = await tool.run(args, ctx);
-      const watch = status ? status() : anomalyWatchOff;
-      const line = watch.enabled
-        ? `anomaly alerts to ${watch.webhook}: ${watch.pushed} pushed, ${watch.failed} failed, ${watch.pending} pending, ${watch.episodesOpen} episodes open; ${watch.watches.length} watches every ${watch.intervalSeconds}s (${watch.runs} runs)`
-        : 'anomaly alerts: off (start with --anomaly-webhook URL)';
-      return { structured: { ...info.structured, anomalyWatch: watch }, text: `${info.text}\n${line}` };
-    },
-  });
+/** The watcher's counters in one line of get_server_info's text. */
+export function anomalyWatchLine(watch: AnomalyWatchStatus | AnomalyWatchOff): string {
+  return watch.enabled
+    ? `anomaly alerts to ${watch.webhook}: ${watch.pushed} pushed, ${watch.failed} failed, ${watch.pending} pending, ${watch.episodesOpen} episodes open; ${watch.watches.length} watches every ${watch.intervalSeconds}s (${watch.runs} runs)`
+    : 'anomaly alerts: off (start with --anomaly-webhook URL)';
 }

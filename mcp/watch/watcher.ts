@@ -17,6 +17,7 @@ import { EpisodeTracker, type EpisodeEvent, type SeriesDetections } from './epis
 import { iso, seriesLabel, type Origin } from './payload.js';
 import type { Watch, WatchList } from './watch-list.js';
 import { AnomalyWebhook, type WebhookOptions, type WebhookPolicy } from './webhook.js';
+import { sampleValue } from '../../lib/prometheus/series.js';
 
 export interface AnomalyWatchOptions {
   /** The agent's `POST /webhooks/anomaly` URL. */
@@ -231,7 +232,7 @@ export class AnomalyWatcher {
       const answer = await this.deps.backend.query(state.watch.limit as string, { time: at / 1000, signal: this.abort.signal });
       const data = answer.data;
       const samples = data.resultType === 'vector' ? data.result.map((s) => ({ labels: s.metric, text: s.value?.[1] })) : data.resultType === 'scalar' ? [{ labels: {}, text: data.result[1] }] : [];
-      state.limits = samples.map((s) => ({ labels: s.labels, value: Number(s.text) })).filter((l) => Number.isFinite(l.value) && l.value > 0);
+      state.limits = samples.map((s) => ({ labels: s.labels, value: s.text === undefined ? NaN : sampleValue(s.text) })).filter((l) => Number.isFinite(l.value) && l.value > 0);
     } catch (error) {
       // Keep the limits we had: growth is still judged, against the last known ceiling.
       this.logger.warn('anomaly watch limit query failed', { watch: state.watch.name, error: isBackendError(error) ? error.message : (error as Error).message });

@@ -5,8 +5,9 @@
  * retried: the agent refused the payload and will refuse it again. Nothing here throws; every outcome
  * is a counter and a JSON log line.
  */
+import { systemSleep, type Sleep } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
-import { parseRetryAfter, realSleep, type Sleep } from '../../lib/prometheus/client/retry.js';
+import { parseRetryAfter } from '../../lib/platform/retry.js';
 import type { AnomalyAlertPayload } from './payload.js';
 
 export interface WebhookPolicy {
@@ -61,7 +62,12 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Delay before retry `retry` (1 = first): half of the exponential ceiling fixed, half jittered. */
+/**
+ * Delay before retry `retry` (1 = first): half of the exponential ceiling fixed, half jittered.
+ * Not lib/platform's retry(): a delivery is a queue entry that must not be lost, so it waits out a
+ * long Retry-After (capped at maxDelayMs) where retry() hands the call back, and one sender pushing
+ * to one agent keeps at least half the ceiling between attempts rather than full jitter's zero.
+ */
 export function retryDelay(retry: number, policy: Pick<WebhookPolicy, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
@@ -141,7 +147,7 @@ export class AnomalyWebhook {
   private async deliver(delivery: Delivery): Promise<void> {
     const { logger } = this.options;
     const doFetch = this.options.fetch ?? fetch;
-    const sleep = this.options.sleep ?? realSleep;
+    const sleep = this.options.sleep ?? systemSleep;
     const body = JSON.stringify(delivery.payload);
     for (let attempt = 1; ; attempt++) {
       if (this.closing.signal.aborted) return this.giveUp(delivery, 'the watcher stopped before it could be delivered', 'warn');

@@ -14,11 +14,11 @@ const finding = (severity: AnomalyFinding['severity'], explanation: string): Ano
   followUpQueries: [],
 });
 
-/** Samples one minute apart; `marks` places anomalies (A), repeats (r) and elevated evidence (e). */
+/** Samples one minute apart (Unix seconds); `marks` places anomalies (A), repeats (r) and elevated evidence (e). */
 function scored(marks: string): ScoredSample[] {
   return [...marks].map((m, i) => ({
-    t: i * 60_000,
-    value: i,
+    t: i * 60,
+    v: i,
     score: m === 'A' ? 0.7 : 0.1,
     surprise: m === 'A' ? 4 : m === 'r' ? 5 : m === 'e' ? 1.5 : 0.1,
     isAnomaly: m === 'A',
@@ -30,9 +30,9 @@ function scored(marks: string): ScoredSample[] {
 test('an anomaly and its repeats and elevated neighbours are one episode', () => {
   const [episode, ...rest] = anomaliesOf(scored('..Ae.r..e.......'), 1.8);
   assert.is(rest.length, 0);
-  assert.is(episode!.start, 2 * 60_000);
-  assert.is(episode!.end, 8 * 60_000);
-  assert.equal(episode!.peak, { t: 5 * 60_000, value: 5 }); // the repeat was more surprising
+  assert.is(episode!.start, 2 * 60);
+  assert.is(episode!.end, 8 * 60);
+  assert.equal(episode!.peak, { t: 5 * 60, v: 5 }); // the repeat was more surprising
   assert.is(episode!.severity, 'critical'); // ...and more severe, so it explains the episode
   assert.is(episode!.explanation, 'worse at 5');
   assert.is(episode!.ongoing, false);
@@ -53,7 +53,7 @@ test('a jump that the series stays at is explained as a shift, not a spike', () 
   const [episode] = anomaliesOf(marks, 1.8);
   assert.is(episode!.kind, 'level-shift');
   assert.is(episode!.explanation, 'shifted');
-  assert.equal(episode!.peak, { t: 2 * 60_000, value: 2 }); // the peak is still the jump
+  assert.equal(episode!.peak, { t: 2 * 60, v: 2 }); // the peak is still the jump
 });
 
 test('no anomaly, no episode', () => {

@@ -3,14 +3,14 @@
  * anomaly) with a start, an end, a peak and the explanation of the strongest evidence in it.
  */
 import type { ScoredSample } from './ensemble.js';
-import type { AnomalyKind, AnomalyFinding, Severity } from './types.js';
+import type { AnomalyKind, AnomalyFinding, Sample, Severity } from './types.js';
 
 export interface Anomaly {
-  /** Epoch ms of the first and last sample of the episode. */
+  /** Unix seconds of the first and last sample of the episode. */
   start: number;
   end: number;
   /** The most unusual sample of the episode. */
-  peak: { t: number; value: number };
+  peak: Sample;
   /** Anomaly score of the raised sample (in [0, 1)). */
   score: number;
   /** Strongest evidence in the episode (-log10 p). */
@@ -44,7 +44,7 @@ export function anomaliesOf(scored: readonly ScoredSample[], alertLevel: number,
     if (current && (s.isAnomaly || i - current.lastBusy > gap)) close();
     if (!current && s.isAnomaly && s.finding) {
       current = {
-        anomaly: { start: s.t, end: s.t, peak: { t: s.t, value: s.value }, score: s.score, surprise: s.surprise, ongoing: false, ...describe(s.finding) },
+        anomaly: { start: s.t, end: s.t, peak: { t: s.t, v: s.v }, score: s.score, surprise: s.surprise, ongoing: false, ...describe(s.finding) },
         strongest: s.finding,
         lastBusy: i,
       };
@@ -55,7 +55,7 @@ export function anomaliesOf(scored: readonly ScoredSample[], alertLevel: number,
     current.anomaly.end = s.t;
     if (s.surprise > current.anomaly.surprise) {
       current.anomaly.surprise = s.surprise;
-      current.anomaly.peak = { t: s.t, value: s.value };
+      current.anomaly.peak = { t: s.t, v: s.v };
       if (s.finding) current.strongest = strongerOf(current.strongest, s.finding);
     } else if (s.finding && persists(current.strongest, s.finding)) {
       current.strongest = s.finding;

@@ -8,7 +8,7 @@ const MiB = 2 ** 20;
 
 /** As Prometheus returns it: unix seconds and string values. */
 function matrix(metric: Record<string, string>, samples: Sample[]): RangeSeries {
-  return { metric, values: samples.map((s) => [s.t / 1000, Number.isFinite(s.value) ? String(s.value) : 'NaN'] as const) };
+  return { metric, values: samples.map((s) => [s.t, Number.isFinite(s.v) ? String(s.v) : 'NaN'] as const) };
 }
 
 const pod = { namespace: 'petadoptions', pod: 'petsite-7d9f', container: 'petsite' };
@@ -39,15 +39,24 @@ test('a leaking container is reported first, with time to its limit and follow-u
 
 test('NaN strings are gaps; the metric name comes from the query when the result has none', () => {
   const samples = spike({ length: 400, at: 300, height: 15 }).samples;
-  samples[100] = { t: samples[100]!.t, value: NaN };
+  samples[100] = { t: samples[100]!.t, v: NaN };
   const result = detectAnomalies([matrix({ service: 'petsite' }, samples)], { query: 'http_request_duration_seconds_sum{service="petsite"}' });
   const series = result.series[0]!;
   assert.is(series.selector, 'http_request_duration_seconds_sum{service="petsite"}');
   assert.is(series.samples, 400);
-  const found = series.anomalies.find((a) => a.peakAt === new Date(samples[300]!.t).toISOString().replace('.000Z', 'Z'));
+  const found = series.anomalies.find((a) => a.peakAt === new Date(samples[300]!.t * 1000).toISOString().replace('.000Z', 'Z'));
   assert.ok(found, 'the spike is reported');
   assert.ok(found!.score > 0.5 && found!.score < 1);
   assert.ok(found!.followUpQueries.some((q) => q.includes('rate(http_request_duration_seconds_sum{service="petsite"}[5m])')));
+});
+
+test('the kit\'s Series are judged exactly as the API\'s matrix series', () => {
+  const samples = spike({ length: 400, at: 300, height: 15 }).samples;
+  const labels = { __name__: 'http_requests_total', service: 'petsite' };
+  const fromApi = detectAnomalies([matrix(labels, samples)]);
+  const fromSeries = detectAnomalies([{ labels, samples }]);
+  assert.equal(fromSeries, fromApi);
+  assert.ok(fromSeries.anomalies > 0);
 });
 
 test('empty results and short series get hints instead of silence', () => {

@@ -1,15 +1,17 @@
 /**
  * The `detect_anomalies` MCP tool's handler, free of MCP: takes the series of a Prometheus range
- * query result (`{metric, values: [[unixSeconds, "value"], ...]}`), scores each series with the
- * ensemble and returns its anomalies with explanations, severities, scores and follow-up PromQL.
+ * query result (`{metric, values: [[unixSeconds, "value"], ...]}`, as the API sends them) or the
+ * kit's own Series (`{labels, samples}`), scores each series with the ensemble and returns its
+ * anomalies with explanations, severities, scores and follow-up PromQL.
  */
 import { anomaliesOf, type Anomaly } from './anomalies.js';
 import { Ensemble } from './ensemble.js';
 import { selectorOf } from './promql.js';
 import { resolveSensitivity, scoreOf } from './sensitivity.js';
+import { sampleValue, type Series } from '../series.js';
 import type { AnomalyKind, SeriesContext, Sensitivity, Severity, Unit } from './types.js';
 
-/** One series of a Prometheus range query (`resultType: "matrix"`). */
+/** One series of a Prometheus range query (`resultType: "matrix"`), as the API sends it. */
 export interface RangeSeries {
   metric: Record<string, string>;
   values: readonly (readonly [number, string])[];
@@ -66,18 +68,18 @@ export const MIN_SAMPLES_FOR_DETECTION = 130;
 
 const severityRank: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };
 
-export function detectAnomalies(series: readonly RangeSeries[], options: DetectAnomaliesOptions = {}): DetectAnomaliesResult {
+export function detectAnomalies(series: readonly (RangeSeries | Series)[], options: DetectAnomaliesOptions = {}): DetectAnomaliesResult {
   resolveSensitivity(options.sensitivity); // fail early with the accepted forms
-  const reports = series.map((s) => reportSeries(s, options));
+  const reports = series.map((s) => reportSeries(asSeries(s), options));
   reports.sort((a, b) => worst(b) - worst(a) || b.maxScore - a.maxScore);
   const total = reports.reduce((n, r) => n + r.anomalies.length, 0);
   return { series: reports, anomalies: total, summary: summarise(reports, options) };
 }
 
-function reportSeries(series: RangeSeries, options: DetectAnomaliesOptions): SeriesReport {
-  const { __name__: name, ...labels } = series.metric;
+function reportSeries(series: Series, options: DetectAnomaliesOptions): SeriesReport {
+  const { __name__: name, ...labels } = series.labels;
   const metric = name ?? plainMetric(options.query);
-  const limit = typeof options.limit === 'function' ? options.limit(series.metric) : options.limit;
+  const limit = typeof options.limit === 'function' ? options.limit(series.labels) : options.limit;
   const context: SeriesContext = { labels };
   if (metric) context.metric = metric;
   if (limit !== undefined) context.limit = limit;
@@ -85,19 +87,24 @@ function reportSeries(series: RangeSeries, options: DetectAnomaliesOptions): Ser
   if (!metric && options.query) context.query = options.query;
 
   const ensemble = new Ensemble({ sensitivity: options.sensitivity, threshold: options.threshold, context });
-  // Prometheus sends "NaN", "+Inf" and "-Inf" as strings; they are gaps to the detectors.
-  const scored = series.values.map(([seconds, text]) => ensemble.observe({ t: seconds * 1000, value: Number(text) }));
+  const scored = series.samples.map((sample) => ensemble.observe(sample));
   const anomalies = anomaliesOf(scored, ensemble.alertLevel)
     .sort((a, b) => severityRank[b.severity] - severityRank[a.severity] || b.surprise - a.surprise)
     .slice(0, options.maxAnomaliesPerSeries ?? 5)
     .map(toReport);
   return {
-    metric: series.metric,
+    metric: series.labels,
     selector: metric ? selectorOf(metric, labels) : (options.query ?? selectorOf('', labels)),
-    samples: series.values.length,
+    samples: series.samples.length,
     maxScore: round(scored.reduce((m, s) => Math.max(m, scoreOf(s.surprise)), 0)),
     anomalies,
   };
+}
+
+/** The API's shape read into the kit's: "NaN", "+Inf" and "-Inf" arrive as strings, and are gaps to the detectors. */
+function asSeries(series: RangeSeries | Series): Series {
+  if ('samples' in series) return series;
+  return { labels: series.metric, samples: series.values.map(([t, text]) => ({ t, v: sampleValue(text) })) };
 }
 
 function toReport(a: Anomaly): AnomalyReport {
@@ -105,7 +112,7 @@ function toReport(a: Anomaly): AnomalyReport {
     start: iso(a.start),
     end: iso(a.end),
     peakAt: iso(a.peak.t),
-    peakValue: a.peak.value,
+    peakValue: a.peak.v,
     score: round(a.score),
     severity: a.severity,
     kind: a.kind,
@@ -146,8 +153,8 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace('.000Z', 'Z');
+function iso(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 function round(v: number): number {

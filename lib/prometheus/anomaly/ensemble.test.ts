@@ -18,11 +18,11 @@ function anomalies(samples: Sample[], options: EnsembleOptions = {}) {
 /** A series with every kind of trouble: spike, level shift, gap, jittered timestamps. */
 function eventful(): Sample[] {
   const random = new Random(9);
-  let t = Date.UTC(2026, 10, 25);
+  let ms = Date.UTC(2026, 10, 25);
   return Array.from({ length: 700 }, (_, i) => {
-    t += i === 450 ? 3 * 3_600_000 : 60_000 + random.int(-5_000, 5_000);
+    ms += i === 450 ? 3 * 3_600_000 : 60_000 + random.int(-5_000, 5_000);
     const value = 50 + random.normal(0, 1) + (i === 300 ? 15 : 0) + (i >= 500 ? 6 : 0);
-    return { t, value };
+    return { t: ms / 1000, v: value };
   });
 }
 
@@ -37,8 +37,8 @@ test('no look-ahead: scores of the first k samples do not change when more sampl
 
 test('irregular timestamps, gaps, missing and backward samples give finite scores', () => {
   const samples = eventful();
-  samples[200] = { t: samples[200]!.t, value: NaN };
-  samples[210] = { t: samples[209]!.t - 30_000, value: 50 }; // out of order
+  samples[200] = { t: samples[200]!.t, v: NaN };
+  samples[210] = { t: samples[209]!.t - 30, v: 50 }; // out of order
   const scored = scoreSeries(samples);
   assert.ok(scored.every((s) => Number.isFinite(s.score) && s.score >= 0 && s.score < 1));
   assert.is(scored[200]!.score, 0);

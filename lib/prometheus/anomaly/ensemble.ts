@@ -76,12 +76,12 @@ export class Ensemble {
   }
 
   observe(sample: Sample): ScoredSample {
-    if (!Number.isFinite(sample.value) || !Number.isFinite(sample.t)) {
+    if (!Number.isFinite(sample.v) || !Number.isFinite(sample.t)) {
       return { ...sample, score: 0, surprise: 0, isAnomaly: false, repeat: false };
     }
     // Out-of-order timestamps are judged as if they arrived right after the previous sample.
     this.latestT = Math.max(this.latestT, sample.t);
-    const ordered = sample.t === this.latestT ? sample : { t: this.latestT, value: sample.value };
+    const ordered = sample.t === this.latestT ? sample : { t: this.latestT, v: sample.v };
     const verdicts = this.detectors.map((d) => d.observe(ordered));
     const best = bestOf(this.judging.map((i) => verdicts[i]!.surprise));
     const strongest = verdicts[this.judging[best.index]!];

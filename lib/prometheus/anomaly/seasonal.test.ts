@@ -14,7 +14,7 @@ test('slots count from midnight UTC and from Monday 00:00', () => {
 test('an hour-of-day profile learns the daily cycle incrementally', () => {
   const { samples } = daily({ length: 6 * 288, stepMs: 300_000, level: 1000, amplitude: 400, noise: 5 });
   const profile = new SeasonalProfile('hour-of-day');
-  for (const s of samples) profile.push(s.t, s.value);
+  for (const s of samples) profile.push(s.t * 1000, s.v);
   assert.is(profile.coverage(), 1);
   const peak = profile.expected(SYNTHETIC_START + 14 * HOUR_MS + 30 * 60_000)!;
   const trough = profile.expected(SYNTHETIC_START + 2 * HOUR_MS + 30 * 60_000)!;

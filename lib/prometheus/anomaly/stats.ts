@@ -1,7 +1,11 @@
 /**
  * Streaming statistics that baselines are made of. Everything here updates incrementally in O(1) or
  * O(window) per sample, so a detector can watch a series of any length without keeping it all.
+ * Hand-written on purpose: simple-statistics computes over whole arrays, and a detector re-reading
+ * its window for every sample would be O(window) per statistic where these are O(1) or O(log n).
+ * One-shot order statistics (quantiles, medians) come from simple-statistics.
  */
+import { median as medianOf, quantileSorted as quantileOfSorted } from 'simple-statistics';
 
 /** Scale factor that turns a median absolute deviation into a standard deviation for normal data. */
 export const MAD_TO_STD = 1.4826;
@@ -263,14 +267,13 @@ export function lowerBound(sorted: ArrayLike<number>, x: number): number {
   return lo;
 }
 
-/** Quantile q in [0, 1] of an ascending array, interpolated (the "type 7" definition of R and numpy). */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = Math.min(Math.max(q, 0), 1) * (n - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+/**
+ * Quantile q in [0, 1] of an ascending array, interpolated (the "type 7" definition of R and numpy).
+ * NaN for an empty array and q clamped to [0, 1], where simple-statistics throws: an empty baseline is
+ * a normal state for a detector that has just started.
+ */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  return sorted.length ? quantileOfSorted(sorted, Math.min(Math.max(q, 0), 1)) : NaN;
 }
 
 /**
@@ -305,9 +308,9 @@ export function medianAbsoluteDeviation(sorted: ArrayLike<number>, center: numbe
   return n % 2 === 1 ? kth(upper) : (kth(upper - 1) + kth(upper)) / 2;
 }
 
-/** Median of an unsorted list (copies it). */
+/** Median of an unsorted list (not modified); NaN for an empty one. */
 export function median(values: readonly number[]): number {
-  return quantileSorted([...values].sort((a, b) => a - b), 0.5);
+  return values.length ? medianOf(values) : NaN;
 }
 
 /** Upper-tail probability of the standard normal distribution, P(Z > z). */

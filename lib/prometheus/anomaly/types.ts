@@ -4,11 +4,10 @@
  * same code scores a CSV file offline, a Prometheus range query, or a live stream.
  */
 
-/** One observation of a series. `t` is epoch milliseconds; timestamps may be irregular or have gaps. */
-export interface Sample {
-  t: number;
-  value: number;
-}
+import type { Sample } from '../series.js';
+
+/** One observation of a series: the kit's one Sample (`t` in Unix seconds, `v` the value). Timestamps may be irregular or have gaps. */
+export type { Sample };
 
 export type Severity = 'info' | 'warning' | 'critical';
 

@@ -16,7 +16,7 @@ import {
 import { createLogger, type Logger } from '../../../core/log.js';
 import { ampEndpoint } from './amp.js';
 import { backendError, BadDataError, NotFoundError, UnavailableError, type BackendError, type BackendErrorKind } from './errors.js';
-import { networkErrorCode } from './classify.js';
+import { networkErrorCode } from '../../platform/retry.js';
 
 export interface WorkspaceQuery {
   region: string;

@@ -1,17 +1,18 @@
 /**
  * One Prometheus API call over HTTP: build the request, authorize it (headers, SigV4), send it with a
  * per-attempt timeout, read the answer, and retry what is worth retrying (429/502/503/504, dropped
- * connections, timeouts) with full-jitter back-off or the server's Retry-After. Both adapters use it;
- * they differ only in authorization and in how they explain failures.
+ * connections, timeouts) on the kit's one retry policy (lib/platform/retry.ts: full-jitter back-off,
+ * the server's Retry-After). Both adapters use it; they differ only in authorization and in how they
+ * explain failures.
  */
-import { systemClock, type Clock } from '../../../core/clock.js';
+import { systemClock, type Clock, type Sleep } from '../../../core/clock.js';
 import { createLogger, type Logger } from '../../../core/log.js';
+import { defaultRetryPolicy, retry, type RetryPolicy } from '../../platform/retry.js';
 import { readNetworkError, readResponse, type Failure, type RequestContext } from './classify.js';
 import { backendError, BadResponseError, CanceledError, isBackendError, type BackendError } from './errors.js';
 import { prometheusHint, type Explain } from './hints.js';
 import type { ApiSuccess } from './port.js';
 import { encodeParams, type ApiCall, type OutgoingRequest } from './request.js';
-import { backoffDelay, defaultRetryPolicy, realSleep, type RetryPolicy, type Sleep } from './retry.js';
 
 export type Fetch = (input: URL, init: RequestInit) => Promise<Response>;
 
@@ -29,6 +30,7 @@ export interface ClientOptions {
   retry?: Partial<RetryPolicy>;
   fetch?: Fetch;
   clock?: Clock;
+  /** Waits between attempts (default: the clock's sleep). */
   sleep?: Sleep;
   /** Uniform [0, 1) source for back-off jitter. */
   random?: () => number;
@@ -46,6 +48,13 @@ export interface ApiClientOptions extends ClientOptions {
 export const defaultRequestTimeoutMs = 30_000;
 
 type Attempt = { ok: true; envelope: ApiSuccess<unknown> } | { ok: false; failure: Failure };
+
+/** A failed attempt, as the retry loop sees it: the classified failure decides whether to go again. */
+class FailedAttempt extends Error {
+  constructor(readonly failure: Failure) {
+    super(failure.message);
+  }
+}
 
 export class ApiClient {
   readonly baseUrl: URL;
@@ -65,7 +74,7 @@ export class ApiClient {
     this.baseUrl = options.baseUrl;
     this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.clock = options.clock ?? systemClock;
-    this.sleep = options.sleep ?? realSleep;
+    this.sleep = options.sleep ?? this.clock.sleep;
     this.random = options.random ?? Math.random;
     this.policy = { ...defaultRetryPolicy, ...options.retry };
     this.requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
@@ -85,54 +94,57 @@ export class ApiClient {
     const context = { endpoint: `/api/v1/${call.path}`, url: `${url.origin}${url.pathname}`, baseUrl: this.baseUrl.href };
     const timeoutMs = call.timeoutMs ?? this.requestTimeoutMs;
 
+    if (call.signal?.aborted) throw this.canceled(context, 0, call.signal.reason);
     let attempts = 0;
-    let retries = 0;
     let refreshedCredentials = false;
-    for (;;) {
-      if (call.signal?.aborted) throw this.canceled(context, attempts, call.signal.reason);
+    const once = async (): Promise<ApiSuccess<unknown>> => {
       attempts++;
       const outcome = await this.attempt(call, url, context, timeoutMs);
-      if (outcome.ok) {
-        if (isData(outcome.envelope.data)) return outcome.envelope as ApiSuccess<T>;
-        throw new BadResponseError({
-          message: `${context.url} answered with data that is not the shape ${context.endpoint} returns`,
-          hint: `check the URL: ${this.baseUrl.href} should be a Prometheus-compatible API root`,
-          endpoint: context.endpoint,
-          url: context.url,
-          attempts,
-        });
-      }
+      if (outcome.ok) return outcome.envelope;
       const failure = outcome.failure;
-      if (failure.kind === 'canceled' && call.signal?.aborted) throw this.canceled(context, attempts, call.signal.reason);
-
-      // Expired credentials are not a reason to back off: resolve fresh ones once and go again.
-      if (failure.credentialsExpired && this.authorizer?.invalidate && !refreshedCredentials) {
+      // Expired credentials are not a reason to back off: resolve fresh ones once and go again at once.
+      if (failure.credentialsExpired && this.authorizer?.invalidate && !refreshedCredentials && !call.signal?.aborted) {
         refreshedCredentials = true;
         this.authorizer.invalidate();
         this.logger.warn('credentials rejected as expired; resolving fresh ones', { endpoint: context.endpoint });
-        continue;
+        return once();
       }
+      throw new FailedAttempt(failure);
+    };
 
-      const tooLongToWait = failure.retryAfterMs !== undefined && failure.retryAfterMs > this.policy.maxRetryAfterMs;
-      if (!failure.retryable || retries + 1 >= this.policy.maxAttempts || tooLongToWait) throw this.toError(failure, attempts);
-
-      retries++;
-      const delayMs = failure.retryAfterMs ?? backoffDelay(retries, this.policy, this.random);
-      this.logger.warn('retrying Prometheus API request', {
-        endpoint: context.endpoint,
-        attempt: attempts,
-        kind: failure.kind,
-        status: failure.status,
-        errorType: failure.errorType,
-        delayMs,
+    let envelope: ApiSuccess<unknown>;
+    try {
+      envelope = await retry(once, {
+        policy: this.policy,
+        ...(call.signal ? { signal: call.signal } : {}),
+        sleep: this.sleep,
+        random: this.random,
+        classify: (error) => (error instanceof FailedAttempt ? { retryable: error.failure.retryable, retryAfterMs: error.failure.retryAfterMs } : { retryable: false }),
+        onRetry: ({ error, delayMs }) => {
+          const failure = (error as FailedAttempt).failure;
+          this.logger.warn('retrying Prometheus API request', {
+            endpoint: context.endpoint,
+            attempt: attempts,
+            kind: failure.kind,
+            status: failure.status,
+            errorType: failure.errorType,
+            delayMs,
+          });
+        },
       });
-      try {
-        await this.sleep(delayMs, call.signal);
-      } catch (error) {
-        if (call.signal?.aborted) throw this.canceled(context, attempts, call.signal.reason);
-        throw error;
-      }
+    } catch (error) {
+      if (call.signal?.aborted) throw this.canceled(context, attempts, call.signal.reason);
+      if (error instanceof FailedAttempt) throw this.toError(error.failure, attempts);
+      throw error;
     }
+    if (isData(envelope.data)) return envelope as ApiSuccess<T>;
+    throw new BadResponseError({
+      message: `${context.url} answered with data that is not the shape ${context.endpoint} returns`,
+      hint: `check the URL: ${this.baseUrl.href} should be a Prometheus-compatible API root`,
+      endpoint: context.endpoint,
+      url: context.url,
+      attempts,
+    });
   }
 
   private async attempt(call: ApiCall, url: URL, context: Omit<RequestContext, 'nowMs'>, timeoutMs: number): Promise<Attempt> {

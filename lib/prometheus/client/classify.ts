@@ -6,7 +6,7 @@
  */
 import type { BackendErrorKind } from './errors.js';
 import type { ApiSuccess } from './port.js';
-import { parseRetryAfter, retryableStatuses } from './retry.js';
+import { networkErrorCode, parseRetryAfter, retryableStatuses } from '../../platform/retry.js';
 
 export interface Failure {
   kind: BackendErrorKind;
@@ -215,20 +215,6 @@ const networkDescriptions: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
   ENETUNREACH: 'network unreachable',
 };
-
-/** The errno-style code somewhere in a fetch failure (`TypeError: fetch failed` hides it in `cause`). */
-export function networkErrorCode(error: unknown, depth = 0): string | undefined {
-  if (depth > 4 || !isRecord(error)) return undefined;
-  if (typeof error.code === 'string') return error.code;
-  // Happy-eyeballs connects (localhost -> ::1 and 127.0.0.1) fail with an AggregateError.
-  if (Array.isArray(error.errors)) {
-    for (const inner of error.errors) {
-      const code = networkErrorCode(inner, depth + 1);
-      if (code) return code;
-    }
-  }
-  return networkErrorCode(error.cause, depth + 1);
-}
 
 function innermostMessage(error: unknown): string {
   let current: unknown = error;

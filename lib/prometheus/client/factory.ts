@@ -11,6 +11,7 @@ import { RefreshingCredentials, type CredentialProvider } from './credentials.js
 import { BackendConfigError } from './errors.js';
 import type { MetricsBackend } from './port.js';
 import { PrometheusBackend, prometheusRoot, type BasicAuth } from './prometheus.js';
+import { awsRetry } from '../../platform/retry.js';
 
 export interface PrometheusBackendConfig extends ClientOptions {
   prometheusUrl: string;
@@ -77,7 +78,8 @@ export async function createBackend(config: BackendConfig): Promise<MetricsBacke
 
 async function controlPlaneClient(region: string, credentials: RefreshingCredentials): Promise<Pick<AmpClient, 'send'>> {
   const { AmpClient } = await import('@aws-sdk/client-amp');
-  return new AmpClient({ region, credentials: () => credentials.get() });
+  // The SDK's own standard retry mode; our retry loop never wraps an AWS call as well.
+  return new AmpClient({ region, credentials: () => credentials.get(), ...awsRetry() });
 }
 
 function validateAmpConfig(config: AmpBackendConfig): void {

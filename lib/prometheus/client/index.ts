@@ -14,6 +14,6 @@ export type { AmpBackendOptions } from './amp.js';
 export type { AmpWorkspace, WorkspaceQuery } from './amp-discovery.js';
 export { RefreshingCredentials } from './credentials.js';
 export type { AwsCredentials, CredentialProvider } from './credentials.js';
-export { defaultRetryPolicy } from './retry.js';
-export type { RetryPolicy, Sleep } from './retry.js';
+export { defaultRetryPolicy, type RetryPolicy } from '../../platform/retry.js';
+export type { Sleep } from '../../../core/clock.js';
 export type { ClientOptions, Fetch } from './api-client.js';

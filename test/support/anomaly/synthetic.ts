@@ -4,14 +4,14 @@
  * Gaussian noise, plus the index where its anomaly starts.
  */
 import { Random } from '../../../core/random.js';
-import type { Sample } from '../../../lib/prometheus/anomaly/types.js';
+import type { Sample } from '../../../lib/prometheus/series.js';
 
 export interface SyntheticOptions {
   /** Number of samples. */
   length: number;
   /** Sampling interval, ms (default 1 min). */
   stepMs?: number;
-  /** First timestamp (default 2026-11-23T00:00:00Z, a Monday). */
+  /** First timestamp, epoch ms (default 2026-11-23T00:00:00Z, a Monday). Samples carry Unix seconds. */
   start?: number;
   /** Noise standard deviation (default 1). */
   noise?: number;
@@ -24,16 +24,17 @@ export interface SyntheticSeries {
   anomalyAt: number;
 }
 
+/** Epoch ms. */
 export const SYNTHETIC_START = Date.UTC(2026, 10, 23, 0, 0, 0);
 
-function base(options: SyntheticOptions, level: (i: number, t: number) => number): Sample[] {
+function base(options: SyntheticOptions, level: (i: number, ms: number) => number): Sample[] {
   const random = new Random(options.seed ?? 1);
   const step = options.stepMs ?? 60_000;
   const start = options.start ?? SYNTHETIC_START;
   const sd = options.noise ?? 1;
   return Array.from({ length: options.length }, (_, i) => {
-    const t = start + i * step;
-    return { t, value: level(i, t) + random.normal(0, sd) };
+    const ms = start + i * step;
+    return { t: ms / 1000, v: level(i, ms) + random.normal(0, sd) };
   });
 }
 
@@ -69,8 +70,8 @@ export function daily(
 ): SyntheticSeries {
   const at = options.at ?? -1;
   const end = at + (options.duration ?? 0);
-  const samples = base(options, (i, t) => {
-    const hour = (t / 3_600_000) % 24;
+  const samples = base(options, (i, ms) => {
+    const hour = (ms / 3_600_000) % 24;
     const wave = Math.cos(((hour - 14) / 24) * 2 * Math.PI);
     const scale = i >= at && i < end && at >= 0 ? (options.factor ?? 1) : 1;
     return options.level + options.amplitude * wave * scale;

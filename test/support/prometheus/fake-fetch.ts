@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Fetch } from '../../../lib/prometheus/client/api-client.js';
-import type { Sleep } from '../../../lib/prometheus/client/retry.js';
+import type { Sleep } from '../../../core/clock.js';
 
 export interface RecordedExchange {
   source: string;

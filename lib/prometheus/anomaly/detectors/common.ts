@@ -4,7 +4,22 @@
  */
 import { followUpQueries } from '../promql.js';
 import { alertSurprise, scoreOf, severityOf } from '../sensitivity.js';
-import type { DetectorOptions, AnomalyFinding, Verdict } from '../types.js';
+import type { DetectorOptions, AnomalyFinding, Sample, Verdict } from '../types.js';
+
+/**
+ * A sample on the detectors' clock: `t` in epoch milliseconds. The kit's Sample carries Unix seconds;
+ * the detectors' state (cadence, seasonal slots, regression slopes, the spans in explanations) is
+ * kept and was tuned in milliseconds, so each detector converts once, on the way in, and its
+ * arithmetic is what it was.
+ */
+export interface TimedValue {
+  t: number;
+  value: number;
+}
+
+export function onDetectorClock(sample: Sample): TimedValue {
+  return { t: sample.t * 1000, value: sample.v };
+}
 
 /** The last `capacity` samples, newest last, addressable by "k samples ago". */
 export class RecentSamples {

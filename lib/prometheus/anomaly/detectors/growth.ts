@@ -11,7 +11,7 @@ import { capitalise, formatRate, formatSpan, formatValue, subjectOf, unitOf } fr
 import { MEDIUM_ALERT_SURPRISE } from '../sensitivity.js';
 import { RollingRegression, type LineFit } from '../trend.js';
 import type { Detector, DetectorKind, DetectorOptions, Sample, Verdict } from '../types.js';
-import { quiet, verdictOf } from './common.js';
+import { quiet, verdictOf, onDetectorClock } from './common.js';
 
 const WINDOWS = [10, 20, 40, 80, 160] as const;
 /** A line must explain this much of the variance to count as steady growth. */
@@ -32,7 +32,8 @@ class Growth implements Detector {
     this.advisory = options.context.limit === undefined;
   }
 
-  observe(sample: Sample): Verdict {
+  observe(input: Sample): Verdict {
+    const sample = onDetectorClock(input);
     for (const line of this.lines) line.push(sample.t, sample.value);
     const fits = this.lines.map((line) => line.fit());
     const limit = this.options.context.limit;

@@ -9,7 +9,7 @@ import { capitalise, formatSpan, formatValue, percentChange, subjectOf, unitOf }
 import { rarity } from '../sensitivity.js';
 import { Cadence } from '../seasonal.js';
 import type { Detector, DetectorKind, DetectorOptions, Sample, Verdict } from '../types.js';
-import { Range, RecentSamples, bestOf, gapFactor, quiet, verdictOf } from './common.js';
+import { Range, RecentSamples, bestOf, gapFactor, quiet, verdictOf, onDetectorClock } from './common.js';
 
 const SCALES = [4, 16, 64] as const;
 
@@ -22,7 +22,8 @@ class LevelShift implements Detector {
 
   constructor(private readonly options: DetectorOptions) {}
 
-  observe(sample: Sample): Verdict {
+  observe(input: Sample): Verdict {
+    const sample = onDetectorClock(input);
     this.recent.push(sample.t, sample.value);
     this.range.push(sample.value);
     const shifts: { before: number; after: number; k: number }[] = [];

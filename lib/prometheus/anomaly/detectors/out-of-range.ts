@@ -7,7 +7,7 @@ import { TailCalibrator } from '../calibration.js';
 import { capitalise, formatValue, subjectOf, unitOf } from '../format.js';
 import { rarity } from '../sensitivity.js';
 import type { Detector, DetectorKind, DetectorOptions, Sample, Verdict } from '../types.js';
-import { Range, quiet, verdictOf } from './common.js';
+import { Range, quiet, verdictOf, onDetectorClock } from './common.js';
 import { MIN_BASELINE } from './robust-zscore.js';
 
 class OutOfRange implements Detector {
@@ -18,7 +18,8 @@ class OutOfRange implements Detector {
 
   constructor(private readonly options: DetectorOptions) {}
 
-  observe(sample: Sample): Verdict {
+  observe(input: Sample): Verdict {
+    const sample = onDetectorClock(input);
     let verdict = quiet;
     const { min, max } = this.range;
     if (this.count >= MIN_BASELINE) {

@@ -9,7 +9,7 @@ test('every detector kind is registered under its own name and can be built', ()
     assert.ok(kind.description.length > 20);
     const detector = kind.create({ sensitivity: 0.5, context: {} });
     assert.is(detector.name, name);
-    assert.equal(detector.observe({ t: 0, value: 1 }).surprise, 0);
+    assert.equal(detector.observe({ t: 0, v: 1 }).surprise, 0);
   }
   assert.throws(() => detectorKind('prophet'), /unknown detector "prophet" \(known: robust-zscore, spike/);
 });

@@ -9,7 +9,7 @@ import { capitalise, formatSpan, formatValue, subjectOf, unitOf } from '../forma
 import { rarity } from '../sensitivity.js';
 import { RollingWindow } from '../stats.js';
 import type { Detector, DetectorKind, DetectorOptions, Sample, Verdict } from '../types.js';
-import { Range, RecentSamples, bestOf, quiet, verdictOf } from './common.js';
+import { Range, RecentSamples, bestOf, quiet, verdictOf, onDetectorClock } from './common.js';
 
 /** Samples in the baseline window; long enough to hold a daily cycle at 5-minute resolution (and more). */
 export const BASELINE_SAMPLES = 600;
@@ -27,7 +27,8 @@ class RobustZScore implements Detector {
 
   constructor(private readonly options: DetectorOptions) {}
 
-  observe(sample: Sample): Verdict {
+  observe(input: Sample): Verdict {
+    const sample = onDetectorClock(input);
     this.recent.push(sample.t, sample.value);
     let verdict = quiet;
     if (this.baseline.size >= MIN_BASELINE) {

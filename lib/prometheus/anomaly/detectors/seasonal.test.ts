@@ -23,7 +23,7 @@ test('a square daily cycle (low most of the day) is recognised, and a missing pe
   const samples = Array.from({ length: 10 * DAY }, (_, i) => {
     const hour = (i % DAY) / 12;
     const high = hour >= 9 && hour < 17 && !(i >= missing && i < missing + DAY);
-    return { t: SYNTHETIC_START + i * 300_000, value: (high ? 80 : 20) + random.normal(0, 1) };
+    return { t: (SYNTHETIC_START + i * 300_000) / 1000, v: (high ? 80 : 20) + random.normal(0, 1) };
   });
   const { verdicts } = runDetector(seasonal, samples);
   const peak = missing + 9 * 12;

@@ -15,7 +15,7 @@ import { rarity } from '../sensitivity.js';
 import { Cadence, DAY_MS, SeasonalProfile, SeriesHistory, WEEK_MS } from '../seasonal.js';
 import { RollingWindow } from '../stats.js';
 import type { Detector, DetectorKind, DetectorOptions, Sample, Verdict } from '../types.js';
-import { Range, bestOf, quiet, verdictOf } from './common.js';
+import { Range, bestOf, quiet, verdictOf, onDetectorClock, type TimedValue } from './common.js';
 import { BASELINE_SAMPLES, MIN_BASELINE } from './robust-zscore.js';
 
 interface Period {
@@ -55,7 +55,8 @@ class SeasonalDeviation implements Detector {
 
   constructor(private readonly options: DetectorOptions) {}
 
-  observe(sample: Sample): Verdict {
+  observe(input: Sample): Verdict {
+    const sample = onDetectorClock(input);
     const verdict = this.level.size >= MIN_BASELINE ? this.judge(sample) : quiet;
     this.history.push(sample.t, sample.value);
     this.cadence.push(sample.t);
@@ -69,7 +70,7 @@ class SeasonalDeviation implements Detector {
     return { differences: new RollingWindow(BASELINE_SAMPLES), recent: [], calibrators: RUNS.map(() => new TailCalibrator()) };
   }
 
-  private judge(sample: Sample): Verdict {
+  private judge(sample: TimedValue): Verdict {
     const tolerance = (this.cadence.stepMs ?? 0) / 2;
     const oldest = this.history.oldest;
     const references = this.periods.map((period) =>

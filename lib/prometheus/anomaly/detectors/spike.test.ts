@@ -22,9 +22,9 @@ test('changes across a gap are scaled by the square root of the time that passed
   assert.is(gapFactor(30_000, undefined), 1);
   // A series that wanders: after a 4-hour gap it is 10 units away, which is ordinary for 4 hours.
   const samples = levelShift({ length: 500, at: 10_000, shift: 0 }).samples;
-  const gapped = samples.map((s, i) => (i < 400 ? s : { t: s.t + 4 * 3_600_000, value: s.value + 10 }));
+  const gapped = samples.map((s, i) => (i < 400 ? s : { t: s.t + 4 * 3_600, v: s.v + 10 }));
   const { verdicts } = runDetector(spike, gapped);
-  const ungapped = runDetector(spike, samples.map((s, i) => (i < 400 ? s : { t: s.t, value: s.value + 10 }))).verdicts;
+  const ungapped = runDetector(spike, samples.map((s, i) => (i < 400 ? s : { t: s.t, v: s.v + 10 }))).verdicts;
   assert.ok(verdicts[400]!.surprise < ungapped[400]!.surprise, `${verdicts[400]!.surprise} vs ${ungapped[400]!.surprise}`);
 });
 

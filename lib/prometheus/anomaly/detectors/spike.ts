@@ -19,8 +19,9 @@ import { TailCalibrator } from '../calibration.js';
 import { capitalise, formatSpan, formatValue, subjectOf, unitOf } from '../format.js';
 import { rarity } from '../sensitivity.js';
 import { Cadence } from '../seasonal.js';
+import { median } from '../stats.js';
 import type { AnomalyFinding, Detector, DetectorKind, DetectorOptions, Sample, Verdict } from '../types.js';
-import { Range, RecentSamples, bestOf, gapFactor, quiet, verdictOf } from './common.js';
+import { Range, RecentSamples, bestOf, gapFactor, quiet, verdictOf, onDetectorClock, type TimedValue } from './common.js';
 import { MIN_BASELINE } from './robust-zscore.js';
 
 /** Memory of the level, variance and autocorrelation estimates, in samples. */
@@ -73,11 +74,12 @@ class Spike implements Detector {
   private readonly errors = new RecentSamples(RUN);
   private readonly cadence = new Cadence();
   private readonly range = new Range();
-  private previous: Sample | undefined;
+  private previous: TimedValue | undefined;
 
   constructor(private readonly options: DetectorOptions) {}
 
-  observe(sample: Sample): Verdict {
+  observe(input: Sample): Verdict {
+    const sample = onDetectorClock(input);
     let verdict = quiet;
     const previous = this.previous;
     if (previous && this.model.count >= MIN_BASELINE) {
@@ -135,6 +137,5 @@ export const spike: DetectorKind = {
 function medianOfRecent(recent: RecentSamples, n: number): number {
   const values: number[] = [];
   for (let k = 0; k < n; k++) values.push(recent.value(k));
-  values.sort((a, b) => a - b);
-  return (values[(n - 1) >> 1]! + values[n >> 1]!) / 2;
+  return median(values);
 }
