@@ -7,7 +7,7 @@
 import { readLocalTarget } from '../../core/local-target.js';
 import { createLogger, type Logger } from '../../core/log.js';
 import { clockAt, systemClock, type Clock } from '../../core/clock.js';
-import { defineCli, defineCommand, httpUrl, oneOf, port, readOptions, runCommandLine, UsageError, wholeNumber, type GivenFlags, type OptionSpec } from '../../lib/platform/cli.js';
+import { defineCli, defineCommand, httpUrl, oneOf, port, readOptions, runCommandLine, UsageError, wholeNumber, type GivenFlags, type OptionSpec, type OptionValues } from '../../lib/platform/cli.js';
 import type { MetricsBackend } from '../../lib/prometheus/client/index.js';
 import { detectCommand, runDetectCommandLine } from '../detect/cli.js';
 import type { ToolContext } from '../tools/index.js';
@@ -175,8 +175,7 @@ export async function anomalyWatchOf(flags: GivenFlags, env: NodeJS.ProcessEnv):
   return { webhookUrl: o.anomalyWebhook, ...(watchList ? { watchList } : {}), ...(o.watchInterval ? { intervalMs: o.watchInterval * 1000 } : {}) };
 }
 
-async function serverOptions(flags: GivenFlags, env: NodeJS.ProcessEnv): Promise<Omit<McpServerOptions, 'backend'>> {
-  const o = readOptions(serveOptions, flags, env);
+async function serverOptions(o: OptionValues<typeof serveOptions>, flags: GivenFlags, env: NodeJS.ProcessEnv): Promise<Omit<McpServerOptions, 'backend'>> {
   const aliases = await aliasesOf(o.aliases);
   const anomalyWatch = await anomalyWatchOf(flags, env);
   return {
@@ -227,7 +226,7 @@ export async function runPrometheusMcp(argv: string[], io: CliIo): Promise<numbe
 
 async function serve(flags: GivenFlags, io: CliIo, env: NodeJS.ProcessEnv, logger: Logger): Promise<number> {
   const o = readOptions(serveOptions, flags, env);
-  const options = await serverOptions(flags, env);
+  const options = await serverOptions(o, flags, env);
   const backend = await backendFrom(flags, env, logger);
   const stop = io.stopSignal ?? stopSignal();
 
