@@ -3,9 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLogger } from '../core/log.js';
-import { parseArgs, runDevopsAgent } from './cli.js';
+import { parseCommandLine } from '../lib/platform/cli.js';
+import { runDevopsAgent } from './cli.js';
 import { localServeArgs } from '../infra/local/deploy/launch.js';
-import { agentOptions, resolveAgentConfig } from './config.js';
+import { agentOptions, devopsAgentCli, resolveAgentConfig } from './config.js';
 import { FakeCluster, memoryLeakPlaybook, playbookDir, StubWorld, stubHandlers } from '../test/support/agent/workflow-testkit.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./intake/fixtures/${name}`, import.meta.url));
@@ -15,6 +16,8 @@ function io(extra: Partial<Parameters<typeof runDevopsAgent>[1]> = {}) {
   const err: string[] = [];
   return { out, err, io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), env: {}, ...extra } };
 }
+
+const parseArgs = (argv: string[]) => parseCommandLine(devopsAgentCli, argv);
 
 const deps = () => ({ stepHandlers: stubHandlers(new StubWorld()), evidence: {}, cluster: new FakeCluster(), log: createLogger('test', { sink: () => undefined }) });
 

@@ -1,17 +1,18 @@
 /**
- * `devops-agent serve | investigate --event FILE [--json]`: argument parsing and the two commands.
- * bin/devops-agent.ts only connects this to the process. Bad input exits 2 with one line on stderr.
+ * `devops-agent serve | investigate --event FILE [--json]`: the two commands. The command line is
+ * `devopsAgentCli` (agent/config.ts, on lib/platform/cli.ts); bin/devops-agent.ts only connects this to
+ * the process. Bad input exits 2 with one line on stderr. `--help` loads none of the agent: the app
+ * and its AWS, Kubernetes and MCP clients are imported when a command runs.
  */
 import { readFileSync } from 'node:fs';
 import { readLocalTarget } from '../core/local-target.js';
 import { createLogger } from '../core/log.js';
 import type { Incident } from '../core/types.js';
-import { createAgent, type Agent, type AgentDeps } from './app.js';
-import { agentOptions, helpText, resolveAgentConfig, UsageError, type Command, type FlagValues } from './config.js';
+import { runCommandLine, UsageError } from '../lib/platform/cli.js';
+import type { Agent, AgentDeps } from './app.js';
+import { devopsAgentCli, resolveAgentConfig, type FlagValues } from './config.js';
 import { PayloadRejected } from './intake/errors.js';
-import { parseAnyEvent } from './intake/events.js';
 import { describeTarget } from './intake/target.js';
-import { PlaybookValidationError } from './workflow/loader.js';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -24,68 +25,28 @@ export interface CliIo {
   onServing?(agent: Agent): void;
 }
 
-const booleanFlags = new Set(agentOptions.filter((o) => !o.value).map((o) => o.flag.slice(2)));
-const valueFlags = new Set(agentOptions.filter((o) => o.value).map((o) => o.flag.slice(2)));
-
-export function parseArgs(argv: readonly string[]): { command?: Command; flags: FlagValues; help: boolean } {
-  const flags: FlagValues = {};
-  let command: Command | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '-h' || arg === '--help') {
-      flags.help = true;
-      continue;
-    }
-    if (arg.startsWith('--')) {
-      const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-      if (booleanFlags.has(name)) {
-        if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
-        flags[name] = true;
-      } else if (valueFlags.has(name)) {
-        const value = inline ?? argv[++i];
-        if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
-        flags[name] = value;
-      } else throw new UsageError(`unknown option ${arg} (see devops-agent --help)`);
-      continue;
-    }
-    if (command) throw new UsageError(`unexpected argument "${arg}" (see devops-agent --help)`);
-    if (arg !== 'serve' && arg !== 'investigate') throw new UsageError(`unknown command "${arg}": use serve or investigate`);
-    command = arg;
-  }
-  if (command) {
-    for (const name of Object.keys(flags)) {
-      const option = agentOptions.find((o) => o.flag === `--${name}`);
-      if (option && !option.commands.includes(command)) throw new UsageError(`--${name} is not an option of ${command}`);
-    }
-  }
-  return { ...(command ? { command } : {}), flags, help: flags.help === true };
-}
-
 /** Runs the CLI; resolves to the exit code. */
 export async function runDevopsAgent(argv: readonly string[], io: CliIo): Promise<number> {
-  try {
-    const { command, flags, help } = parseArgs(argv);
-    if (help || !command) {
-      io.stdout(helpText(command) + '\n');
-      return help ? 0 : 2;
+  return runCommandLine(devopsAgentCli, argv, io, async ({ command, flags }) => {
+    try {
+      return command === 'serve' ? await serve(flags, io) : await investigate(flags, io);
+    } catch (error) {
+      io.stderr(`devops-agent: ${(error as Error).message}\n`);
+      return (await isBadInput(error)) ? 2 : 1;
     }
-    return command === 'serve' ? await serve(flags, io) : await investigate(flags, io);
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof PayloadRejected) {
-      io.stderr(`devops-agent: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof PlaybookValidationError) {
-      io.stderr(`devops-agent: ${error.message}\n`);
-      return 2;
-    }
-    io.stderr(`devops-agent: ${(error as Error).message}\n`);
-    return 1;
-  }
+  });
+}
+
+/** Bad input (exit 2): the command line, the event, a playbook; anything else failed (exit 1). */
+async function isBadInput(error: unknown): Promise<boolean> {
+  if (error instanceof UsageError || error instanceof PayloadRejected) return true;
+  const { PlaybookValidationError } = await import('./workflow/loader.js');
+  return error instanceof PlaybookValidationError;
 }
 
 async function serve(flags: FlagValues, io: CliIo): Promise<number> {
   const config = resolveAgentConfig('serve', flags, io.env ?? process.env);
+  const { createAgent } = await import('./app.js');
   const agent = await createAgent(config, io.deps ?? {});
   await agent.start();
   io.stderr(`devops-agent listening on ${agent.url} (store ${config.store}, queue ${config.queue}, ${config.concurrency} workers)\n`);
@@ -106,12 +67,14 @@ async function investigate(flags: FlagValues, io: CliIo): Promise<number> {
     throw new UsageError(`cannot read ${file}: ${(error as Error).message.split('\n')[0]}`);
   }
   // Refuse a payload that is no event before connecting to anything.
+  const { parseAnyEvent } = await import('./intake/events.js');
   parseAnyEvent(payload, new Date().toISOString());
   const env = io.env ?? process.env;
   // A one-shot run keeps stdout for the result: logs stay quiet unless asked, notifications go to stderr with --json.
   const config = resolveAgentConfig('investigate', { ...localTargetDefaults(flags, env), ...flags, ...(flags['log-level'] || env.LOG_LEVEL ? {} : { 'log-level': 'warn' }) }, env);
   const json = flags.json === true;
   const log = createLogger('devops-agent', { level: config.logLevel });
+  const { createAgent } = await import('./app.js');
   const agent = await createAgent(config, { log, notifierOut: json ? { write: (t: string) => io.stderr(t) } : { write: (t: string) => io.stdout(t) }, ...io.deps });
   try {
     const { incidents, results } = await agent.investigate(payload);

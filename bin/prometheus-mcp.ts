@@ -5,4 +5,4 @@
 import { processOutput } from './process-output.js';
 import { runPrometheusMcp } from '../mcp/server/cli.js';
 
-process.exitCode = await runPrometheusMcp(process.argv.slice(2), { stdout: processOutput(process.stdout), stderr: processOutput(process.stderr) });
+process.exitCode = await runPrometheusMcp(process.argv.slice(2), { stdout: processOutput(process.stdout), stderr: processOutput(process.stderr), env: process.env });

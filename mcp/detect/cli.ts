@@ -7,7 +7,9 @@ import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { z } from 'zod';
 import { systemClock, type Clock } from '../../core/clock.js';
+import { defineCli, defineCommand, helpText, parseCommandLine, readOptions, readWith, UsageError, type GivenFlags, type OptionSpec } from '../../lib/platform/cli.js';
 import { parseQuantity } from '../../core/quantity.js';
 import { CsvSeriesReader, InputError, type CsvRow } from './csv.js';
 import { Ensemble, type ScoredSample } from '../../lib/prometheus/anomaly/ensemble.js';
@@ -27,34 +29,59 @@ export interface DetectIo {
   clock?: Clock;
 }
 
-export const detectUsage = `Usage: prometheus-mcp detect --input FILE.csv [options]
+const detectOptions = {
+  input: { flag: '--input', short: '-i', value: 'FILE', describe: 'the CSV to score ("-" reads standard input)' },
+  sensitivity: {
+    flag: '--sensitivity',
+    value: 'LEVEL',
+    defaultDescription: 'medium',
+    schema: readWith(resolveSensitivity),
+    describe: 'low | medium | high | a number in [0,1]',
+  },
+  threshold: {
+    flag: '--threshold',
+    value: 'SCORE',
+    schema: z.string().refine((text) => Number(text) > 0 && Number(text) < 1, 'must be a score between 0 and 1').transform(Number),
+    describe: 'anomaly_score from which a row is an anomaly, in (0,1); overrides --sensitivity (medium is 0.5)',
+  },
+  limit: {
+    flag: '--limit',
+    value: 'QUANTITY',
+    schema: readWith(parseQuantity, 'must be a number or a quantity like 256Mi or 1e9'),
+    describe: 'a ceiling the series must not cross (256Mi, 1e9, 0.9): growth towards it is projected to the time it is reached',
+  },
+  metric: { flag: '--metric', value: 'NAME', describe: 'metric name, for units and wording in explanations' },
+  json: { flag: '--json', describe: 'print a JSON array of objects instead of CSV' },
+  explain: { flag: '--explain', describe: 'add detector,severity,explanation columns (CSV)' },
+  strict: { flag: '--strict', describe: 'refuse rows whose timestamps go backwards (by default they are scored in file order, with one warning on stderr)' },
+  // Kept for compatibility: unsorted rows are scored in file order by default.
+  allowUnsorted: { flag: '--allow-unsorted', describe: 'score rows in file order even when timestamps go backwards (the default)', hidden: true },
+  // Every prometheus-mcp subcommand takes the backend flags (DESIGN.md); detect reads a file and ignores them.
+  prometheusUrl: { flag: '--prometheus-url', value: 'URL', describe: "accepted like every subcommand's, unused (detect reads a file)" },
+  ampWorkspaceId: { flag: '--amp-workspace-id', value: 'ID', describe: "accepted like every subcommand's, unused" },
+  region: { flag: '--region', value: 'REGION', describe: "accepted like every subcommand's, unused" },
+} as const satisfies Record<string, OptionSpec>;
 
-Scores each row of a timestamp,value CSV for anomalies and prints
+/** `prometheus-mcp detect`: its options, and the help generated from them. */
+export const detectCommand = defineCommand({
+  name: 'detect',
+  summary: 'score a timestamp,value CSV for anomalies',
+  description: `Scores each row of a timestamp,value CSV for anomalies and prints
 timestamp,value,anomaly_score,is_anomaly. Each row is judged only on the rows
 before it (streaming, no look-ahead). Timestamps: 2014-02-14 14:30:00, ISO 8601
-or Unix seconds; the header is optional.
+or Unix seconds; the header is optional.`,
+  usage: '--input FILE.csv [options]',
+  options: Object.values(detectOptions),
+  operands: { name: 'FILE.csv', describe: 'the CSV to score, instead of --input' },
+  epilog: 'Exit status: 0 when the file was scored, 2 on bad input (with the line number).',
+});
 
-Options:
-  --input FILE          the CSV to score ("-" reads standard input)
-  --sensitivity LEVEL   low | medium | high | a number in [0,1] (default medium)
-  --threshold SCORE     anomaly_score from which a row is an anomaly, in (0,1);
-                        overrides --sensitivity (medium is 0.5)
-  --limit QUANTITY      a ceiling the series must not cross (256Mi, 1e9, 0.9):
-                        growth towards it is projected to the time it is reached
-  --metric NAME         metric name, for units and wording in explanations
-  --json                print a JSON array of objects instead of CSV
-  --explain             add detector,severity,explanation columns (CSV)
-  --strict              refuse rows whose timestamps go backwards (default: score
-                        them in file order and warn once on stderr)
-  --prometheus-url URL  accepted like every subcommand's, unused (detect reads a file)
-  -h, --help            show this help
-
-Exit status: 0 when the file was scored, 2 on bad input (with the line number).
-`;
+/** The standalone command line (`runDetect`), whose messages read "detect: ..." as they always have. */
+const detectCli = defineCli({ ...detectCommand, name: 'prometheus-mcp detect', words: { quoteNames: true } });
 
 interface DetectArgs {
   input: string;
-  sensitivity?: string;
+  sensitivity?: number;
   threshold?: number;
   limit?: number;
   metric?: string;
@@ -69,91 +96,43 @@ const FLUSH_BYTES = 64 * 1024;
 
 /** Runs `detect` with the arguments after the subcommand; resolves to the exit status. */
 export async function runDetect(argv: string[], io: DetectIo): Promise<number> {
-  let args: DetectArgs | 'help';
+  let line;
   try {
-    args = parseArgs(argv);
+    line = parseCommandLine(detectCli, argv);
   } catch (error) {
     return fail(io, error);
   }
-  if (args === 'help') {
-    io.stdout.write(detectUsage);
+  if (line.help) {
+    io.stdout.write(helpText(detectCli));
     return 0;
   }
+  return runDetectCommandLine(line, io);
+}
+
+/** Runs `detect` on its parsed command line (`prometheus-mcp detect` parses it with the other subcommands). */
+export async function runDetectCommandLine(line: { flags: GivenFlags; operands?: string[] }, io: DetectIo): Promise<number> {
   try {
-    return await detect(args, io);
+    return await detect(detectArgs(line.flags, line.operands ?? []), io);
   } catch (error) {
     return fail(io, error);
   }
 }
 
-function parseArgs(argv: string[]): DetectArgs | 'help' {
-  const args: DetectArgs = { input: '', json: false, explain: false, allowUnsorted: true };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new InputError(`${flag} needs a value (see --help)`);
-      return v;
-    };
-    switch (flag) {
-      case '-h':
-      case '--help':
-        return 'help';
-      case '--input':
-      case '-i':
-        args.input = value();
-        break;
-      case '--sensitivity':
-        args.sensitivity = value();
-        resolveSensitivity(args.sensitivity);
-        break;
-      case '--threshold': {
-        const v = value();
-        const n = Number(v);
-        if (!(n > 0 && n < 1)) throw new InputError(`--threshold must be a score between 0 and 1 (got "${v}")`);
-        args.threshold = n;
-        break;
-      }
-      case '--limit': {
-        const v = value();
-        try {
-          args.limit = parseQuantity(v);
-        } catch {
-          throw new InputError(`--limit must be a number or a quantity like 256Mi or 1e9 (got "${v}")`);
-        }
-        break;
-      }
-      case '--metric':
-        args.metric = value();
-        break;
-      case '--json':
-        args.json = true;
-        break;
-      case '--explain':
-        args.explain = true;
-        break;
-      case '--allow-unsorted':
-        // Kept for compatibility: unsorted rows are scored in file order by default.
-        args.allowUnsorted = true;
-        break;
-      case '--strict':
-        args.allowUnsorted = false;
-        break;
-      case '--prometheus-url':
-        // Every prometheus-mcp subcommand accepts it (DESIGN.md); detect reads a file and ignores it.
-        value();
-        break;
-      default:
-        if (!arg.startsWith('-') && !args.input) {
-          args.input = arg;
-          break;
-        }
-        throw new InputError(`unknown option "${arg}" (see --help)`);
-    }
-  }
-  if (!args.input) throw new InputError('missing --input FILE.csv (see --help)');
-  return args;
+function detectArgs(flags: GivenFlags, operands: string[]): DetectArgs {
+  // The environment plays no part: detect's options have no variables.
+  const o = readOptions(detectOptions, flags, {});
+  const input = o.input ?? operands[0];
+  if (!input) throw new UsageError('missing --input FILE.csv (see --help)');
+  return {
+    input,
+    ...(o.sensitivity === undefined ? {} : { sensitivity: o.sensitivity }),
+    ...(o.threshold === undefined ? {} : { threshold: o.threshold }),
+    ...(o.limit === undefined ? {} : { limit: o.limit }),
+    ...(o.metric === undefined ? {} : { metric: o.metric }),
+    json: o.json,
+    explain: o.explain,
+    allowUnsorted: !o.strict,
+  };
 }
 
 async function detect(args: DetectArgs, io: DetectIo): Promise<number> {
@@ -161,8 +140,7 @@ async function detect(args: DetectArgs, io: DetectIo): Promise<number> {
   const context: SeriesContext = {};
   if (args.metric) context.metric = args.metric;
   if (args.limit !== undefined) context.limit = args.limit;
-  const sensitivity = args.sensitivity === undefined ? undefined : resolveSensitivity(args.sensitivity);
-  const ensemble = new Ensemble({ sensitivity, threshold: args.threshold, context });
+  const ensemble = new Ensemble({ sensitivity: args.sensitivity, threshold: args.threshold, context });
   let warnedUnsorted = false;
   const reader = new CsvSeriesReader({
     allowUnsorted: args.allowUnsorted,
@@ -240,7 +218,7 @@ function jsonRow(row: CsvRow, s: ScoredSample): string {
 }
 
 function fail(io: DetectIo, error: unknown): number {
-  if (error instanceof InputError || error instanceof RangeError) {
+  if (error instanceof UsageError || error instanceof InputError || error instanceof RangeError) {
     io.stderr.write(`detect: ${error.message}\n`);
     return 2;
   }

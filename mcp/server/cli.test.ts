@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { localPrometheusUrl, parseFlags, runPrometheusMcp, UsageError } from './cli.js';
+import { defineCli, parseCommandLine, UsageError, type OptionSpec } from '../../lib/platform/cli.js';
+import { localPrometheusUrl, runPrometheusMcp } from './cli.js';
+
+/** A command line of these options, its words the operands (as the question subcommands take them). */
+function parseFlags(argv: string[], options: OptionSpec[]) {
+  const { flags, operands: positionals } = parseCommandLine(defineCli({ name: 'test', summary: '', options, operands: { name: 'words', variadic: true } }), argv);
+  return { flags, positionals };
+}
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   let stdout = '';
@@ -75,7 +82,7 @@ test('detect delegates to the anomaly module and accepts the backend flags', asy
 });
 
 test('flag parsing: values, repeats, inline values', () => {
-  const options = [{ flag: '--port', value: 'PORT', describe: '' }, { flag: '--allowed-origin', value: 'O', describe: '', repeat: true }, { flag: '--json', describe: '' }];
+  const options: OptionSpec[] = [{ flag: '--port', value: 'PORT', describe: '' }, { flag: '--allowed-origin', value: 'O', describe: '', repeat: true }, { flag: '--json', describe: '' }];
   const { flags, positionals } = parseFlags(['q', '--port=9', '--allowed-origin', 'a', '--allowed-origin', 'b', '--json', 'more'], options);
   assert.equal(flags, { port: '9', 'allowed-origin': ['a', 'b'], json: true });
   assert.equal(positionals, ['q', 'more']);

@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { anomalyAlertSchema } from '../../agent/intake/anomaly.js';
 import { ManualClock } from '../../core/clock.js';
 import { memoryLogger } from '../../core/log.js';
-import { anomalyWatchOf, parseFlags, runPrometheusMcp } from '../server/cli.js';
+import { parseCommandLine, type OptionSpec } from '../../lib/platform/cli.js';
+import { anomalyWatchOf, runPrometheusMcp } from '../server/cli.js';
 import { startHttpServer } from '../server/http.js';
 import { petAdoptionWatchList } from './default-watch-list.js';
 import { fakeReceiver } from '../../test/support/mcp/watch/receiver.js';
@@ -26,8 +27,8 @@ async function cli(argv: string[]) {
 
 /** The anomaly flags as the serve command parses them. */
 function serveFlags(argv: string[]) {
-  const options = ['--anomaly-webhook', '--watch', '--watch-interval'].map((flag) => ({ flag, value: 'X', describe: '' }));
-  return parseFlags(argv, options).flags;
+  const options = (['--anomaly-webhook', '--watch', '--watch-interval'] as const).map((flag): OptionSpec => ({ flag, value: 'X', describe: '' }));
+  return parseCommandLine({ name: 'prometheus-mcp', summary: '', options }, argv).flags;
 }
 
 test('--help shows the anomaly flags with their environment variables', async () => {
@@ -39,11 +40,11 @@ test('--help shows the anomaly flags with their environment variables', async ()
 });
 
 test('off unless a webhook is given; flags and environment turn it on; bad input exits 2 with one line', async () => {
-  assert.is(anomalyWatchOf({}, {}), undefined);
-  assert.equal(anomalyWatchOf(serveFlags(['--anomaly-webhook', 'http://127.0.0.1:18080/webhooks/anomaly']), {}), { webhookUrl: 'http://127.0.0.1:18080/webhooks/anomaly' });
+  assert.is(await anomalyWatchOf({}, {}), undefined);
+  assert.equal(await anomalyWatchOf(serveFlags(['--anomaly-webhook', 'http://127.0.0.1:18080/webhooks/anomaly']), {}), { webhookUrl: 'http://127.0.0.1:18080/webhooks/anomaly' });
   const file = join(mkdtempSync(join(tmpdir(), 'watch-')), 'watch.yaml');
   writeFileSync(file, 'interval: 5m\nwatches:\n  - name: up\n    query: sum by (job) (up)\n');
-  const fromEnv = anomalyWatchOf({}, { PROMETHEUS_MCP_ANOMALY_WEBHOOK: 'http://agent:8080/webhooks/anomaly', PROMETHEUS_MCP_WATCH: file, PROMETHEUS_MCP_WATCH_INTERVAL: '30' })!;
+  const fromEnv = (await anomalyWatchOf({}, { PROMETHEUS_MCP_ANOMALY_WEBHOOK: 'http://agent:8080/webhooks/anomaly', PROMETHEUS_MCP_WATCH: file, PROMETHEUS_MCP_WATCH_INTERVAL: '30' }))!;
   assert.is(fromEnv.webhookUrl, 'http://agent:8080/webhooks/anomaly');
   assert.equal(fromEnv.watchList!.watches.map((w) => w.name), ['up']);
   assert.is(fromEnv.watchList!.intervalMs, 300_000);

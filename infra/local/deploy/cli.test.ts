@@ -1,12 +1,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { helpText, parseCommandLine, runLocalCluster } from './cli.js';
+import { helpText as platformHelpText, parseCommandLine as platformParse } from '../../../lib/platform/cli.js';
+import { localClusterCli, runLocalCluster } from './cli.js';
 import { stackOptions } from './config.js';
+
+const parseCommandLine = (argv: string[]) => platformParse(localClusterCli, argv);
+const helpText = (command: 'up' | 'down' | 'status') => platformHelpText(localClusterCli, command);
 
 async function run(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runLocalCluster(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) }, { LOCAL_CLUSTER_STATE_DIR: '/nonexistent/local-cluster-test' });
+  const code = await runLocalCluster(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), env: { LOCAL_CLUSTER_STATE_DIR: '/nonexistent/local-cluster-test' } });
   return { code, stdout, stderr };
 }
 

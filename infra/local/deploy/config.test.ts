@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultPorts, resolveStackConfig, stackSelector, UsageError } from './config.js';
+import { UsageError } from '../../../lib/platform/cli.js';
+import { defaultPorts, resolveStackConfig, stackSelector } from './config.js';
 
 const home = '/home/ada';
 

@@ -1,9 +1,10 @@
 /**
  * Where a local stack lives and how it is reached: state directory, ports, timing profile. Resolved from
- * flags, then environment variables, then defaults; the option table below is also what `--help` prints,
- * so the documentation cannot drift from the behaviour.
+ * flags, then environment variables, then defaults (lib/platform/cli.ts); the option table below is also
+ * what `--help` prints, so the documentation cannot drift from the behaviour.
  */
 import { defaultLocalTargetDir } from '../../../core/local-target.js';
+import { port, readOptions, UsageError, wholeNumber, type GivenFlags, type OptionSpec } from '../../../lib/platform/cli.js';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveProfile, type TimingProfile } from '../profiles.js';
@@ -43,109 +44,95 @@ export interface StackConfig {
   simulationEntry: string;
 }
 
-/** One command-line option: its flag, the environment variable behind it, and what it does. */
-export interface StackOption {
-  flag: string;
-  /** Placeholder of the value; absent for boolean flags. */
-  value?: string;
-  env?: string;
-  describe: string;
+/** One option of `local-cluster`, and the commands that take it. */
+export interface StackOption extends OptionSpec {
   commands: readonly Subcommand[];
 }
 
 const all: Subcommand[] = ['up', 'down', 'status'];
-const portOption = (name: keyof StackPorts, what: string): StackOption => ({
-  flag: `--${name}-port`,
-  value: 'PORT',
-  env: `LOCAL_CLUSTER_${name.toUpperCase()}_PORT`,
-  describe: `${what} (default ${defaultPorts[name]} + offset)`,
-  commands: ['up'],
-});
+const portOption = (name: keyof StackPorts, what: string) =>
+  ({
+    flag: `--${name}-port`,
+    value: 'PORT',
+    env: `LOCAL_CLUSTER_${name.toUpperCase()}_PORT`,
+    defaultDescription: `${defaultPorts[name]} + offset`,
+    schema: port(1),
+    describe: what,
+    commands: ['up'],
+  }) as const satisfies StackOption;
 
-export const stackOptions: readonly StackOption[] = [
-  {
+const stackOptionTable = {
+  stateDir: {
     flag: '--state-dir',
     value: 'DIR',
     env: 'LOCAL_CLUSTER_STATE_DIR',
-    describe: 'configs, data, logs, kubeconfig and pids of this stack (default ${XDG_STATE_HOME:-~/.local/state}/eks-incident-kit/local-cluster, suffixed -N with --port-offset N)',
+    defaultDescription: '${XDG_STATE_HOME:-~/.local/state}/eks-incident-kit/local-cluster, suffixed -N with --port-offset N',
+    describe: 'configs, data, logs, kubeconfig and pids of this stack',
     commands: all,
   },
-  {
+  portOffset: {
     flag: '--port-offset',
     value: 'N',
     env: 'LOCAL_CLUSTER_PORT_OFFSET',
+    default: '0',
+    schema: wholeNumber(0, 50_000),
     describe: 'add N to every default port and use a state directory of its own: a second stack is one flag',
     commands: all,
   },
-  { flag: '--profile', value: 'NAME', env: 'LOCAL_CLUSTER_PROFILE', describe: 'timing profile: realistic (default; EKS-like intervals) or fast (seconds; CI and rehearsals)', commands: ['up'] },
-  { flag: '--fast', describe: 'shorthand for --profile fast', commands: ['up'] },
-  portOption('prometheus', 'Prometheus HTTP port'),
-  portOption('alertmanager', 'Alertmanager HTTP port'),
-  portOption('kube', 'simulated cluster: Kubernetes API subset (https)'),
-  portOption('simulation', 'simulated cluster: exporters, service discovery, X-Ray API'),
-  portOption('agent', 'DevOps agent (Alertmanager sends its webhooks there)'),
-  portOption('mcp', 'Prometheus MCP server'),
-  { flag: '--seed', value: 'N', env: 'LOCAL_CLUSTER_SEED', describe: 'seed of the simulation (reproducible traffic and noise)', commands: ['up'] },
-  { flag: '--no-install', env: 'LOCAL_CLUSTER_NO_INSTALL', describe: 'never install Prometheus/Alertmanager; print the install command instead', commands: ['up'] },
-  { flag: '--json', describe: 'print the result as JSON on stdout (progress goes to stderr)', commands: all },
-  { flag: '--help', describe: 'show this help', commands: all },
-];
+  profile: { flag: '--profile', value: 'NAME', env: 'LOCAL_CLUSTER_PROFILE', defaultDescription: 'realistic', describe: 'timing profile: realistic (EKS-like intervals) or fast (seconds; CI and rehearsals)', commands: ['up'] },
+  fast: { flag: '--fast', describe: 'shorthand for --profile fast', commands: ['up'] },
+  prometheusPort: portOption('prometheus', 'Prometheus HTTP port'),
+  alertmanagerPort: portOption('alertmanager', 'Alertmanager HTTP port'),
+  kubePort: portOption('kube', 'simulated cluster: Kubernetes API subset (https)'),
+  simulationPort: portOption('simulation', 'simulated cluster: exporters, service discovery, X-Ray API'),
+  agentPort: portOption('agent', 'DevOps agent (Alertmanager sends its webhooks there)'),
+  mcpPort: portOption('mcp', 'Prometheus MCP server'),
+  seed: { flag: '--seed', value: 'N', env: 'LOCAL_CLUSTER_SEED', schema: wholeNumber(0, 2 ** 31 - 1), describe: 'seed of the simulation (reproducible traffic and noise)', commands: ['up'] },
+  noInstall: { flag: '--no-install', env: 'LOCAL_CLUSTER_NO_INSTALL', describe: 'never install Prometheus/Alertmanager; print the install command instead', commands: ['up'] },
+  json: { flag: '--json', describe: 'print the result as JSON on stdout (progress goes to stderr)', commands: all },
+} as const satisfies Record<string, StackOption>;
 
-/** Bad input on the command line: the CLI exits 2 with this one-line message. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+/** Every option, as `--help` lists them. */
+export const stackOptions: readonly StackOption[] = Object.values(stackOptionTable);
 
-export type FlagValues = Record<string, string | boolean | undefined>;
-
+/** Flags as given on the command line (what `parseCommandLine(localClusterCli, argv).flags` returns). */
+export type FlagValues = GivenFlags;
 
 export const defaultStateDir = defaultLocalTargetDir;
 
 /** Flag > environment variable > default, for every setting of the stack. */
 export function resolveStackConfig(flags: FlagValues, env: NodeJS.ProcessEnv = process.env, home = homedir()): StackConfig {
-  const pick = (flag: string, envName?: string): string | undefined => {
-    const value = flags[flag];
-    if (typeof value === 'string') return value;
-    return envName && env[envName] ? env[envName] : undefined;
-  };
-
-  const portOffset = integer(pick('port-offset', 'LOCAL_CLUSTER_PORT_OFFSET') ?? '0', '--port-offset', 0, 50_000);
-
-  if (flags.fast === true && typeof flags.profile === 'string' && flags.profile !== 'fast') {
+  const o = readOptions(stackOptionTable, flags, env);
+  if (o.fast && typeof flags.profile === 'string' && flags.profile !== 'fast') {
     throw new UsageError(`--fast contradicts --profile ${flags.profile}; give one of them`);
   }
-  const profileName = flags.fast === true ? 'fast' : pick('profile', 'LOCAL_CLUSTER_PROFILE');
   let profile: TimingProfile;
   try {
-    profile = resolveProfile(profileName);
+    profile = resolveProfile(o.fast ? 'fast' : o.profile);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
 
+  const explicitPorts: Record<keyof StackPorts, number | undefined> = { prometheus: o.prometheusPort, alertmanager: o.alertmanagerPort, kube: o.kubePort, simulation: o.simulationPort, agent: o.agentPort, mcp: o.mcpPort };
   const ports = {} as StackPorts;
   for (const name of Object.keys(defaultPorts) as (keyof StackPorts)[]) {
-    const explicit = pick(`${name}-port`, `LOCAL_CLUSTER_${name.toUpperCase()}_PORT`);
-    ports[name] = explicit === undefined ? defaultPorts[name] + portOffset : integer(explicit, `--${name}-port`, 1, 65_535);
-    if (ports[name] > 65_535) throw new UsageError(`--port-offset ${portOffset} puts the ${name} port past 65535; use a smaller offset`);
+    ports[name] = explicitPorts[name] ?? defaultPorts[name] + o.portOffset;
+    if (ports[name] > 65_535) throw new UsageError(`--port-offset ${o.portOffset} puts the ${name} port past 65535; use a smaller offset`);
   }
   const taken = new Map<number, string>();
-  for (const [name, port] of Object.entries(ports)) {
-    if (taken.has(port)) throw new UsageError(`the ${taken.get(port)} and ${name} ports are both ${port}; give them different ports`);
-    taken.set(port, name);
+  for (const [name, number] of Object.entries(ports)) {
+    if (taken.has(number)) throw new UsageError(`the ${taken.get(number)} and ${name} ports are both ${number}; give them different ports`);
+    taken.set(number, name);
   }
 
-  const explicitStateDir = pick('state-dir', 'LOCAL_CLUSTER_STATE_DIR');
-  const seedText = pick('seed', 'LOCAL_CLUSTER_SEED');
-  const noInstall = flags['no-install'] === true || isTruthy(env.LOCAL_CLUSTER_NO_INSTALL);
-
   return {
-    stateDir: explicitStateDir ? resolve(explicitStateDir) : defaultStateDir(env, portOffset, home),
-    stateDirExplicit: Boolean(explicitStateDir),
+    stateDir: o.stateDir ? resolve(o.stateDir) : defaultStateDir(env, o.portOffset, home),
+    stateDirExplicit: Boolean(o.stateDir),
     profile,
     ports,
-    portOffset,
-    install: !noInstall,
-    seed: seedText === undefined ? undefined : integer(seedText, '--seed', 0, 2 ** 31 - 1),
+    portOffset: o.portOffset,
+    install: !o.noInstall,
+    seed: o.seed,
     simulationEntry: env.LOCAL_CLUSTER_SIMULATION_ENTRY ? resolve(env.LOCAL_CLUSTER_SIMULATION_ENTRY) : simulationEntry,
   };
 }
@@ -200,17 +187,6 @@ export const loopbackHttpsUrl = (port: number): string => `https://127.0.0.1:${p
 
 /** Where Alertmanager delivers alerts: the agent's webhook (DESIGN.md, agent HTTP API). */
 export const agentWebhookUrl = (ports: StackPorts): string => `${loopbackUrl(ports.agent)}/webhooks/alertmanager`;
-
-function integer(text: string, what: string, min: number, max: number): number {
-  if (!/^-?\d+$/.test(text.trim())) throw new UsageError(`${what} must be a whole number (got "${text}")`);
-  const value = Number(text);
-  if (value < min || value > max) throw new UsageError(`${what} must be between ${min} and ${max} (got ${value})`);
-  return value;
-}
-
-function isTruthy(value: string | undefined): boolean {
-  return value !== undefined && !['', '0', 'false', 'no'].includes(value.toLowerCase());
-}
 
 export function shellQuote(text: string): string {
   return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;

@@ -36,7 +36,7 @@ const otherStateDir = mkdtempSync(join(tmpdir(), 'local-cluster-it-other-'));
 const other: StackConfig = { ...config, stateDir: otherStateDir, ports: otherPorts! };
 const cli = async (...argv: string[]) => {
   let stdout = '';
-  const code = await runLocalCluster(argv, { stdout: (t) => (stdout += t), stderr: () => {} }, { LOCAL_CLUSTER_STATE_DIR: stateDir });
+  const code = await runLocalCluster(argv, { stdout: (t) => (stdout += t), stderr: () => {}, env: { LOCAL_CLUSTER_STATE_DIR: stateDir } });
   return { code, stdout };
 };
 const prometheusUrl = `http://127.0.0.1:${ports.prometheus}`;

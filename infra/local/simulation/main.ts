@@ -5,9 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
-import { parseArgs } from 'node:util';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { createLogger } from '../../../core/log.js';
+import { defineCli, helpText, parseCommandLine, port as portNumber, readOptions, readWith, UsageError, wholeNumber, type OptionValues } from '../../../lib/platform/cli.js';
 import { HistoryWriter, replayHistory } from './exposition/history.js';
 import { createKubeApi, selfSignedCertificate } from './kube-api/index.js';
 import { resolveProfile } from '../profiles.js';
@@ -15,33 +16,56 @@ import { createLocalClusterServer } from './server.js';
 import { Simulation } from './simulation.js';
 import { createXRayApi, TraceRecorder } from './xray/index.js';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '16444' },
-    'kube-port': { type: 'string', default: '16443' },
-    host: { type: 'string', default: '127.0.0.1' },
-    'state-dir': { type: 'string' },
-    profile: { type: 'string', default: 'realistic' },
-    'kube-token': { type: 'string' },
-    'tls-cert': { type: 'string' },
-    'tls-key': { type: 'string' },
-    seed: { type: 'string' },
-    'history-hours': { type: 'string' },
-    help: { type: 'boolean', default: false },
+const simulationOptions = {
+  stateDir: { flag: '--state-dir', value: 'DIR', required: true, describe: 'where the history file goes (the stack\'s simulation directory)' },
+  port: { flag: '--port', value: 'PORT', default: '16444', schema: portNumber(0), describe: 'exporters, Prometheus service discovery and the X-Ray API subset (http)' },
+  kubePort: { flag: '--kube-port', value: 'PORT', default: '16443', schema: portNumber(0), describe: 'the Kubernetes API subset (https)' },
+  host: { flag: '--host', value: 'HOST', default: '127.0.0.1', describe: 'address to listen on' },
+  profile: { flag: '--profile', value: 'NAME', default: 'realistic', schema: readWith(resolveProfile), describe: 'timing profile: realistic or fast' },
+  kubeToken: { flag: '--kube-token', value: 'T', describe: 'bearer token the Kubernetes API requires (none: no authentication)' },
+  tlsCert: { flag: '--tls-cert', value: 'FILE', describe: 'serving certificate of the Kubernetes API (with --tls-key; default: a self-signed one)' },
+  tlsKey: { flag: '--tls-key', value: 'FILE', describe: 'its private key' },
+  seed: { flag: '--seed', value: 'N', schema: wholeNumber(0, 2 ** 31 - 1), describe: 'seed of the simulation (reproducible traffic and noise)' },
+  historyHours: {
+    flag: '--history-hours',
+    value: 'H',
+    defaultDescription: "the profile's",
+    schema: z.string().refine((text) => Number(text) > 0, 'must be a positive number of hours').transform(Number),
+    describe: 'hours of history replayed before serving',
   },
+} as const;
+
+const simulationCli = defineCli({
+  name: 'local-cluster-sim',
+  summary: 'the simulated pet-adoption EKS cluster, as local-cluster up starts it',
+  description: 'The simulated pet-adoption EKS cluster (local-cluster up starts it): replays the recent past into a history\nfile for backfilling, then serves the cluster live, following the wall clock.',
+  usage: '--state-dir DIR [options]',
+  options: Object.values(simulationOptions),
 });
 
-if (values.help || !values['state-dir']) {
-  process.stdout.write('usage: sim-main --state-dir DIR [--port 16444] [--kube-port 16443] [--profile realistic|fast] [--kube-token T] [--tls-cert FILE --tls-key FILE] [--seed N] [--history-hours H]\n');
-  process.exit(values.help ? 0 : 2);
+/** The process's own arguments; bad ones exit 2 with one line, as every command of the kit. */
+function readArguments(): OptionValues<typeof simulationOptions> {
+  try {
+    const line = parseCommandLine(simulationCli, process.argv.slice(2));
+    if (line.help) {
+      process.stdout.write(helpText(simulationCli));
+      process.exit(0);
+    }
+    return readOptions(simulationOptions, line.flags, {});
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`local-cluster-sim: ${error.message}\n`);
+    process.exit(2);
+  }
 }
 
+const values = readArguments();
 const log = createLogger('local-cluster-sim', { sink: (r) => process.stdout.write(JSON.stringify(r) + '\n') });
-const profile = resolveProfile(values.profile);
-const port = Number(values.port);
-const kubePort = Number(values['kube-port']);
-const stateDir = values['state-dir'];
-const hours = values['history-hours'] ? Number(values['history-hours']) : profile.historyHours;
+const profile = values.profile;
+const port = values.port;
+const kubePort = values.kubePort;
+const stateDir = values.stateDir;
+const hours = values.historyHours ?? profile.historyHours;
 const stepMs = profile.historyStepSeconds * 1000;
 const started = Date.now();
 const historyEnd = Math.floor(started / stepMs) * stepMs;
@@ -52,7 +76,7 @@ const historyStart = historyEnd - hours * 3_600_000 - SETTLE_MS;
 const simulation = new Simulation({
   start: historyStart,
   profile,
-  seed: values.seed ? Number(values.seed) : undefined,
+  seed: values.seed,
   historyEnd,
 });
 const traces = new TraceRecorder(simulation);
@@ -69,11 +93,11 @@ await simulation.advanceTo(Date.now());
 
 // The Kubernetes API is served over TLS, as EKS's is: kubectl only sends bearer tokens to https servers.
 // `local-cluster up` hands over the certificate its kubeconfig trusts; alone, the process makes its own.
-const certificate = values['tls-cert'] && values['tls-key']
-  ? { cert: readFileSync(values['tls-cert'], 'utf8'), key: readFileSync(values['tls-key'], 'utf8') }
+const certificate = values.tlsCert && values.tlsKey
+  ? { cert: readFileSync(values.tlsCert, 'utf8'), key: readFileSync(values.tlsKey, 'utf8') }
   : selfSignedCertificate();
 const kubeApiUrl = `https://${values.host}:${kubePort}`;
-const token = values['kube-token'];
+const token = values.kubeToken;
 const kubeApi = createKubeApi(simulation, { token, logger: log.child({ face: 'kube-api' }) });
 const kubeServer = createHttpsServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
   if (!kubeApi(req, res)) {
