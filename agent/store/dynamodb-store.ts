@@ -29,7 +29,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import type { Alert, Approval, Incident } from '../../core/types.js';
-import { isFinal } from '../intake/grouping.js';
+import { isFinal } from '../../core/incident-lifecycle.js';
 import type { AuditEntry, StateStore } from '../ports.js';
 import { fromAttribute, toAttribute, toItem } from './attribute-values.js';
 import { IncidentConflict, StoreUnavailable } from './errors.js';
