@@ -11,6 +11,7 @@ import type { Logger } from '../../core/log.js';
 import type { AgentMetrics } from '../metrics.js';
 import { PayloadRejected } from './errors.js';
 import type { Intake } from './intake.js';
+import { awsRetry } from '../../lib/platform/retry.js';
 
 export interface SqsEventConsumerOptions {
   queueUrl: string;
@@ -33,7 +34,7 @@ export class SqsEventConsumer {
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: SqsEventConsumerOptions) {
-    this.client = options.client ?? new SQSClient(options.region ? { region: options.region } : {});
+    this.client = options.client ?? new SQSClient({ ...(options.region ? { region: options.region } : {}), ...awsRetry() });
   }
 
   start(): void {
