@@ -72,8 +72,11 @@ class AttemptFailed extends Error {
  * call in the failure ("list pods in petadoptions"). Resolves with the result or rejects with
  * EvidenceUnavailable, never anything else.
  */
-export async function resilientCall<T>(operation: string, call: (signal: AbortSignal) => Promise<T>, options: ResilienceOptions, signal?: AbortSignal): Promise<T> {
+export async function resilientCall<T>(operation: string, call: (signal: AbortSignal) => Promise<T>, options: ResilienceOptions, stepSignal?: AbortSignal): Promise<T> {
   const policy = { ...evidenceRetryPolicy, ...options.policy };
+  // A signal of the call's own, following the step's: the many parallel calls of one step wait on
+  // theirs, instead of piling listeners onto the step's signal.
+  const signal = stepSignal && AbortSignal.any([stepSignal]);
   const cancelled = () => new EvidenceUnavailable(options.source, `${operation}: cancelled`, false);
   let attempts = 0;
   let last: AttemptFailure = { retryable: false, reason: 'not attempted' };
