@@ -4,9 +4,11 @@
  * not allow throws, so a bug that would reopen a resolved incident fails loudly instead of rewriting
  * history.
  *
- *   open ──────────────> investigating <──> remediating / verifying / awaiting-approval
- *     │                        │                       │
- *     └──> unresolved <────────┴───> resolved <────────┘      resolved, unresolved, closed: final
+ *   open                 ──> investigating, or unresolved (given up before it started)
+ *   investigating, awaiting-approval, remediating, verifying (working)
+ *                        ──> any other working status, resolved, unresolved
+ *   resolved, unresolved, closed (final)
+ *                        ──> nothing
  *
  * The table is what the agent does, including its crash paths: a workflow resumed after a crash may
  * find the incident in any working status and run any step next (an approval decided while the agent
