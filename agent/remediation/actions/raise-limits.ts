@@ -16,7 +16,7 @@ const params = z.object({
   value: z.string().optional(),
   container: z.string().optional().describe('Container name (default: the first)'),
 });
-type Params = z.output<typeof params>;
+type Params = z.infer<typeof params>;
 
 /** Ceilings no single action goes above, whatever the factor (one t3.large node's allocatable). */
 const CEILING = { memory: 4 * 2 ** 30, cpu: 1.9 };

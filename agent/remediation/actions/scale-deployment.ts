@@ -13,7 +13,7 @@ const params = z.object({
   replicas: z.number().int().min(0).optional().describe('Replica count to set'),
   by: z.number().int().optional().describe('Change relative to the current count (+1, -1)'),
 });
-type Params = z.output<typeof params>;
+type Params = z.infer<typeof params>;
 
 function desired(current: number, p: Params): number {
   return p.replicas ?? current + (p.by ?? 1);
