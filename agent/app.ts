@@ -14,12 +14,12 @@ import type Database from 'better-sqlite3';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../core/clock.js';
+import { isFinal, moveIncident } from '../core/incident-lifecycle.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { Alert, Incident } from '../core/types.js';
 import { createApi, type Readiness } from './api/server.js';
 import type { AgentConfig, EvidenceConfig } from './config.js';
 import { parseAnyEvent } from './intake/events.js';
-import { isFinal } from './intake/grouping.js';
 import { Intake, type IntakeResult } from './intake/intake.js';
 import { SqsEventConsumer } from './intake/sqs-consumer.js';
 import { AgentMetrics } from './metrics.js';
@@ -117,7 +117,7 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
         job.incidentId,
         (i) => {
           if (isFinal(i.status)) return false;
-          i.status = 'unresolved';
+          moveIncident(i, 'unresolved');
           i.timeline.push({ at, type: 'observation', source: 'agent', summary: `investigation given up after ${job.attempts} attempts: ${reason}` });
         },
         { clock },

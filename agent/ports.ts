@@ -5,6 +5,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import type { Action, Alert, Approval, EvidenceSource, Incident } from '../core/types.js';
+import type { Sample, Series } from '../lib/prometheus/series.js';
 
 // ---------------------------------------------------------------------------------------------
 // Evidence sources. Each fails with an EvidenceUnavailable error (never a crash); the workflow turns
@@ -22,16 +23,8 @@ export class EvidenceUnavailable extends Error {
   }
 }
 
-export interface Sample {
-  /** Unix seconds. */
-  t: number;
-  v: number;
-}
-
-export interface Series {
-  labels: Record<string, string>;
-  samples: Sample[];
-}
+/** Metric data in the kit's one vocabulary (`t` in Unix seconds). */
+export type { Sample, Series } from '../lib/prometheus/series.js';
 
 /** Prometheus, reached through our MCP server (or directly in tests). */
 export interface MetricsEvidence {

@@ -5,18 +5,14 @@
 import type { Action, Incident } from '../core/types.js';
 import type { AgentApi, IncidentSummary } from './ports.js';
 
+export { isFinal } from '../core/incident-lifecycle.js';
+
 /** Agents and runners on one machine share a clock; a little slack covers rounding of timestamps. */
 const SKEW_MS = 2_000;
 
 export async function incidentsSince(agent: AgentApi, sinceMs: number): Promise<IncidentSummary[]> {
   const all = await agent.listIncidents();
   return all.filter((i) => Date.parse(i.createdAt) >= sinceMs - SKEW_MS).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-}
-
-export const FINAL_STATUSES: readonly Incident['status'][] = ['resolved', 'unresolved', 'closed'];
-
-export function isFinal(status: Incident['status']): boolean {
-  return FINAL_STATUSES.includes(status);
 }
 
 /** Actions waiting for a human: proposed and requiring approval. */

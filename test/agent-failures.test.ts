@@ -9,12 +9,13 @@ import * as assert from 'uvu/assert';
 import type { IncomingMessage } from 'node:http';
 import { KubernetesApiEvidence } from '../agent/evidence/kubernetes.js';
 import { McpMetrics } from '../agent/evidence/metrics-mcp.js';
-import { XRayEvidence } from '../agent/evidence/xray.js';
+import { XRayEvidence, xrayClient } from '../agent/evidence/xray.js';
 import type { EvidenceSources } from '../agent/ports.js';
 import type { AnalyseOutput } from '../agent/steps/analyse.js';
 import { matchesExpected } from './support/agent/cases.js';
 import { faults } from './support/agent/faults.js';
 import { memoryContext } from './support/agent/memory-context.js';
+import { recordRetryDelays } from './support/agent/sdk-retry.js';
 import { playbookFor, runPlaybook } from './support/agent/run-playbook.js';
 import { buildWorld, type World } from './support/agent/simulated-world.js';
 import { freePort } from './support/free-port.js';
@@ -90,7 +91,10 @@ test('X-Ray throttling: a traces gap after back-off; the slow callee is still fo
     const full = await investigate(world, world.evidence);
     world.apis.setFaults((req) => (!isKube(req) && req.method === 'POST' ? 'throttle' : undefined));
     const waits: number[] = [];
-    const traces = new XRayEvidence({ endpoint: world.apis.url, sleep: async (ms) => void waits.push(ms), retry: { maxAttempts: 3 } });
+    // The SDK retries (standard mode); its back-off is recorded, not waited.
+    const client = xrayClient({ endpoint: world.apis.url, maxAttempts: 3 });
+    recordRetryDelays(client, waits);
+    const traces = new XRayEvidence({ client });
     const { analysis, context } = await investigate(world, { ...world.evidence, traces });
     const gap = context.incident.gaps.find((g) => g.source === 'traces');
     assert.ok(gap, JSON.stringify(context.incident.gaps));

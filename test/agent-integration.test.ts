@@ -80,7 +80,7 @@ for (const c of cases) {
 
 /** Verification on the running simulation: waiting advances simulated time. */
 function handlersFor(world: World): StepHandler[] {
-  const verify = createVerifyStep({ sleep: async (ms) => world.sim.run(ms / 1000) }) as unknown as StepHandler;
+  const verify: StepHandler = createVerifyStep({ sleep: async (ms) => world.sim.run(ms / 1000) });
   return stepHandlers.map((h) => (h.kind === 'verify' ? verify : h));
 }
 

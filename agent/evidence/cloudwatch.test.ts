@@ -1,4 +1,5 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import * as logsSdk from '@aws-sdk/client-cloudwatch-logs';
 import { CloudWatchLogsClient, GetQueryResultsCommand, LimitExceededException, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { test } from 'uvu';
@@ -8,6 +9,7 @@ import { AwsCloudWatchEvidence } from './cloudwatch.js';
 import { containerInsightsMetric, CONTAINER_INSIGHTS_NAMESPACE, insightsDimensions } from './container-insights.js';
 import { logGroupName, logsInsightsTemplate, logsInsightsTemplates, renderQuery } from './logs-insights-queries.js';
 import { fixture } from '../../test/support/agent/aws-fixtures.js';
+import { sdkRetryingClient } from '../../test/support/agent/sdk-retry.js';
 
 const start = Date.parse('2026-11-24T11:00:00Z') / 1000;
 const end = start + 900;
@@ -66,7 +68,8 @@ test('the concurrent-query quota is throttling: retried, then a gap', async () =
   const c = clients();
   const body = fixture<{ message: string }>('logs-limit-exceeded.json');
   c.logs.on(StartQueryCommand).rejects(new LimitExceededException({ message: body.message, $metadata: { httpStatusCode: 400 } }));
-  const cw = new AwsCloudWatchEvidence({ metricsClient: c.metricsClient, logsClient: c.logsClient, sleep: async () => undefined, retry: { maxAttempts: 3 } });
+  // The SDK retries (standard mode); its attempts reach the mock.
+  const cw = new AwsCloudWatchEvidence({ metricsClient: c.metricsClient, logsClient: sdkRetryingClient(c.logsClient, logsSdk, { maxAttempts: 3 }) });
   const error = await cw.logsInsights({ logGroups: ['/aws/containerinsights/PetSite/application'], query: 'fields @message', start, end }).catch((e: unknown) => e);
   assert.instance(error, EvidenceUnavailable);
   assert.is((error as EvidenceUnavailable).source, 'cloudwatch-logs');

@@ -5,19 +5,23 @@
  * case the query is stopped so it does not keep scanning on the account's bill).
  *
  * Logs Insights allows a few concurrent queries per account (LimitExceededException) and StartQuery
- * is rate limited: both are throttling, retried with back-off behind a token bucket.
+ * is rate limited: both are throttling, which the SDK retries with back-off (its standard retry mode)
+ * behind our token bucket.
  */
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, GetQueryResultsCommand, StartQueryCommand, StopQueryCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { EvidenceUnavailable, type CloudWatchEvidence, type Sample } from '../ports.js';
-import { classifyAwsError } from './aws-errors.js';
-import { RateLimiter, realSleep, resilientCall, type RetryPolicy, type Sleep } from './resilience.js';
+import { systemClock, type Sleep } from '../../core/clock.js';
+import { RateLimit } from '../../lib/platform/rate-limit.js';
+import { awsClientConfig, classifyAwsError } from './aws-errors.js';
+import { resilientCall, type ResilienceOptions } from './resilience.js';
+import { defineEvidenceSource } from './source.js';
 
 export interface CloudWatchEvidenceOptions {
   metricsClient?: CloudWatchClient;
   logsClient?: CloudWatchLogsClient;
   region?: string;
-  retry?: Partial<RetryPolicy>;
+  /** Waits between GetQueryResults polls (tests pass a fake). */
   sleep?: Sleep;
   /** Between two GetQueryResults polls. */
   pollIntervalMs?: number;
@@ -28,23 +32,37 @@ export interface CloudWatchEvidenceOptions {
   now?: () => number;
 }
 
+export const cloudwatchSource = defineEvidenceSource({
+  id: 'cloudwatch',
+  description: 'CloudWatch on EKS: Container Insights metrics and Logs Insights queries',
+  configKeys: ['region', 'clusterName'],
+  readBy: ['cloudwatch', 'logs-insights'],
+  // Both are needed: the metrics' dimensions and the log groups name the cluster.
+  create: ({ region, clusterName }) => (region && clusterName ? new AwsCloudWatchEvidence({ region }) : undefined),
+});
+
+/** The SDK retries (and times out its requests); one attempt of ours, under the rate limit. */
+function sdkRetried(source: 'cloudwatch' | 'cloudwatch-logs', service: string, limiter: RateLimit): ResilienceOptions {
+  return { source, classify: classifyAwsError(service), limiter, policy: { maxAttempts: 1, attemptTimeoutMs: 0 } };
+}
+
 export class AwsCloudWatchEvidence implements CloudWatchEvidence {
   private readonly metrics: CloudWatchClient;
   private readonly logs: CloudWatchLogsClient;
-  private readonly metricLimiter: RateLimiter;
-  private readonly logsLimiter: RateLimiter;
+  private readonly metricLimiter: RateLimit;
+  private readonly logsLimiter: RateLimit;
   private readonly sleep: Sleep;
   private readonly now: () => number;
 
   constructor(private readonly options: CloudWatchEvidenceOptions = {}) {
     const region = options.region ?? process.env.AWS_REGION ?? 'us-west-2';
-    this.metrics = options.metricsClient ?? new CloudWatchClient({ region, maxAttempts: 1 });
-    this.logs = options.logsClient ?? new CloudWatchLogsClient({ region, maxAttempts: 1 });
-    this.sleep = options.sleep ?? realSleep;
-    this.now = options.now ?? Date.now;
+    this.metrics = options.metricsClient ?? new CloudWatchClient(awsClientConfig(region));
+    this.logs = options.logsClient ?? new CloudWatchLogsClient(awsClientConfig(region));
+    this.sleep = options.sleep ?? systemClock.sleep;
+    this.now = options.now ?? systemClock.now;
     // GetMetricData: 50 TPS per account; StartQuery / GetQueryResults: 5 TPS.
-    this.metricLimiter = new RateLimiter(20, 20, Date.now, options.sleep);
-    this.logsLimiter = new RateLimiter(5, 5, Date.now, options.sleep);
+    this.metricLimiter = new RateLimit(20, 20);
+    this.logsLimiter = new RateLimit(5, 5);
   }
 
   async metric(options: { namespace: string; metricName: string; dimensions: Record<string, string>; stat: string; start: number; end: number; periodSeconds: number; signal?: AbortSignal }): Promise<Sample[]> {
@@ -75,7 +93,7 @@ export class AwsCloudWatchEvidence implements CloudWatchEvidence {
             }),
             { abortSignal: signal },
           ),
-        { source: 'cloudwatch', classify: classifyAwsError('CloudWatch'), limiter: this.metricLimiter, sleep: this.options.sleep, policy: this.options.retry },
+        sdkRetried('cloudwatch', 'CloudWatch', this.metricLimiter),
         options.signal,
       );
       for (const result of answer.MetricDataResults ?? []) {
@@ -92,7 +110,7 @@ export class AwsCloudWatchEvidence implements CloudWatchEvidence {
   }
 
   async logsInsights(options: { logGroups: string[]; query: string; start: number; end: number; signal?: AbortSignal }): Promise<Record<string, string>[]> {
-    const policy = { source: 'cloudwatch-logs' as const, classify: classifyAwsError('CloudWatch Logs'), limiter: this.logsLimiter, sleep: this.options.sleep, policy: this.options.retry };
+    const policy = sdkRetried('cloudwatch-logs', 'CloudWatch Logs', this.logsLimiter);
     const started = await resilientCall(
       `StartQuery on ${options.logGroups.join(', ')}`,
       (signal) =>

@@ -1,11 +1,28 @@
 /**
  * Metrics with a fallback: the MCP server first, Prometheus directly when the MCP server cannot be
  * reached. A wrong query fails the same way on both, so only "unreachable"-type failures (retryable)
- * fall through; the switch is logged so the report can say which path answered.
+ * fall through; the switch is logged so the report can say which path answered. `metricsSource` is the
+ * registry entry: the MCP server when one is set, Prometheus as the fallback or alone.
  */
 import type { Logger } from '../../core/log.js';
+import { PrometheusBackend } from '../../lib/prometheus/client/index.js';
 import { EvidenceUnavailable, type MetricsEvidence, type Series } from '../ports.js';
-import type { MetricAnomaly } from './metrics-prometheus.js';
+import { McpMetrics } from './metrics-mcp.js';
+import { PrometheusMetrics, type MetricAnomaly } from './metrics-prometheus.js';
+import { defineEvidenceSource } from './source.js';
+
+export const metricsSource = defineEvidenceSource({
+  id: 'metrics',
+  description: 'Prometheus through the MCP server, with Prometheus directly as the fallback',
+  configKeys: ['mcpUrl', 'prometheusUrl'],
+  readBy: ['metrics', 'recommend', 'verify'],
+  create({ mcpUrl, prometheusUrl, log }) {
+    const direct = prometheusUrl ? new PrometheusMetrics(new PrometheusBackend({ url: prometheusUrl })) : undefined;
+    if (!mcpUrl) return direct;
+    const mcp = new McpMetrics({ url: mcpUrl });
+    return direct ? new FallbackMetrics(mcp, direct, log) : mcp;
+  },
+});
 
 export class FallbackMetrics implements MetricsEvidence {
   constructor(

@@ -12,7 +12,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { EvidenceUnavailable, type MetricsEvidence, type Series } from '../ports.js';
 import type { MetricAnomaly } from './metrics-prometheus.js';
 import { abbreviate } from './metrics-prometheus.js';
-import { messageOf, networkErrorCode, RateLimiter, resilientCall, type Classify, type RetryPolicy, type Sleep } from './resilience.js';
+import { RateLimit } from '../../lib/platform/rate-limit.js';
+import { messageOf, networkErrorCode, resilientCall, type Classify, type RetryPolicy, type Sleep } from './resilience.js';
 
 export interface McpMetricsOptions {
   /** The MCP endpoint, e.g. http://127.0.0.1:8090/mcp. */
@@ -20,7 +21,9 @@ export interface McpMetricsOptions {
   /** Extra headers (a bearer token in front of the server). */
   headers?: Record<string, string>;
   ratePerSecond?: number;
+  /** The MCP client does not retry by itself: this is the one retry layer of the MCP path. */
   retry?: Partial<RetryPolicy>;
+  /** Waits between retries (tests pass a fake). */
   sleep?: Sleep;
   clientName?: string;
 }
@@ -56,10 +59,10 @@ const classify: Classify = (error) => {
 
 export class McpMetrics implements MetricsEvidence {
   private client?: Promise<Client>;
-  private readonly limiter: RateLimiter;
+  private readonly limiter: RateLimit;
 
   constructor(private readonly options: McpMetricsOptions) {
-    this.limiter = new RateLimiter(options.ratePerSecond ?? 20, 10, Date.now, options.sleep);
+    this.limiter = new RateLimit(options.ratePerSecond ?? 20, 10);
   }
 
   async instant(promql: string, options: { at?: number; signal?: AbortSignal } = {}): Promise<{ labels: Record<string, string>; value: number }[]> {

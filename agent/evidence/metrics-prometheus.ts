@@ -1,14 +1,18 @@
 /**
- * Metrics evidence straight from a Prometheus-compatible API through the MCP server's backend port
- * (`mcp/backends`). The agent normally goes through the MCP server (metrics-mcp.ts); this adapter is
- * the fallback when the MCP server is down, and what tests and replay recordings use. Anomalies are
- * found by the MCP server's own detectors (`mcp/anomaly`), run here on the range result, so both paths
- * judge a series the same way.
+ * Metrics evidence straight from a Prometheus-compatible API through the shared Prometheus client
+ * (lib/prometheus/client). The agent normally goes through the MCP server (metrics-mcp.ts); this
+ * adapter is the fallback when the MCP server is down, and what tests and replay recordings use.
+ * Anomalies are found by the shared detectors (lib/prometheus/anomaly), the ones the MCP server runs,
+ * here on the range result, so both paths judge a series the same way.
+ *
+ * The client retries transport failures itself, so calls here are not retried again (one layer of
+ * retries): they keep the rate limit and turn the client's final failure into EvidenceUnavailable.
  */
 import { detectAnomalies } from '../../lib/prometheus/anomaly/index.js';
 import { isBackendError, type MetricsBackend, type QueryData, type RangeSeries as PromRangeSeries } from '../../lib/prometheus/client/index.js';
+import { RateLimit } from '../../lib/platform/rate-limit.js';
 import { EvidenceUnavailable, type MetricsEvidence, type Series } from '../ports.js';
-import { RateLimiter, resilientCall, type Classify, type RetryPolicy, type Sleep } from './resilience.js';
+import { resilientCall, type Classify } from './resilience.js';
 
 export interface MetricAnomaly {
   labels: Record<string, string>;
@@ -21,10 +25,8 @@ export interface MetricAnomaly {
 }
 
 export interface PrometheusMetricsOptions {
-  /** Calls per second to the API (the backend itself retries transport failures). */
+  /** Calls per second to the API. */
   ratePerSecond?: number;
-  retry?: Partial<RetryPolicy>;
-  sleep?: Sleep;
 }
 
 /** Backend failures that say "try again" vs. "the query or the setup is wrong". */
@@ -37,13 +39,13 @@ const classifyBackendError: Classify = (error) => {
 };
 
 export class PrometheusMetrics implements MetricsEvidence {
-  private readonly limiter: RateLimiter;
+  private readonly limiter: RateLimit;
 
   constructor(
     private readonly backend: MetricsBackend,
-    private readonly options: PrometheusMetricsOptions = {},
+    options: PrometheusMetricsOptions = {},
   ) {
-    this.limiter = new RateLimiter(options.ratePerSecond ?? 20, Math.max(5, options.ratePerSecond ?? 20), Date.now, options.sleep);
+    this.limiter = new RateLimit(options.ratePerSecond ?? 20, Math.max(5, options.ratePerSecond ?? 20));
   }
 
   async instant(promql: string, options: { at?: number; signal?: AbortSignal } = {}): Promise<{ labels: Record<string, string>; value: number }[]> {
@@ -66,8 +68,8 @@ export class PrometheusMetrics implements MetricsEvidence {
   }
 
   private call<T>(operation: string, call: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    // The backend retries transport failures itself; one more layer only for what it gave up on quickly.
-    return resilientCall(operation, call, { source: 'prometheus', classify: classifyBackendError, limiter: this.limiter, sleep: this.options.sleep, policy: { maxAttempts: 2, attemptTimeoutMs: 30_000, ...this.options.retry } }, signal);
+    // The client retries and times out its own requests: one attempt here, no timeout of ours.
+    return resilientCall(operation, call, { source: 'prometheus', classify: classifyBackendError, limiter: this.limiter, policy: { maxAttempts: 1, attemptTimeoutMs: 0 } }, signal);
   }
 }
 

@@ -1,31 +1,29 @@
 /**
- * How every evidence adapter talks to a remote API: a client-side rate limit (token bucket), a timeout
- * per attempt, retries with exponential back-off and full jitter on throttling, 5xx and timeouts, and
- * one typed failure at the end (`EvidenceUnavailable`) that the workflow turns into an investigation
- * gap. Sleep and randomness are injected so tests neither wait nor flake.
+ * How the evidence adapters call a remote API: a client-side rate limit (lib/platform/rate-limit.ts), a
+ * timeout per attempt, retries on the kit's one retry policy (lib/platform/retry.ts: p-retry, full
+ * jitter, Retry-After) for what the adapter's classifier calls retryable, and one typed failure at the
+ * end (`EvidenceUnavailable`) that the workflow turns into an investigation gap.
+ *
+ * One layer retries, never two: an adapter over a client that retries by itself (the Prometheus client,
+ * the AWS SDK in its standard retry mode) calls with `maxAttempts: 1`, keeping the rate limit and the
+ * mapping to EvidenceUnavailable.
  */
-import { setTimeout as delay } from 'node:timers/promises';
+import type { Sleep } from '../../core/clock.js';
 import type { EvidenceSource } from '../../core/types.js';
+import { RateLimit } from '../../lib/platform/rate-limit.js';
+import { retry, type RetryPolicy as PlatformRetryPolicy } from '../../lib/platform/retry.js';
 import { EvidenceUnavailable } from '../ports.js';
 
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+export type { Sleep } from '../../core/clock.js';
+export { networkErrorCode } from '../../lib/platform/retry.js';
 
-export const realSleep: Sleep = async (ms, signal) => {
-  await delay(ms, undefined, signal ? { signal } : undefined);
-};
-
-export interface RetryPolicy {
-  /** Attempts in total, the first included. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** Each attempt is abandoned after this long (the API may be hanging, not slow). */
+export interface RetryPolicy extends PlatformRetryPolicy {
+  /** Each attempt is abandoned after this long (the API may be hanging, not slow); 0: the client times out its own requests. */
   attemptTimeoutMs: number;
-  /** A server asking to come back later than this is not waited for. */
-  maxRetryAfterMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = {
+/** The evidence adapters' policy: a few quick retries, an investigation should not wait on one source. */
+export const evidenceRetryPolicy: RetryPolicy = {
   maxAttempts: 3,
   baseDelayMs: 200,
   maxDelayMs: 3_000,
@@ -44,35 +42,12 @@ export interface AttemptFailure {
 export type Classify = (error: unknown) => AttemptFailure;
 
 /**
- * A token bucket: `ratePerSecond` calls on average, bursts of `burst`. Callers over the limit wait
- * for a token rather than fail, so a playbook's parallel reads stay under the provider's quota
- * (X-Ray GetTraceSummaries allows 5 TPS, CloudWatch Logs StartQuery 5 TPS per account and region).
+ * The Kubernetes adapters' name for RateLimit, with the clock arguments they still pass (Bottleneck
+ * keeps its own time). It goes when those adapters move to lib/kubernetes.
  */
-export class RateLimiter {
-  private tokens: number;
-  private last: number;
-
-  constructor(
-    private readonly ratePerSecond: number,
-    private readonly burst: number,
-    private readonly now: () => number = Date.now,
-    private readonly sleep: Sleep = realSleep,
-  ) {
-    this.tokens = burst;
-    this.last = now();
-  }
-
-  async take(signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      const now = this.now();
-      this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.ratePerSecond);
-      this.last = now;
-      if (this.tokens >= 1) {
-        this.tokens -= 1;
-        return;
-      }
-      await this.sleep(Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000), signal);
-    }
+export class RateLimiter extends RateLimit {
+  constructor(ratePerSecond: number, burst: number, ..._clock: [now?: () => number, sleep?: Sleep]) {
+    super(ratePerSecond, burst);
   }
 }
 
@@ -80,14 +55,16 @@ export interface ResilienceOptions {
   source: EvidenceSource;
   policy?: Partial<RetryPolicy>;
   classify: Classify;
-  limiter?: RateLimiter;
+  limiter?: RateLimit;
   sleep?: Sleep;
   random?: () => number;
 }
 
-/** Delay before retry `n` (1 = first retry): full jitter over an exponentially growing ceiling. */
-export function backoffDelay(n: number, policy: RetryPolicy, random: () => number = Math.random): number {
-  return Math.floor(random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1)));
+/** A failed attempt as the classifier saw it, carried through the retry loop. */
+class AttemptFailed extends Error {
+  constructor(readonly failure: AttemptFailure) {
+    super(failure.reason);
+  }
 }
 
 /**
@@ -95,58 +72,52 @@ export function backoffDelay(n: number, policy: RetryPolicy, random: () => numbe
  * call in the failure ("list pods in petadoptions"). Resolves with the result or rejects with
  * EvidenceUnavailable, never anything else.
  */
-export async function resilientCall<T>(
-  operation: string,
-  call: (signal: AbortSignal) => Promise<T>,
-  options: ResilienceOptions,
-  signal?: AbortSignal,
-): Promise<T> {
-  const policy = { ...defaultRetryPolicy, ...options.policy };
-  const sleep = options.sleep ?? realSleep;
+export async function resilientCall<T>(operation: string, call: (signal: AbortSignal) => Promise<T>, options: ResilienceOptions, stepSignal?: AbortSignal): Promise<T> {
+  const policy = { ...evidenceRetryPolicy, ...options.policy };
+  // A signal of the call's own, following the step's: the many parallel calls of one step wait on
+  // theirs, instead of piling listeners onto the step's signal.
+  const signal = stepSignal && AbortSignal.any([stepSignal]);
+  const cancelled = () => new EvidenceUnavailable(options.source, `${operation}: cancelled`, false);
+  let attempts = 0;
   let last: AttemptFailure = { retryable: false, reason: 'not attempted' };
-  for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-    if (signal?.aborted) throw new EvidenceUnavailable(options.source, `${operation}: cancelled`, false);
+  const attempt = async (n: number): Promise<T> => {
+    attempts = n;
+    if (signal?.aborted) throw cancelled();
     try {
       await options.limiter?.take(signal);
     } catch {
       throw new EvidenceUnavailable(options.source, `${operation}: cancelled while waiting for the rate limit`, false);
     }
-    const timeout = AbortSignal.timeout(policy.attemptTimeoutMs);
-    const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const timeout = policy.attemptTimeoutMs > 0 ? AbortSignal.timeout(policy.attemptTimeoutMs) : undefined;
+    const attemptSignal = AbortSignal.any([signal, timeout].filter((s): s is AbortSignal => s !== undefined));
     try {
       return await call(attemptSignal);
     } catch (error) {
       if (error instanceof EvidenceUnavailable) throw error;
-      if (signal?.aborted) throw new EvidenceUnavailable(options.source, `${operation}: cancelled`, false);
-      last = timeout.aborted ? { retryable: true, reason: `no answer within ${policy.attemptTimeoutMs} ms` } : options.classify(error);
+      if (signal?.aborted) throw cancelled();
+      last = timeout?.aborted ? { retryable: true, reason: `no answer within ${policy.attemptTimeoutMs} ms` } : options.classify(error);
+      throw new AttemptFailed(last);
     }
-    if (!last.retryable || attempt === policy.maxAttempts) break;
-    if (last.retryAfterMs !== undefined && last.retryAfterMs > policy.maxRetryAfterMs) break;
-    const wait = Math.max(last.retryAfterMs ?? 0, backoffDelay(attempt, policy, options.random));
-    try {
-      await sleep(wait, signal);
-    } catch {
-      throw new EvidenceUnavailable(options.source, `${operation}: cancelled`, false);
-    }
+  };
+  try {
+    return await retry(attempt, {
+      policy,
+      classify: (error) => (error instanceof AttemptFailed ? error.failure : { retryable: false }),
+      ...(signal ? { signal } : {}),
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.random ? { random: options.random } : {}),
+    });
+  } catch (error) {
+    if (error instanceof EvidenceUnavailable) throw error;
+    if (signal?.aborted) throw cancelled();
+    const gaveUp = attempts > 1 && last.retryable ? ` (gave up after ${attempts} attempts)` : '';
+    throw new EvidenceUnavailable(options.source, `${operation}: ${last.reason}${gaveUp}`, last.retryable);
   }
-  const attempts = policy.maxAttempts > 1 && last.retryable ? ` (gave up after ${policy.maxAttempts} attempts)` : '';
-  throw new EvidenceUnavailable(options.source, `${operation}: ${last.reason}${attempts}`, last.retryable);
 }
 
 /** Statuses worth another try: throttling, and the server-side failure family. */
 export function retryableStatus(status: number): boolean {
   return status === 429 || status === 408 || status >= 500;
-}
-
-/** Network-level failures (connection refused, reset, DNS) by their Node error codes. */
-export function networkErrorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }
 
 /** A short message for any thrown value. */

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as xraySdk from '@aws-sdk/client-xray';
 import { BatchGetTracesCommand, GetServiceGraphCommand, GetTraceSummariesCommand, ThrottledException, XRayClient } from '@aws-sdk/client-xray';
 import { mockClient } from 'aws-sdk-client-mock';
 import { test } from 'uvu';
@@ -11,9 +12,9 @@ import { Simulation } from '../../infra/local/simulation/simulation.js';
 import { createXRayApi, TraceRecorder } from '../../infra/local/simulation/xray/index.js';
 import { EvidenceUnavailable } from '../ports.js';
 import { fixture } from '../../test/support/agent/aws-fixtures.js';
+import { sdkRetryingClient } from '../../test/support/agent/sdk-retry.js';
 import { serviceOfHost, XRayEvidence } from './xray.js';
 
-const noSleep = async () => undefined;
 const start = Date.parse('2026-11-24T11:00:00Z') / 1000;
 const end = start + 960;
 
@@ -26,7 +27,7 @@ test('summaries follow NextToken and read X-Ray root causes: wire time vs. servi
   const client = new XRayClient({ region: 'us-west-2' });
   const mock = mockClient(client);
   mock.on(GetTraceSummariesCommand).resolvesOnce(fixture('xray-get-trace-summaries-page1.json')).resolvesOnce(fixture('xray-get-trace-summaries-page2.json'));
-  const xray = new XRayEvidence({ client, sleep: noSleep });
+  const xray = new XRayEvidence({ client });
   const traces = await xray.summaries({ start, end, filter: 'responsetime > 0.5 OR fault' });
   assert.is(traces.length, 3);
   const calls = mock.commandCalls(GetTraceSummariesCommand);
@@ -76,7 +77,8 @@ test('throttling is retried with back-off, then becomes a gap with the reason', 
   const mock = mockClient(client);
   mock.on(GetServiceGraphCommand).rejectsOnce(throttled()).resolves(fixture('xray-get-service-graph.json'));
   const waits: number[] = [];
-  const xray = new XRayEvidence({ client, sleep: async (ms) => void waits.push(ms), retry: { maxAttempts: 4 } });
+  // The SDK retries (standard mode); its attempts reach the mock, its back-off is recorded, not waited.
+  const xray = new XRayEvidence({ client: sdkRetryingClient(client, xraySdk, { maxAttempts: 4, waits }) });
   assert.is((await xray.serviceGraph({ start, end })).length, 2);
   assert.is(waits.length, 1, 'one back-off before the retry');
 

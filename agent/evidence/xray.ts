@@ -6,39 +6,50 @@
  * to the simulation's X-Ray subset through an endpoint override.
  *
  * X-Ray throttles at a few transactions per second per account: calls go through a token bucket and
- * `ThrottledException` is retried with back-off; pagination stops at the caller's limit.
+ * the SDK retries `ThrottledException` with back-off (its standard retry mode); pagination stops at the
+ * caller's limit.
  */
 import { BatchGetTracesCommand, GetServiceGraphCommand, GetTraceSummariesCommand, XRayClient, type ErrorRootCause, type FaultRootCause, type ResponseTimeRootCause, type TraceSummary } from '@aws-sdk/client-xray';
 import type { ServiceEdge, TraceEvidence, TraceSegment, TraceSummaryLite } from '../ports.js';
-import { classifyAwsError } from './aws-errors.js';
-import { RateLimiter, resilientCall, type RetryPolicy, type Sleep } from './resilience.js';
+import { RateLimit } from '../../lib/platform/rate-limit.js';
+import { awsClientConfig, classifyAwsError } from './aws-errors.js';
+import { resilientCall } from './resilience.js';
+import { defineEvidenceSource } from './source.js';
 
 export interface XRayEvidenceOptions {
+  /** A client built elsewhere (tests); otherwise `xrayClient(options)`. */
   client?: XRayClient;
   region?: string;
   /** e.g. the local target's URL (local-cluster status: xrayUrl). */
   endpoint?: string;
   ratePerSecond?: number;
-  retry?: Partial<RetryPolicy>;
-  sleep?: Sleep;
   /** Most summary pages read per call (each page is up to 100 traces on AWS). */
   maxPages?: number;
 }
 
+/** The X-Ray client the adapter uses: the SDK's standard retries; the local target needs no credentials. */
+export function xrayClient(options: { region?: string; endpoint?: string; maxAttempts?: number } = {}): XRayClient {
+  return new XRayClient({
+    ...awsClientConfig(options.region ?? process.env.AWS_REGION ?? 'us-west-2', options.maxAttempts),
+    ...(options.endpoint ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+}
+
+export const tracesSource = defineEvidenceSource({
+  id: 'traces',
+  description: 'AWS X-Ray (or the local target\'s X-Ray subset): trace summaries, segments, the service graph',
+  configKeys: ['xrayEndpoint', 'region'],
+  readBy: ['traces'],
+  create: ({ xrayEndpoint, region }) => (xrayEndpoint || region ? new XRayEvidence({ ...(xrayEndpoint ? { endpoint: xrayEndpoint } : {}), ...(region ? { region } : {}) }) : undefined),
+});
+
 export class XRayEvidence implements TraceEvidence {
   private readonly client: XRayClient;
-  private readonly limiter: RateLimiter;
+  private readonly limiter: RateLimit;
 
   constructor(private readonly options: XRayEvidenceOptions = {}) {
-    this.client =
-      options.client ??
-      new XRayClient({
-        region: options.region ?? process.env.AWS_REGION ?? 'us-west-2',
-        // Our resilient call retries; the SDK's own retries would multiply the attempts.
-        maxAttempts: 1,
-        ...(options.endpoint ? { endpoint: options.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-      });
-    this.limiter = new RateLimiter(options.ratePerSecond ?? 5, 5, Date.now, options.sleep);
+    this.client = options.client ?? xrayClient(options);
+    this.limiter = new RateLimit(options.ratePerSecond ?? 5, 5);
   }
 
   async summaries(options: { start: number; end: number; filter?: string; limit?: number; signal?: AbortSignal }): Promise<TraceSummaryLite[]> {
@@ -110,7 +121,8 @@ export class XRayEvidence implements TraceEvidence {
   }
 
   private call<T>(operation: string, call: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return resilientCall(operation, call, { source: 'traces', classify: classifyAwsError('X-Ray'), limiter: this.limiter, sleep: this.options.sleep, policy: this.options.retry }, signal);
+    // The SDK retries (and times out its requests); one attempt here, under our rate limit.
+    return resilientCall(operation, call, { source: 'traces', classify: classifyAwsError('X-Ray'), limiter: this.limiter, policy: { maxAttempts: 1, attemptTimeoutMs: 0 } }, signal);
   }
 }
 

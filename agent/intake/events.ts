@@ -22,7 +22,8 @@ interface EventFormat<T> {
   normalise(payload: T, receivedAt: string): Alert[];
 }
 
-const format = <T>(f: EventFormat<T>) => f as unknown as EventFormat<unknown>;
+/** A format typed by its schema, listed with the others (its `normalise` only ever gets what its schema parsed). */
+const format = <T>(f: EventFormat<T>): EventFormat<unknown> => f;
 
 export const eventFormats: Record<EventKind, EventFormat<unknown>> = {
   alertmanager: format({ kind: 'alertmanager', source: 'alertmanager', title: 'Alertmanager webhook (v4)', schema: alertmanagerWebhookSchema, looksLike: looksLikeAlertmanager, normalise: alertsFromAlertmanager }),

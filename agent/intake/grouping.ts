@@ -4,6 +4,7 @@
  * names it (`workload:petadoptions/petsite` from a `service`, `deployment` or pod label): a latency alert
  * on service petsite and a memory alert on a petsite pod are one incident, not two pages.
  */
+import { isFinal } from '../../core/incident-lifecycle.js';
 import type { Alert, Incident } from '../../core/types.js';
 import { workloadOf } from './target.js';
 
@@ -17,12 +18,6 @@ export function groupKeysOf(alert: Alert): string[] {
   // Nothing to say what it is about: repeats of the same alert name still belong together.
   if (keys.length === 0) keys.push(`alert:${alert.source}/${alert.name}`);
   return keys;
-}
-
-export const finalStatuses: readonly Incident['status'][] = ['resolved', 'unresolved', 'closed'];
-
-export function isFinal(status: Incident['status']): boolean {
-  return finalStatuses.includes(status);
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
+import { isFinal, moveIncident } from '../../core/incident-lifecycle.js';
 import type { Logger } from '../../core/log.js';
 import type { Alert, Incident } from '../../core/types.js';
 import type { AgentMetrics } from '../metrics.js';
@@ -17,7 +18,7 @@ import { blastRadiusOf, priorityOf } from '../queue/priority.js';
 import { mutateIncident } from '../store/mutate.js';
 import { PayloadRejected } from './errors.js';
 import { parseEvent, type EventKind } from './events.js';
-import { acceptsAlerts, groupKeysOf, isFinal } from './grouping.js';
+import { acceptsAlerts, groupKeysOf } from './grouping.js';
 import { maxSeverity } from './severity.js';
 import { describeTarget } from './target.js';
 
@@ -179,7 +180,7 @@ export class Intake {
         const at = new Date(clock.now()).toISOString();
         incident.timeline.push({ at: alert.endsAt ?? alert.receivedAt, type: 'observation', source: 'alert', summary: `${alert.name} resolved`, refs: [alert.id] });
         if (allResolved && incident.status === 'verifying') {
-          incident.status = 'resolved';
+          moveIncident(incident, 'resolved');
           incident.milestones.resolvedAt ??= at;
           incident.timeline.push({ at, type: 'verification', source: 'alert', summary: 'every alert of the incident has resolved: the symptom is gone' });
         }

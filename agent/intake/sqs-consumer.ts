@@ -7,10 +7,12 @@
  * (same alarm, same state timestamp), so at-least-once delivery opens one incident.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { systemSleep } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import type { AgentMetrics } from '../metrics.js';
 import { PayloadRejected } from './errors.js';
 import type { Intake } from './intake.js';
+import { awsRetry } from '../../lib/platform/retry.js';
 
 export interface SqsEventConsumerOptions {
   queueUrl: string;
@@ -33,7 +35,7 @@ export class SqsEventConsumer {
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: SqsEventConsumerOptions) {
-    this.client = options.client ?? new SQSClient(options.region ? { region: options.region } : {});
+    this.client = options.client ?? new SQSClient({ ...(options.region ? { region: options.region } : {}), ...awsRetry() });
   }
 
   start(): void {
@@ -100,7 +102,8 @@ export class SqsEventConsumer {
         failures++;
         const delay = Math.min(30_000, 1_000 * 2 ** (failures - 1));
         this.options.log.warn('SQS receive failed; retrying', { error: (error as Error).message, delayMs: delay });
-        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+        // Stopping cuts the wait short.
+        await systemSleep(delay, this.stopping.signal).catch(() => undefined);
       }
     }
   }

@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import type { Job, WorkQueue } from '../ports.js';
+import { awsRetry } from '../../lib/platform/retry.js';
 
 export interface SqsQueueOptions {
   queueUrl: string;
@@ -53,7 +54,7 @@ export class SqsWorkQueue implements WorkQueue {
   private readonly fifo: boolean;
 
   constructor(private readonly options: SqsQueueOptions) {
-    this.client = options.client ?? new SQSClient(options.region ? { region: options.region } : {});
+    this.client = options.client ?? new SQSClient({ ...(options.region ? { region: options.region } : {}), ...awsRetry() });
     this.fifo = options.queueUrl.endsWith('.fifo');
   }
 

@@ -1,15 +1,17 @@
 /**
  * One remediation action (k8sgpt style: one interface, one file per kind, one registry). An action
- * knows its preconditions and safety checks, how risky it is, how to show the exact change before it
- * is made (a server-side dry run where the API has one, and the diff of the object before and after),
- * how to make it, how to tell it worked, and how to undo it.
+ * knows the root causes it addresses and how it proposes itself for each, its preconditions and safety
+ * checks, how risky it is, how to show the exact change before it is made (a server-side dry run where
+ * the API has one, and the diff of the object before and after), how to make it, how to tell it
+ * worked, and how to undo it. Adding an action is its file (written with `defineAction`) and one line
+ * in registry.ts.
  */
-import type { ZodType } from 'zod';
+import type { z, ZodType } from 'zod';
+import type { Sleep } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
-import type { Action, ActionKind, DryRun, ResourceRef, RiskLevel } from '../../core/types.js';
+import type { Action, ActionKind, DryRun, Finding, ResourceRef, RiskLevel, RootCause, RootCauseKind } from '../../core/types.js';
 import type { ClusterWriter, MetricsEvidence } from '../ports.js';
 import type { SafetyPolicy } from '../workflow/step.js';
-import type { Sleep } from '../evidence/resilience.js';
 import type { VerificationCondition } from './verification.js';
 
 /** What an action may use: the cluster (reads, dry runs, writes), the policy, time. */
@@ -47,11 +49,38 @@ export interface Outcome {
   after?: unknown;
 }
 
-export interface RemediationAction<P = Record<string, unknown>> {
+/** What the planner knows when it asks an action to propose itself. */
+export interface ProposalSituation {
+  rootCause: RootCause;
+  /** The root cause's target, which the action is proposed on. */
+  target: ResourceRef;
+  /** The target for people: `namespace/name`, or `name` when it has no namespace. */
+  where: string;
+  findings: readonly Finding[];
+}
+
+/** How an action addresses one kind of root cause. */
+export interface Remedy<I = Record<string, unknown>> {
+  rootCause: RootCauseKind;
+  /**
+   * Its place among the actions addressing this root cause, most direct first (1 = the mitigation
+   * itself); the recommend step plans and proposes them in this order.
+   */
+  order: number;
+  /** A follow-up (after the primary action), not the mitigation itself; `followUps: false` leaves it out. */
+  followUp?: boolean;
+  /** The params and the reason to propose it; undefined when the evidence gives no ground for it. */
+  propose(situation: ProposalSituation): { params: I; rationale: string } | undefined;
+}
+
+/** `P` is the params as the action reads them (defaults applied), `I` as a proposal writes them. */
+export interface RemediationAction<P = Record<string, unknown>, I = Record<string, unknown>> {
   kind: ActionKind;
   description: string;
   targetKind: ResourceRef['kind'];
-  params: ZodType<P>;
+  params: ZodType<P, I>;
+  /** The root causes it addresses (none: it is only proposed as another action's inverse, or by a playbook). */
+  addresses: readonly Remedy<I>[];
   /** Checks preconditions and safety, dry-runs the change and computes its diff. Never changes anything. */
   plan(env: ActionEnv, target: ResourceRef, params: P): Promise<Plan>;
   /** Makes the change (the plan's checks are run again first, since time has passed). */
@@ -60,6 +89,13 @@ export interface RemediationAction<P = Record<string, unknown>> {
   verification(target: ResourceRef, params: P): VerificationCondition[];
   /** How to undo it, in words and as the inverse action where there is one. */
   rollback(target: ResourceRef, params: P, before: unknown): Action['rollback'];
+}
+
+type ParamsSchema = ZodType<Record<string, unknown>, Record<string, unknown>>;
+
+/** Identity, for type inference: params, proposals and handlers are typed from the action's zod schema. */
+export function defineAction<S extends ParamsSchema>(action: RemediationAction<z.output<S>, z.input<S>> & { params: S }): RemediationAction<z.output<S>, z.input<S>> {
+  return action;
 }
 
 export class SafetyRefusal extends Error {

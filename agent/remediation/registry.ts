@@ -1,5 +1,7 @@
 /**
- * The action library: one entry per action kind (adding an action is adding a file and a line).
+ * The action library: one entry per action kind. Adding an action is adding its file (actions/, written
+ * with `defineAction`, declaring the root causes it addresses) and a line here; the planner and the
+ * recommend, remediate and verify steps find it through this list.
  */
 import type { ActionKind } from '../../core/types.js';
 import type { RemediationAction } from './action.js';
@@ -12,20 +14,13 @@ import { rolloutRestart } from './actions/rollout-restart.js';
 import { scaleDeployment } from './actions/scale-deployment.js';
 import { uncordonNode } from './actions/uncordon-node.js';
 
-export const remediationActions: Record<ActionKind, RemediationAction<never>> = {
-  'delete-pod': deletePod as unknown as RemediationAction<never>,
-  'rollout-restart': rolloutRestart as unknown as RemediationAction<never>,
-  'scale-deployment': scaleDeployment as unknown as RemediationAction<never>,
-  'raise-limits': raiseLimits as unknown as RemediationAction<never>,
-  rollback: rollback as unknown as RemediationAction<never>,
-  'cordon-node': cordonNode as unknown as RemediationAction<never>,
-  'drain-node': drainNode as unknown as RemediationAction<never>,
-  'uncordon-node': uncordonNode as unknown as RemediationAction<never>,
-};
+export const remediationActions: readonly RemediationAction[] = [deletePod, rolloutRestart, scaleDeployment, raiseLimits, rollback, cordonNode, drainNode, uncordonNode];
 
-/** The action of a kind with its params parsed (defaults applied) by the action's own schema. */
-export function actionOf(kind: ActionKind): RemediationAction<Record<string, unknown>> {
-  const action = remediationActions[kind];
-  if (!action) throw new Error(`unknown action kind ${kind} (known: ${Object.keys(remediationActions).join(', ')})`);
-  return action as unknown as RemediationAction<Record<string, unknown>>;
+const byKind = new Map(remediationActions.map((action) => [action.kind, action]));
+
+/** The action of a kind; its `params` schema parses (and defaults) the params a proposal wrote. */
+export function actionOf(kind: ActionKind): RemediationAction {
+  const action = byKind.get(kind);
+  if (!action) throw new Error(`unknown action kind ${kind} (known: ${[...byKind.keys()].join(', ')})`);
+  return action;
 }

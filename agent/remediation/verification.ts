@@ -6,7 +6,7 @@
  */
 import type { Verification } from '../../core/types.js';
 import type { ClusterWriter, MetricsEvidence } from '../ports.js';
-import type { Sleep } from '../evidence/resilience.js';
+import type { Sleep } from '../../core/clock.js';
 import { EvidenceUnavailable } from '../ports.js';
 
 export type VerificationCondition =

@@ -6,20 +6,19 @@
  */
 import { z } from 'zod';
 import { analyse, type Analysis } from '../analysis/analyse.js';
-import type { StepHandler } from '../workflow/step.js';
+import { defineStep } from '../workflow/step.js';
 
 const params = z.object({
   keep: z.number().int().positive().default(5).describe('How many ranked causes to keep as hypotheses'),
 });
-type Params = z.infer<typeof params>;
 
 export type AnalyseOutput = Omit<Analysis, 'facts'> & { facts: number };
 
-export const analyseStep: StepHandler<Params, AnalyseOutput> = {
+export const analyseStep = defineStep({
   kind: 'analyse',
   description: 'Correlates the findings of every source into ranked root causes with calibrated confidence, a merged timeline and the investigation gaps',
-  params: params as unknown as z.ZodType<Params>,
-  async run(ctx, p) {
+  params,
+  async run(ctx, p): Promise<AnalyseOutput> {
     const analysis = analyse({ alerts: ctx.alerts, findings: ctx.incident.findings, gaps: ctx.incident.gaps, now: ctx.now(), keep: p.keep });
     // Recorded hypotheses and the root cause land on the timeline when they were reached (the recorders
     // do that); the cause itself is placed where it began, before the effects it explains.
@@ -39,4 +38,4 @@ export const analyseStep: StepHandler<Params, AnalyseOutput> = {
     const { facts, ...rest } = analysis;
     return { ...rest, facts: facts.length };
   },
-};
+});

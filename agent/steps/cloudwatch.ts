@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Finding } from '../../core/types.js';
 import { containerInsightsMetric, CONTAINER_INSIGHTS_NAMESPACE, insightsDimensions } from '../evidence/container-insights.js';
 import { logGroupName, logsInsightsTemplate, logsInsightsTemplates, renderQuery } from '../evidence/logs-insights-queries.js';
-import type { StepContext, StepHandler } from '../workflow/step.js';
+import { defineStep, type StepContext } from '../workflow/step.js';
 import { gather, missingSource } from './gaps.js';
 import { iso, scopeOf, scopeParams } from './scope.js';
 
@@ -22,13 +22,13 @@ const metricParams = z.object({
   metrics: z.array(z.string()).default(['pod_memory_utilization_over_pod_limit', 'pod_cpu_utilization_over_pod_limit', 'pod_number_of_container_restarts', 'node_memory_utilization', 'node_status_condition_memory_pressure']).describe('Container Insights metric names'),
   periodSeconds: z.number().int().positive().default(60),
 });
-type MetricParams = z.infer<typeof metricParams>;
 
-export const cloudwatchStep: StepHandler<MetricParams, { findings: string[] }> = {
+export const cloudwatchStep = defineStep({
   kind: 'cloudwatch',
   description: 'Container Insights metrics (enhanced observability) of the alert\'s workload and nodes; breaches become findings',
-  params: metricParams as unknown as z.ZodType<MetricParams>,
-  async run(ctx, p) {
+  params: metricParams,
+  gapSource: 'cloudwatch',
+  async run(ctx, p): Promise<{ findings: string[] }> {
     const out = { findings: [] as string[] };
     const cw = ctx.evidence.cloudwatch;
     const cluster = clusterOf(ctx, p.cluster);
@@ -76,20 +76,20 @@ export const cloudwatchStep: StepHandler<MetricParams, { findings: string[] }> =
     );
     return out;
   },
-};
+});
 
 const insightsParams = z.object({
   ...scopeParams,
   cluster: z.string().optional(),
   queries: z.array(z.string()).default(['pod-memory-over-limit', 'pod-cpu-over-limit', 'pod-restarts', 'oom-kills', 'application-errors']).describe(`Template names: ${logsInsightsTemplates.map((t) => t.name).join(', ')}`),
 });
-type InsightsParams = z.infer<typeof insightsParams>;
 
-export const logsInsightsStep: StepHandler<InsightsParams, { findings: string[]; rows: Record<string, number> }> = {
+export const logsInsightsStep = defineStep({
   kind: 'logs-insights',
   description: 'CloudWatch Logs Insights query templates for EKS (performance, application, host, data plane, control plane); matching rows become findings',
-  params: insightsParams as unknown as z.ZodType<InsightsParams>,
-  async run(ctx, p) {
+  params: insightsParams,
+  gapSource: 'cloudwatch-logs',
+  async run(ctx, p): Promise<{ findings: string[]; rows: Record<string, number> }> {
     const out = { findings: [] as string[], rows: {} as Record<string, number> };
     const cw = ctx.evidence.cloudwatch;
     const cluster = clusterOf(ctx, p.cluster);
@@ -135,4 +135,4 @@ export const logsInsightsStep: StepHandler<InsightsParams, { findings: string[];
     );
     return out;
   },
-};
+});

@@ -1,7 +1,8 @@
 /**
  * The agent's step kinds (k8sgpt style: one interface, one registry). The workflow engine registers
  * these next to its control kinds (decide, notify, await-approval); playbooks name them. Adding a kind
- * is adding a handler file and a line here.
+ * is adding a handler file (written with `defineStep`, declaring the evidence source it fills and the
+ * incident status it implies) and a line here; the engine is not touched.
  */
 import type { StepHandler } from '../workflow/step.js';
 import { analyseStep } from './analyse.js';
@@ -14,7 +15,7 @@ import { remediateStep } from './remediate.js';
 import { tracesStep } from './traces.js';
 import { verifyStep } from './verify.js';
 
-export const stepHandlers: StepHandler[] = [metricsStep, kubernetesStep, logsStep, tracesStep, cloudwatchStep, logsInsightsStep, analyseStep, recommendStep, remediateStep, verifyStep] as unknown as StepHandler[];
+export const stepHandlers: readonly StepHandler[] = [metricsStep, kubernetesStep, logsStep, tracesStep, cloudwatchStep, logsInsightsStep, analyseStep, recommendStep, remediateStep, verifyStep];
 
 export { metricsStep, kubernetesStep, logsStep, tracesStep, cloudwatchStep, logsInsightsStep, analyseStep, recommendStep, remediateStep, verifyStep };
 export { createVerifyStep } from './verify.js';

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Finding, ResourceRef } from '../../core/types.js';
 import { FindingKind as K } from '../analysis/finding-kinds.js';
 import type { KubeEventSummary, NodeSummary, PodSummary, RolloutSummary } from '../ports.js';
-import type { StepContext, StepHandler } from '../workflow/step.js';
+import { defineStep } from '../workflow/step.js';
 import { gather, missingSource } from './gaps.js';
 import { iso, scopeOf, scopeParams, type Scope } from './scope.js';
 import { parseDuration } from '../../core/duration.js';
@@ -23,7 +23,6 @@ const params = z.object({
   deployments: z.array(z.string()).optional().describe('Deployments whose rollouts to read (default: the alert\'s and those with unhealthy pods)'),
 });
 
-type Params = z.infer<typeof params>;
 
 export interface KubernetesOutput {
   pods: PodSummary[];
@@ -167,11 +166,12 @@ function troubled(pods: PodSummary[], scope: Scope): string[] {
   return [...names];
 }
 
-export const kubernetesStep: StepHandler<Params, KubernetesOutput> = {
+export const kubernetesStep = defineStep({
   kind: 'kubernetes',
   description: 'Pods, events, rollouts, nodes and network policies from the Kubernetes API; each problem is a finding',
-  params: params as unknown as z.ZodType<Params>,
-  async run(ctx: StepContext, p) {
+  params,
+  gapSource: 'kubernetes',
+  async run(ctx, p): Promise<KubernetesOutput> {
     const out: KubernetesOutput = { pods: [], nodes: [], rollouts: {}, findings: [] };
     const k8s = ctx.evidence.kubernetes;
     if (!k8s) {
@@ -230,4 +230,4 @@ export const kubernetesStep: StepHandler<Params, KubernetesOutput> = {
     }
     return out;
   },
-};
+});

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Finding } from '../../core/types.js';
 import type { PodSummary } from '../ports.js';
-import type { StepHandler } from '../workflow/step.js';
+import { defineStep } from '../workflow/step.js';
 import { gather, missingSource } from './gaps.js';
 import { FindingKind as K } from '../analysis/finding-kinds.js';
 import { targetsOfFinding } from '../analysis/targets.js';
@@ -23,7 +23,6 @@ const params = z.object({
   minCount: z.number().int().positive().default(2).describe('Matches needed for a pattern to be a finding (critical patterns: 1)'),
 });
 
-type Params = z.infer<typeof params>;
 
 export interface LogsOutput {
   read: { pod: string; previous: boolean; lines: number }[];
@@ -46,11 +45,12 @@ function podsToRead(pods: PodSummary[], scope: Scope, suspects: Set<string>, max
     .map((x) => x.p);
 }
 
-export const logsStep: StepHandler<Params, LogsOutput> = {
+export const logsStep = defineStep({
   kind: 'logs',
   description: 'Container logs of the alert\'s workload and of pods in trouble, scanned for OOM, timeouts, upstream failures, configuration errors and stack traces',
-  params: params as unknown as z.ZodType<Params>,
-  async run(ctx, p) {
+  params,
+  gapSource: 'logs',
+  async run(ctx, p): Promise<LogsOutput> {
     const out: LogsOutput = { read: [], findings: [] };
     const k8s = ctx.evidence.kubernetes;
     if (!k8s) {
@@ -84,7 +84,7 @@ export const logsStep: StepHandler<Params, LogsOutput> = {
     );
     return out;
   },
-};
+});
 
 function findingsOf(hit: PatternHit, pod: PodSummary, previous: boolean, scope: Scope, minCount: number): Omit<Finding, 'id'>[] {
   if (hit.count < (hit.pattern.severity === 'critical' ? 1 : minCount)) return [];

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Finding } from '../../core/types.js';
 import type { Series } from '../ports.js';
-import type { StepHandler } from '../workflow/step.js';
+import { defineStep } from '../workflow/step.js';
 import { gather, missingSource } from './gaps.js';
 import { anomalyScan, anomalyScans, describeSubject, metricCheck, metricChecks, subjectOfSeries, type CheckScope } from './metric-checks.js';
 import { iso, scopeOf, scopeParams } from './scope.js';
@@ -22,7 +22,6 @@ const params = z.object({
   stepSeconds: z.number().int().positive().optional().describe('Resolution of the range queries (default: the investigation window\'s step)'),
 });
 
-type Params = z.infer<typeof params>;
 
 export interface MetricsOutput {
   checks: { name: string; query: string; breaching: number }[];
@@ -40,11 +39,12 @@ function latestRun(series: Series, stepSeconds: number): { from: number; to: num
   return { from: run[0]!.t, to: run[run.length - 1]!.t, last: run[run.length - 1]!.v, peak: Math.max(...run.map((s) => s.v)) };
 }
 
-export const metricsStep: StepHandler<Params, MetricsOutput> = {
+export const metricsStep = defineStep({
   kind: 'metrics',
   description: 'Named PromQL checks with thresholds (and optional anomaly scans) over the investigation window; each breach is a finding',
-  params: params as unknown as z.ZodType<Params>,
-  async run(ctx, p) {
+  params,
+  gapSource: 'prometheus',
+  async run(ctx, p): Promise<MetricsOutput> {
     const out: MetricsOutput = { checks: [], anomalies: [], findings: [] };
     const metrics = ctx.evidence.metrics;
     if (!metrics) {
@@ -135,4 +135,4 @@ export const metricsStep: StepHandler<Params, MetricsOutput> = {
     );
     return out;
   },
-};
+});

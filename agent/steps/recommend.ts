@@ -6,16 +6,14 @@
  */
 import { z } from 'zod';
 import type { ActionKind, ResourceRef } from '../../core/types.js';
-import { realSleep } from '../evidence/resilience.js';
 import { actionOf, failed, needsApproval, proposalsFor, type ActionEnv, type Check, type Proposal } from '../remediation/index.js';
-import type { StepContext, StepHandler } from '../workflow/step.js';
+import { defineStep, type StepContext } from '../workflow/step.js';
 
 const params = z.object({
   minConfidence: z.number().min(0).max(1).default(0.5).describe('Below this root-cause confidence nothing is proposed'),
   followUps: z.boolean().default(true).describe('Also propose follow-up actions (e.g. raise limits after a restart)'),
   actions: z.array(z.object({ kind: z.string(), params: z.record(z.string(), z.unknown()).default({}), target: z.record(z.string(), z.unknown()).optional() })).optional().describe('Explicit actions instead of the planner\'s'),
 });
-type Params = z.infer<typeof params>;
 
 export interface RecommendOutput {
   proposed: { id: string; kind: ActionKind; risk: string; requiresApproval: boolean }[];
@@ -25,14 +23,14 @@ export interface RecommendOutput {
 
 export function actionEnv(ctx: StepContext): ActionEnv | undefined {
   if (!ctx.cluster) return undefined;
-  return { cluster: ctx.cluster, safety: ctx.safety, now: ctx.now, sleep: realSleep, log: ctx.log, signal: ctx.signal, ...(ctx.evidence.metrics ? { metrics: ctx.evidence.metrics } : {}) };
+  return { cluster: ctx.cluster, safety: ctx.safety, now: ctx.now, sleep: ctx.sleep, log: ctx.log, signal: ctx.signal, ...(ctx.evidence.metrics ? { metrics: ctx.evidence.metrics } : {}) };
 }
 
-export const recommendStep: StepHandler<Params, RecommendOutput> = {
+export const recommendStep = defineStep({
   kind: 'recommend',
   description: 'Proposes the actions that address the root cause, each with safety checks, a server-side dry-run diff, its risk, approval need and rollback',
-  params: params as unknown as z.ZodType<Params>,
-  async run(ctx, p) {
+  params,
+  async run(ctx, p): Promise<RecommendOutput> {
     const out: RecommendOutput = { proposed: [], refused: [] };
     const rc = ctx.incident.rootCause;
     if (!rc || rc.kind === 'unknown' || rc.confidence < p.minConfidence) {
@@ -72,4 +70,4 @@ export const recommendStep: StepHandler<Params, RecommendOutput> = {
     }
     return out;
   },
-};
+});

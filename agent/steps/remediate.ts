@@ -8,24 +8,24 @@
 import { z } from 'zod';
 import { ClusterWriteRejected } from '../evidence/cluster-writer.js';
 import { actionOf, SafetyRefusal } from '../remediation/index.js';
-import type { StepHandler } from '../workflow/step.js';
+import { defineStep } from '../workflow/step.js';
 import { actionEnv } from './recommend.js';
 
 const params = z.object({
   continueOnFailure: z.boolean().default(false).describe('Run the remaining approved actions after one failed'),
 });
-type Params = z.infer<typeof params>;
 
 export interface RemediateOutput {
   executed: { id: string; kind: string; ok: boolean; message: string }[];
   skipped: { id: string; kind: string; status: string }[];
 }
 
-export const remediateStep: StepHandler<Params, RemediateOutput> = {
+export const remediateStep = defineStep({
   kind: 'remediate',
   description: 'Executes the approved actions (safety checks again, the change, before/after recorded for the audit log)',
-  params: params as unknown as z.ZodType<Params>,
-  async run(ctx, p) {
+  params,
+  incidentStatus: 'remediating',
+  async run(ctx, p): Promise<RemediateOutput> {
     const out: RemediateOutput = { executed: [], skipped: [] };
     const env = actionEnv(ctx);
     for (const action of [...ctx.incident.actions]) {
@@ -58,4 +58,4 @@ export const remediateStep: StepHandler<Params, RemediateOutput> = {
     }
     return out;
   },
-};
+});

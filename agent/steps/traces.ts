@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Finding } from '../../core/types.js';
 import { FindingKind as K } from '../analysis/finding-kinds.js';
 import type { TraceSegment, TraceSummaryLite } from '../ports.js';
-import type { StepHandler } from '../workflow/step.js';
+import { defineStep } from '../workflow/step.js';
 import { gather, missingSource } from './gaps.js';
 import { iso, scopeOf, scopeParams } from './scope.js';
 import { parseDuration } from '../../core/duration.js';
@@ -24,7 +24,6 @@ const params = z.object({
   minTraces: z.number().int().positive().default(20).describe('Slow or faulty traces needed before any service is blamed'),
 });
 
-type Params = z.infer<typeof params>;
 
 export interface TracesOutput {
   slowTraces: number;
@@ -61,11 +60,12 @@ export function callTimings(segments: TraceSegment[]): { service: string; client
   return out;
 }
 
-export const tracesStep: StepHandler<Params, TracesOutput> = {
+export const tracesStep = defineStep({
   kind: 'traces',
   description: 'Slow and faulty traces from X-Ray: the services blamed, client-vs-server time per call (network latency), and the service graph',
-  params: params as unknown as z.ZodType<Params>,
-  async run(ctx, p) {
+  params,
+  gapSource: 'traces',
+  async run(ctx, p): Promise<TracesOutput> {
     const out: TracesOutput = { slowTraces: 0, faultTraces: 0, blamed: [], gaps: [], edges: 0, findings: [] };
     const traces = ctx.evidence.traces;
     if (!traces) {
@@ -164,4 +164,4 @@ export const tracesStep: StepHandler<Params, TracesOutput> = {
     }
     return out;
   },
-};
+});

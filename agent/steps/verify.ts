@@ -5,10 +5,9 @@
  * of the executed actions are proposed (a human decides), never run by themselves.
  */
 import { z } from 'zod';
-import type { Sleep } from '../evidence/resilience.js';
-import { realSleep } from '../evidence/resilience.js';
+import type { Sleep } from '../../core/clock.js';
 import { actionOf, describeCondition, symptomChecks, verifyConditions, type VerificationCondition } from '../remediation/index.js';
-import type { StepHandler } from '../workflow/step.js';
+import { defineStep } from '../workflow/step.js';
 import { durationOr, formatDuration } from '../../core/duration.js';
 
 const params = z.object({
@@ -19,7 +18,6 @@ const params = z.object({
   rate: z.string().optional().describe('Window of rate()/increase() in the symptom checks (default: the agent\'s rate window, at most 2m)'),
   proposeRollbackOnFailure: z.boolean().default(true),
 });
-type Params = z.infer<typeof params>;
 
 export interface VerifyOutput {
   outcome: 'passed' | 'failed' | 'skipped';
@@ -36,13 +34,15 @@ function symptomWindow(configured: unknown): string {
   return formatDuration(Math.min(cap, durationOr(configured, cap)));
 }
 
-export function createVerifyStep(options: { sleep?: Sleep } = {}): StepHandler<Params, VerifyOutput> {
-  const sleep = options.sleep ?? realSleep;
-  return {
+/** `sleep` replaces the clock's waits between checks (the integration tests advance a simulation). */
+export function createVerifyStep(options: { sleep?: Sleep } = {}) {
+  return defineStep({
     kind: 'verify',
     description: 'Checks that the symptom is gone: action conditions and the alert\'s PromQL condition hold for N seconds',
-    params: params as unknown as z.ZodType<Params>,
-    async run(ctx, p) {
+    params,
+    incidentStatus: 'verifying',
+    async run(ctx, p): Promise<VerifyOutput> {
+      const sleep = options.sleep ?? ctx.sleep;
       const executed = ctx.incident.actions.filter((a) => a.status === 'succeeded');
       if (!executed.length) return { outcome: 'skipped', conditions: [], detail: 'no action was executed' };
       const conditions: VerificationCondition[] = [];
@@ -71,7 +71,7 @@ export function createVerifyStep(options: { sleep?: Sleep } = {}): StepHandler<P
       }
       return { outcome: verification.outcome === 'passed' ? 'passed' : 'failed', conditions: conditions.map(describeCondition), ...(verification.detail ? { detail: verification.detail } : {}) };
     },
-  };
+  });
 }
 
 export const verifyStep = createVerifyStep();

@@ -29,11 +29,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { randomBytes } from 'node:crypto';
 import type { Alert, Approval, Incident } from '../../core/types.js';
-import { isFinal } from '../intake/grouping.js';
+import { isFinal } from '../../core/incident-lifecycle.js';
 import type { AuditEntry, StateStore } from '../ports.js';
 import { fromAttribute, toAttribute, toItem } from './attribute-values.js';
 import { IncidentConflict, StoreUnavailable } from './errors.js';
 import { decodeCursor, encodeCursor, namespaceOf, type IncidentPage } from './sqlite-store.js';
+import { awsRetry } from '../../lib/platform/retry.js';
 
 type Item = Record<string, AttributeValue>;
 
@@ -54,7 +55,7 @@ export class DynamoDbStateStore implements StateStore {
 
   constructor(options: DynamoDbStoreOptions) {
     this.table = options.tableName;
-    this.client = options.client ?? new DynamoDBClient({ ...(options.region ? { region: options.region } : {}), ...(options.endpoint ? { endpoint: options.endpoint } : {}) });
+    this.client = options.client ?? new DynamoDBClient({ ...(options.region ? { region: options.region } : {}), ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...awsRetry() });
   }
 
   async ping(): Promise<void> {

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Alert, Approval, Incident } from '../../core/types.js';
-import { finalStatuses } from '../intake/grouping.js';
+import { finalStatuses } from '../../core/incident-lifecycle.js';
 import type { AuditEntry, StateStore } from '../ports.js';
 import { IncidentConflict } from './errors.js';
 

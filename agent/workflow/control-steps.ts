@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../../core/duration.js';
-import type { StepHandler } from './step.js';
+import { defineStep } from './step.js';
 import { conditionSchema } from './conditions.js';
 
 const target = z.string().min(1);
@@ -52,15 +52,15 @@ export const notifyParams = z
   })
   .strict();
 
-export const notifyHandler: StepHandler<z.infer<typeof notifyParams>, { sent: boolean }> = {
+export const notifyHandler = defineStep({
   kind: 'notify',
   description: 'Sends a message about the incident through the notifier (console, Slack, web console).',
   params: notifyParams,
-  async run(context, params) {
+  async run(context, params): Promise<{ sent: boolean }> {
     await context.notifier.notify({ kind: params.kind, incident: context.incident, text: params.text });
     return { sent: true };
   },
-};
+});
 
 /** Targets a control step may jump to, for the loader's goto check. */
 export function jumpTargets(kind: string, params: Record<string, unknown>): string[] {

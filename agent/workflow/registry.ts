@@ -20,7 +20,7 @@ export class StepRegistry {
   private readonly handlers = new Map<string, StepHandler>();
 
   constructor(handlers: readonly StepHandler[] = []) {
-    this.register(notifyHandler as unknown as StepHandler);
+    this.register(notifyHandler);
     for (const handler of handlers) this.register(handler);
   }
 

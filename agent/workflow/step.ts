@@ -2,11 +2,14 @@
  * The contract between the workflow engine and the steps it runs. A step kind is one small handler
  * (k8sgpt style: one interface, one registry); playbooks name kinds and give params in YAML. The engine
  * owns control flow (sequence, `parallel`, `decide`, `await-approval`), persistence, timeouts, retries
- * and the record of every step; handlers only read evidence and report through the context.
+ * and the record of every step; handlers only read evidence and report through the context. What a
+ * kind implies for the workflow (the source a failure leaves a gap in, the incident's status while it
+ * runs) the handler declares; the engine knows no kind by name but its own control kinds.
  */
-import type { ZodType } from 'zod';
+import type { z, ZodType } from 'zod';
+import type { Sleep } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
-import type { Action, Alert, Finding, Hypothesis, Incident, InvestigationGap, ResourceRef, RootCause, TimelineEntry, Verification } from '../../core/types.js';
+import type { Action, Alert, EvidenceSource, Finding, Hypothesis, Incident, IncidentStatus, InvestigationGap, ResourceRef, RootCause, TimelineEntry, Verification } from '../../core/types.js';
 import type { ClusterWriter, EvidenceSources, Notifier } from '../ports.js';
 
 export interface SafetyPolicy {
@@ -28,6 +31,8 @@ export interface StepContext {
   /** Template variables: `target`, `alert` (labels/annotations of the first alert), `steps.<id>` outputs, `window`. */
   readonly vars: Record<string, unknown>;
   readonly now: () => number;
+  /** Waits on the agent's clock (a manual clock in tests moves time instead of waiting). */
+  readonly sleep: Sleep;
   readonly signal: AbortSignal;
   readonly log: Logger;
   readonly evidence: EvidenceSources;
@@ -52,9 +57,27 @@ export interface StepContext {
   checkpoint?(): Promise<void>;
 }
 
+/** The incident statuses a running step can imply. */
+export type StepIncidentStatus = Extract<IncidentStatus, 'investigating' | 'remediating' | 'verifying'>;
+
 export interface StepHandler<P = Record<string, unknown>, O = unknown> {
   kind: string;
   description: string;
   params: ZodType<P>;
+  /**
+   * An evidence-gathering kind names the source it reads: when the step fails or times out, the
+   * engine records a gap in that source and the workflow goes on (unless the playbook says
+   * `onError: fail`). Kinds without one fail the workflow when they fail.
+   */
+  gapSource?: EvidenceSource;
+  /** The incident's status while a step of this kind runs (default `investigating`). */
+  incidentStatus?: StepIncidentStatus;
   run(context: StepContext, params: P): Promise<O>;
+}
+
+type ParamsSchema = ZodType<Record<string, unknown>>;
+
+/** Identity, for type inference: `run` gets its params typed from the zod schema (defaults applied). */
+export function defineStep<S extends ParamsSchema, O>(handler: StepHandler<z.output<S>, O> & { params: S }): StepHandler<z.output<S>, O> {
+  return handler;
 }

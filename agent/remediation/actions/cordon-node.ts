@@ -3,19 +3,18 @@
  * pressure. Nothing running is touched; undone by `uncordon-node`.
  */
 import { z } from 'zod';
-import type { RemediationAction } from '../action.js';
-import { enforce } from '../action.js';
+import { defineAction, enforce } from '../action.js';
 import { precondition } from '../safety.js';
 import { otherSchedulableNodes, planSchedulable, readNode } from './node-common.js';
 
 const params = z.object({});
-type Params = z.infer<typeof params>;
 
-export const cordonNode: RemediationAction<Params> = {
+export const cordonNode = defineAction({
   kind: 'cordon-node',
   description: 'Mark a node unschedulable so no new pods land on it',
   targetKind: 'Node',
   params,
+  addresses: [{ rootCause: 'node-pressure', order: 1, propose: ({ target }) => ({ params: {}, rationale: `node ${target.name} is short of memory: stop scheduling pods onto it` }) }],
   async plan(env, target) {
     const { node, checks } = await readNode(env, target);
     if (!node) return { checks, risk: 'low', dryRun: { method: 'computed', diff: [], warnings: [] }, description: 'cordon the node' };
@@ -31,4 +30,4 @@ export const cordonNode: RemediationAction<Params> = {
   },
   verification: () => [],
   rollback: (target) => ({ description: `Uncordon ${target.name} once the pressure is gone.`, action: { kind: 'uncordon-node', target, params: {} } }),
-};
+});

@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { deploymentOfPod } from '../../analysis/targets.js';
-import type { Check, RemediationAction } from '../action.js';
-import { enforce } from '../action.js';
+import type { Check } from '../action.js';
+import { defineAction, enforce } from '../action.js';
 import { ownerKind, type DeploymentObject, type PodObject } from '../objects.js';
 import { namespaceAllowed, podsWithinLimit, precondition } from '../safety.js';
 import type { ActionEnv } from '../action.js';
@@ -14,7 +14,6 @@ import type { ResourceRef } from '../../../core/types.js';
 const params = z.object({
   gracePeriodSeconds: z.number().int().min(0).optional(),
 });
-type Params = z.infer<typeof params>;
 
 async function inspect(env: ActionEnv, target: ResourceRef): Promise<{ pod?: PodObject; spare: number; checks: Check[] }> {
   const checks: Check[] = [namespaceAllowed(target.namespace, env.safety), podsWithinLimit(1, env.safety)];
@@ -43,11 +42,13 @@ function describePod(pod: PodObject | undefined, name: string): string {
   return `pod ${name} (${pod?.status?.phase ?? '?'}, node ${pod?.spec?.nodeName ?? '?'}, ${restarts} restarts)`;
 }
 
-export const deletePod: RemediationAction<Params> = {
+export const deletePod = defineAction({
   kind: 'delete-pod',
   description: 'Delete one pod so its controller replaces it',
   targetKind: 'Pod',
   params,
+  // Not proposed for any root cause by itself: a playbook may ask for it explicitly.
+  addresses: [],
   async plan(env, target, p) {
     const { pod, spare, checks } = await inspect(env, target);
     const warnings: string[] = [];
@@ -80,4 +81,4 @@ export const deletePod: RemediationAction<Params> = {
     return deployment ? [{ type: 'deployment-healthy', namespace: target.namespace!, name: deployment }] : [];
   },
   rollback: () => ({ description: 'A deleted pod is replaced by its controller; there is nothing to undo.' }),
-};
+});

@@ -9,8 +9,8 @@
 import { z } from 'zod';
 import type { ResourceRef } from '../../../core/types.js';
 import { DisruptionBudgetBlocked } from '../../evidence/cluster-writer.js';
-import type { ActionEnv, Check, RemediationAction } from '../action.js';
-import { enforce } from '../action.js';
+import type { ActionEnv, Check } from '../action.js';
+import { defineAction, enforce } from '../action.js';
 import { isDaemonSetPod, isMirrorPod, ownerKind, type PodObject } from '../objects.js';
 import { PROTECTED_NAMESPACES, podsWithinLimit, precondition } from '../safety.js';
 import { otherSchedulableNodes, readNode } from './node-common.js';
@@ -19,7 +19,6 @@ const params = z.object({
   timeoutSeconds: z.number().int().positive().default(300).describe('Give up (leaving the node cordoned) after this long'),
   retryIntervalSeconds: z.number().positive().default(5).describe('Wait between rounds of evictions blocked by a disruption budget'),
 });
-type Params = z.infer<typeof params>;
 
 interface Triage {
   evict: PodObject[];
@@ -57,11 +56,18 @@ async function inspect(env: ActionEnv, target: ResourceRef): Promise<{ checks: C
   return { checks, triage: t, cordoned: Boolean(node.spec?.unschedulable) };
 }
 
-export const drainNode: RemediationAction<Params> = {
+export const drainNode = defineAction({
   kind: 'drain-node',
   description: 'Cordon a node and evict its workload pods, respecting PodDisruptionBudgets',
   targetKind: 'Node',
   params,
+  addresses: [
+    {
+      rootCause: 'node-pressure',
+      order: 2,
+      propose: ({ target }) => ({ params: {}, rationale: `move the workload off ${target.name} (disruption budgets respected) while the node's memory hog is dealt with or the node replaced` }),
+    },
+  ],
   async plan(env, target) {
     const { checks, triage: t, cordoned } = await inspect(env, target);
     const warnings = t.stay.map((s) => `stays: ${s.pod} (${s.why})`);
@@ -131,4 +137,4 @@ export const drainNode: RemediationAction<Params> = {
   },
   verification: (target) => [{ type: 'node-drained', name: target.name }],
   rollback: (target) => ({ description: `Uncordon ${target.name} (evicted pods stay where they were rescheduled).`, action: { kind: 'uncordon-node', target, params: {} } }),
-};
+});

@@ -4,7 +4,7 @@
  * the pods. The right fix for a workload that outgrew its limit; for a true leak it buys time.
  */
 import { z } from 'zod';
-import type { RemediationAction } from '../action.js';
+import { defineAction } from '../action.js';
 import { applyPatch, planPatch, readTarget } from '../deployment-change.js';
 import { quantityOf, scaledQuantity, type ContainerSpec, type DeploymentObject } from '../objects.js';
 import { precondition } from '../safety.js';
@@ -33,11 +33,15 @@ function patchOf(container: string, resource: string, value: string) {
   return { spec: { template: { spec: { containers: [{ name: container, resources: { limits: { [resource]: value } } }] } } } };
 }
 
-export const raiseLimits: RemediationAction<Params> = {
+export const raiseLimits = defineAction({
   kind: 'raise-limits',
   description: 'Raise (or restore) the memory or CPU limit of a deployment\'s container',
   targetKind: 'Deployment',
   params,
+  addresses: [
+    { rootCause: 'memory-leak', order: 2, followUp: true, propose: ({ where }) => ({ params: { resource: 'memory' as const, factor: 1.5 }, rationale: `more headroom so ${where} survives until the leak is fixed` }) },
+    { rootCause: 'cpu-throttling', order: 1, propose: ({ where }) => ({ params: { resource: 'cpu' as const, factor: 2 }, rationale: `${where} needs more CPU than its limit: a higher limit ends the throttling` }) },
+  ],
   async plan(env, target, p) {
     const { deployment, checks } = await readTarget(env, target);
     const { container, from, to } = change(deployment, p);
@@ -63,4 +67,4 @@ export const raiseLimits: RemediationAction<Params> = {
       ...(old ? { action: { kind: 'raise-limits' as const, target, params: { resource: p.resource, value: old, factor: 1.05, ...(container ? { container: container.name } : {}) } } } : {}),
     };
   },
-};
+});

@@ -4,7 +4,9 @@
  * out again. The fix for a rollout that broke the workload.
  */
 import { z } from 'zod';
-import type { ActionEnv, RemediationAction } from '../action.js';
+import type { Finding, ResourceRef } from '../../../core/types.js';
+import { FindingKind } from '../../analysis/finding-kinds.js';
+import { defineAction, type ActionEnv } from '../action.js';
 import { applyPatch, planPatch, readTarget } from '../deployment-change.js';
 import { labelSelector, revisionOf, type DeploymentObject, type PodTemplate, type ReplicaSetObject } from '../objects.js';
 import { precondition } from '../safety.js';
@@ -12,7 +14,6 @@ import { precondition } from '../safety.js';
 const params = z.object({
   toRevision: z.number().int().positive().optional().describe('Revision to go back to (default: the one before the current)'),
 });
-type Params = z.infer<typeof params>;
 
 interface Previous {
   revision: number;
@@ -33,13 +34,32 @@ async function previousRevision(env: ActionEnv, namespace: string, deployment: D
   return { revision: revisionOf(rs), replicaSet: rs.metadata?.name ?? '', template: { ...rs.spec.template, metadata: { ...rs.spec.template.metadata, labels } }, current };
 }
 
+/** A recent rollout of this deployment among the findings (the trigger of a crash loop). */
+function recentRollout(findings: readonly Finding[], target: ResourceRef): Finding | undefined {
+  return findings.find((f) => f.kind === FindingKind.recentRollout && f.subject?.name === target.name && f.subject.namespace === target.namespace);
+}
+
 const patchOf = (template: PodTemplate) => [{ op: 'replace', path: '/spec/template', value: template }];
 
-export const rollback: RemediationAction<Params> = {
+export const rollback = defineAction({
   kind: 'rollback',
   description: 'Roll a deployment back to its previous revision (its previous ReplicaSet\'s pod template)',
   targetKind: 'Deployment',
   params,
+  addresses: [
+    {
+      // Only when a recent rollout started the crash loop; otherwise there is nothing safe to automate.
+      rootCause: 'crash-loop',
+      order: 1,
+      propose: ({ target, where, findings }) => {
+        const rollout = recentRollout(findings, target);
+        if (!rollout) return undefined;
+        const changes = ((rollout.data?.changes as string[] | undefined) ?? []).slice(0, 2).join('; ') || 'template change';
+        return { params: {}, rationale: `${where} crash-loops since revision ${String(rollout.data?.revision ?? '?')} (${changes}): the previous revision ran` };
+      },
+    },
+    { rootCause: 'bad-deployment', order: 1, propose: ({ where }) => ({ params: {}, rationale: `the latest rollout of ${where} cannot run: go back to the previous revision` }) },
+  ],
   async plan(env, target, p) {
     const { deployment, checks } = await readTarget(env, target);
     const previous = deployment ? await previousRevision(env, target.namespace!, deployment, p.toRevision) : undefined;
@@ -62,4 +82,4 @@ export const rollback: RemediationAction<Params> = {
       ...(revision ? { action: { kind: 'rollback' as const, target, params: { toRevision: revision } } } : {}),
     };
   },
-};
+});

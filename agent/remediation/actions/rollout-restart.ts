@@ -4,22 +4,29 @@
  * or a pod stuck on a bad network path; it does not fix a bug, so it is a mitigation.
  */
 import { z } from 'zod';
-import type { RemediationAction } from '../action.js';
+import { defineAction } from '../action.js';
 import { applyPatch, planPatch, readTarget, replicasOf } from '../deployment-change.js';
 import { precondition } from '../safety.js';
 
 const params = z.object({});
-type Params = z.infer<typeof params>;
 
 function patchAt(now: number) {
   return { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date(now).toISOString() } } } } };
 }
 
-export const rolloutRestart: RemediationAction<Params> = {
+export const rolloutRestart = defineAction({
   kind: 'rollout-restart',
   description: 'Replace every pod of a deployment through a rolling update',
   targetKind: 'Deployment',
   params,
+  addresses: [
+    { rootCause: 'memory-leak', order: 1, propose: ({ where }) => ({ params: {}, rationale: `memory of ${where} grows until OOMKilled: fresh pods start from a clean heap (relief, not a fix)` }) },
+    {
+      rootCause: 'network-latency',
+      order: 1,
+      propose: ({ where }) => ({ params: {}, rationale: `calls to ${where} lose time on the network path to its pods: new pods get new placement and network paths; if latency stays, the node or CNI needs attention` }),
+    },
+  ],
   async plan(env, target) {
     const { deployment, checks } = await readTarget(env, target);
     if (!deployment) return { checks, risk: 'medium', dryRun: { method: 'computed', diff: [], warnings: ['the deployment could not be read'] }, description: 'restart the deployment' };
@@ -35,4 +42,4 @@ export const rolloutRestart: RemediationAction<Params> = {
   },
   verification: (target) => [{ type: 'deployment-healthy', namespace: target.namespace!, name: target.name }],
   rollback: () => ({ description: 'A restart has no inverse: it replaced the pods with identical ones. If the new pods misbehave, roll back to the previous revision.' }),
-};
+});

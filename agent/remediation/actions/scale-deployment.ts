@@ -4,8 +4,7 @@
  * in is riskier and needs approval.
  */
 import { z } from 'zod';
-import type { RemediationAction } from '../action.js';
-import { enforce } from '../action.js';
+import { defineAction, enforce } from '../action.js';
 import { readTarget, replicasOf } from '../deployment-change.js';
 import { objectDiff } from '../diff.js';
 import { precondition, replicasWithinBounds } from '../safety.js';
@@ -20,11 +19,12 @@ function desired(current: number, p: Params): number {
   return p.replicas ?? current + (p.by ?? 1);
 }
 
-export const scaleDeployment: RemediationAction<Params> = {
+export const scaleDeployment = defineAction({
   kind: 'scale-deployment',
   description: 'Set the number of replicas of a deployment',
   targetKind: 'Deployment',
   params,
+  addresses: [{ rootCause: 'cpu-throttling', order: 2, followUp: true, propose: ({ where }) => ({ params: { by: 1 }, rationale: `one more replica of ${where} spreads the load` }) }],
   async plan(env, target, p) {
     const { deployment, checks } = await readTarget(env, target);
     const current = replicasOf(deployment);
@@ -63,4 +63,4 @@ export const scaleDeployment: RemediationAction<Params> = {
       ? { description: 'Scale back to the previous replica count.' }
       : { description: `Scale ${target.name} back to ${replicas} replicas.`, action: { kind: 'scale-deployment', target, params: { replicas } } };
   },
-};
+});

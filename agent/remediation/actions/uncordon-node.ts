@@ -3,19 +3,19 @@
  * drain. Pods do not move back by themselves; new ones may land there again.
  */
 import { z } from 'zod';
-import type { RemediationAction } from '../action.js';
-import { enforce } from '../action.js';
+import { defineAction, enforce } from '../action.js';
 import { precondition } from '../safety.js';
 import { planSchedulable, readNode } from './node-common.js';
 
 const params = z.object({});
-type Params = z.infer<typeof params>;
 
-export const uncordonNode: RemediationAction<Params> = {
+export const uncordonNode = defineAction({
   kind: 'uncordon-node',
   description: 'Make a node schedulable again',
   targetKind: 'Node',
   params,
+  // Proposed only as the inverse of cordon-node.
+  addresses: [],
   async plan(env, target) {
     const { node, checks } = await readNode(env, target);
     if (!node) return { checks, risk: 'low', dryRun: { method: 'computed', diff: [], warnings: [] }, description: 'uncordon the node' };
@@ -30,4 +30,4 @@ export const uncordonNode: RemediationAction<Params> = {
   },
   verification: (target) => [{ type: 'node-schedulable', name: target.name }],
   rollback: (target) => ({ description: `Cordon ${target.name} again.`, action: { kind: 'cordon-node', target, params: {} } }),
-};
+});

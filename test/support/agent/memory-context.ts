@@ -4,6 +4,7 @@
  * through it; the recorders behave like the engine's (one finding per fact, a timeline observation per
  * finding, actions with ids and expiry), so conclusions reached here are the ones the agent reaches.
  */
+import { systemSleep, type Sleep } from '../../../core/clock.js';
 import type { Logger } from '../../../core/log.js';
 import { createLogger } from '../../../core/log.js';
 import type { Action, Alert, Finding, Hypothesis, Incident, ResourceRef, RootCause, TimelineEntry, Verification } from '../../../core/types.js';
@@ -23,6 +24,8 @@ export interface MemoryContextOptions {
   alerts: Alert[];
   evidence: EvidenceSources;
   now: () => number;
+  /** What `context.sleep` does (default: really wait). */
+  sleep?: Sleep;
   cluster?: ClusterWriter;
   safety?: SafetyPolicy;
   log?: Logger;
@@ -75,6 +78,7 @@ export function memoryContext(options: MemoryContextOptions): MemoryContext {
     ...(target ? { target } : {}),
     vars: { target: target ?? {}, alert: options.alerts[0] ?? {}, labels: options.alerts[0]?.labels ?? {}, steps: {}, ...options.vars },
     now: options.now,
+    sleep: options.sleep ?? systemSleep,
     signal: options.signal ?? controller.signal,
     log: options.log ?? createLogger('agent-test', { level: 'error' }),
     evidence: options.evidence,

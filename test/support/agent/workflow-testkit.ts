@@ -12,7 +12,7 @@ import type { Alert, EvidenceSource, RootCauseKind } from '../../../core/types.j
 import type { AgentConfig } from '../../../agent/config.js';
 import { defaultSafety } from '../../../agent/config.js';
 import { EvidenceUnavailable, type ClusterWriter, type Notification, type Notifier, type StateStore, type WorkQueue } from '../../../agent/ports.js';
-import type { StepContext, StepHandler } from '../../../agent/workflow/step.js';
+import { defineStep, type StepContext, type StepHandler } from '../../../agent/workflow/step.js';
 
 export type StubBehaviour =
   | { mode: 'ok' }
@@ -66,10 +66,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 const sourceOf = (kind: string): EvidenceSource => (({ metrics: 'prometheus', kubernetes: 'kubernetes', logs: 'logs', traces: 'traces', cloudwatch: 'cloudwatch', 'logs-insights': 'cloudwatch-logs' }) as Record<string, EvidenceSource>)[kind] ?? 'prometheus';
 
-const evidenceStub = (world: StubWorld, kind: string, findingKind: string): StepHandler => ({
+const evidenceStub = (world: StubWorld, kind: string, findingKind: string): StepHandler => defineStep({
   kind,
   description: `stub ${kind} evidence`,
-  params: z.object({ query: z.string().optional(), window: z.number().optional() }).strict() as unknown as StepHandler['params'],
+  params: z.object({ query: z.string().optional(), window: z.number().optional() }).strict(),
+  gapSource: sourceOf(kind),
   async run(context, params) {
     await world.enter(kind, context);
     const target = context.incident.target;
@@ -88,7 +89,7 @@ const evidenceStub = (world: StubWorld, kind: string, findingKind: string): Step
 
 /** One stub handler per kind the brains engineer implements for real. */
 export function stubHandlers(world: StubWorld): StepHandler[] {
-  const empty = z.object({}).strict() as unknown as StepHandler['params'];
+  const empty = z.object({}).strict();
   return [
     evidenceStub(world, 'metrics', 'memory-near-limit'),
     evidenceStub(world, 'kubernetes', 'oom-killed'),
@@ -115,10 +116,10 @@ export function stubHandlers(world: StubWorld): StepHandler[] {
         return { rootCause: world.rootCause };
       },
     },
-    {
+    defineStep({
       kind: 'recommend',
       description: 'stub: proposes a rollout restart needing approval',
-      params: z.object({ requiresApproval: z.boolean().default(true) }).strict() as unknown as StepHandler['params'],
+      params: z.object({ requiresApproval: z.boolean().default(true) }).strict(),
       async run(context, params) {
         await world.enter('recommend', context);
         const target = context.incident.target ?? { kind: 'Deployment' as const, namespace: 'petadoptions', name: 'petsite' };
@@ -128,17 +129,18 @@ export function stubHandlers(world: StubWorld): StepHandler[] {
           params: {},
           rationale: 'restarting frees the leaked memory until the fix ships',
           risk: 'medium',
-          requiresApproval: (params as { requiresApproval: boolean }).requiresApproval,
+          requiresApproval: params.requiresApproval,
           dryRun: { method: 'computed', diff: ['- kubectl.kubernetes.io/restartedAt: (none)', '+ kubectl.kubernetes.io/restartedAt: now'], warnings: [] },
           rollback: { description: 'nothing to undo: a restart replaces pods with identical ones' },
         });
         return { actionId: action.id };
       },
-    },
+    }),
     {
       kind: 'remediate',
       description: 'stub: executes approved actions through the cluster writer',
       params: empty,
+      incidentStatus: 'remediating',
       async run(context) {
         await world.enter('remediate', context);
         const executed: string[] = [];
@@ -156,6 +158,7 @@ export function stubHandlers(world: StubWorld): StepHandler[] {
       kind: 'verify',
       description: 'stub verification',
       params: empty,
+      incidentStatus: 'verifying',
       async run(context) {
         await world.enter('verify', context);
         const at = new Date(context.now()).toISOString();
