@@ -16,6 +16,7 @@ import { availableParallelism } from 'node:os';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const skipDirs = new Set(['node_modules', '.git', 'cdk.out', '.local-cluster', 'recordings', 'fixtures', 'dist', '.scratch']);
@@ -146,7 +147,7 @@ function runInWorker(worker: ChildProcess, file: string, stream: boolean): Promi
       worker.stderr!.off('data', onData);
       worker.off('message', onMessage);
       worker.off('exit', onExit);
-      const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+      const plain = stripVTControlCharacters(output);
       const number = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(plain)?.[1] ?? 0);
       const total = number('Total');
       const passed = number('Passed');
@@ -173,7 +174,11 @@ function runInWorker(worker: ChildProcess, file: string, stream: boolean): Promi
 
 /** uvu prints totals after every file; the runner prints one summary for all of them at the end. */
 function withoutTotals(text: string): string {
-  return text.replace(/\n?\s*(?:\x1b\[[0-9;]*m)*\s*(Total|Passed|Skipped|Duration):.*(?:\x1b\[[0-9;]*m)*/g, '');
+  return text
+    .split('\n')
+    .filter((line) => !/^\s*(Total|Passed|Skipped|Duration):/.test(stripVTControlCharacters(line)))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n');
 }
 
 /** A worker runs the files it is sent, one at a time, each with uvu's runner. */
