@@ -4,7 +4,7 @@
  * temporary state directory on free ports, so it never touches a stack you have running.
  *
  * Flags: --profile fast|realistic (default fast), --simulation real|stand-in (default real:
- * infra/local/sim-main.ts), --extra-series N (stand-in only: history series, default 3000, which gives a
+ * infra/local/simulation/main.ts), --extra-series N (stand-in only: history series, default 3000, which gives a
  * backfill of about the real cluster's size).
  */
 import { mkdtempSync, rmSync } from 'node:fs';

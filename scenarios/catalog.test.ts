@@ -76,7 +76,7 @@ for (const definition of scenarios) {
   });
 
   test(`${name}: detection alerts exist in the local rules, and the eks alarm's name is one a playbook matches`, () => {
-    for (const alert of [...definition.spec.detection.alerts, ...definition.spec.success.recovery.alertsGone]) assert.ok(alertNames.has(alert), `${alert} is in infra/local/stack/rules.ts`);
+    for (const alert of [...definition.spec.detection.alerts, ...definition.spec.success.recovery.alertsGone]) assert.ok(alertNames.has(alert), `${alert} is in infra/local/deploy/rules.ts`);
     const alarm = JSON.parse(definition.file(definition.spec.detection.cloudwatchAlarm)) as { AlarmName: string };
     const playbooks = ['memory-leak', 'cpu-throttling', 'high-latency', 'node-pressure', 'crash-loop', 'network-latency'].map((p) => readFileSync(new URL(`../agent/playbooks/${p}.yaml`, import.meta.url), 'utf8')).join('\n');
     assert.ok(playbooks.includes(alarm.AlarmName) || playbookAlarmNames.includes(alarm.AlarmName), `${alarm.AlarmName} selects a playbook`);

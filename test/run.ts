@@ -3,7 +3,7 @@
  *
  *   npm test                  the whole suite (what CI runs): unit tests, then integration and e2e
  *   npm run test:unit         unit tests only: no Prometheus install, no build, a couple of minutes
- *   npm test -- agent/ mcp/anomaly/     files whose path starts with one of these prefixes
+ *   npm test -- agent/ lib/prometheus/anomaly/     files whose path starts with one of these prefixes
  *
  * Unit tests are the `*.test.ts` files beside the code; they run in worker processes (one per core),
  * each worker taking the next file when it is done. Integration tests (under test/, and `*.real.test.ts`

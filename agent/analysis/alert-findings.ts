@@ -1,6 +1,6 @@
 /**
  * The alert as a fact: what condition fired, about which object, since when. Prometheus rule names
- * (infra/local/stack/rules.ts) and the CloudWatch alarms of the eks target map to the finding kind
+ * (infra/local/deploy/rules.ts) and the CloudWatch alarms of the eks target map to the finding kind
  * their condition states; an alert counts for the analysis at half the weight of an evidence source,
  * since it re-states metrics the agent reads anyway.
  */

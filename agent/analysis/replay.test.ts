@@ -55,7 +55,7 @@ test('a source removed from a replay is a gap, and the investigation still concl
 
 test('the stored calibration still holds on the suite (single-source ablations)', async () => {
   const calibration = currentCalibration();
-  assert.is(calibration.cases, cases.length, 'calibration.json was fitted on this suite: re-run agent/analysis/calibrate.ts --write');
+  assert.is(calibration.cases, cases.length, 'calibration.json was fitted on this suite: re-run test/support/agent/calibrate.ts --write');
   const variants = await variantsOf(cases, [[], ...ABLATIONS.map((a) => [a])]);
   const result = evaluate(examplesOf(variants, { draws: 2 }), calibration);
   assert.ok(result.accuracy >= 0.9, `accuracy ${result.accuracy}`);

@@ -1,7 +1,7 @@
 /**
  * Anomaly alerts the Prometheus MCP server pushes to `POST /webhooks/anomaly` when its detectors find
  * an unusual episode in a watched series. The shape reuses the MCP server's `detect_anomalies` report
- * (mcp/anomaly/detect-anomalies.ts: AnomalyReport) so nothing is translated twice; it is documented in
+ * (lib/prometheus/anomaly/detect-anomalies.ts: AnomalyReport) so nothing is translated twice; it is documented in
  * docs/api/anomaly-alerts.md and in the OpenAPI spec (components.schemas.AnomalyAlert).
  *
  * Identity: one alert per (query, series labels, anomaly kind). The same episode pushed again is a

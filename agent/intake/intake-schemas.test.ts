@@ -149,7 +149,7 @@ test("the Alertmanager fixtures are alerts of the local target's rules, with the
   for (const file of files) {
     for (const alert of parseEvent('alertmanager', fixture(file), at)) {
       const rule = rules.get(alert.name);
-      assert.ok(rule, `${file}: ${alert.name} is not an alert rule of infra/local/stack/rules.ts`);
+      assert.ok(rule, `${file}: ${alert.name} is not an alert rule of infra/local/deploy/rules.ts`);
       assert.is(alert.labels.severity, rule!.labels.severity, `${file}: severity`);
       assert.ok(alert.target, `${file}: ${alert.name} resolves to a target`);
     }

@@ -1,6 +1,6 @@
 /**
  * The playbooks: valid for the workflow engine's loader, each documented, each matched from the
- * alerts the local Prometheus raises (infra/local/stack/rules.ts) or from the eks target's CloudWatch
+ * alerts the local Prometheus raises (infra/local/deploy/rules.ts) or from the eks target's CloudWatch
  * alarms, and every firing alert of the rules leads to a playbook.
  */
 import { existsSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * What the MCP server needs from the other parts of `mcp/`, as small interfaces: the metrics backend
- * (mcp/backends), the translator with its conversation context and label catalog (mcp/translate),
+ * (lib/prometheus/client), the translator with its conversation context and label catalog (mcp/translate),
  * the template library (mcp/templates) and the query validator (mcp/validation). `modules.ts` adapts
  * the real modules to these; tests pass fakes.
  */

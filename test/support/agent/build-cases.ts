@@ -3,9 +3,9 @@
  * (simulated-world.ts) and recording the investigation of its alert (record-case.ts). Re-run after a
  * change to the steps' queries (the recorded calls must match what the steps ask):
  *
- *   npx tsx agent/testing/build-cases.ts [name-filter...]
+ *   npx tsx test/support/agent/build-cases.ts [name-filter...]
  *
- * then re-fit the confidence calibration (npx tsx agent/analysis/calibrate.ts).
+ * then re-fit the confidence calibration (npx tsx test/support/agent/calibrate.ts).
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
         evidence: world.evidence,
         expected: world.expected,
         dir,
-        recordedWith: { simulation: 'infra/local/simulation.ts', seed, injectedAt: new Date(world.injectedAt).toISOString(), builder: 'agent/testing/build-cases.ts' },
+        recordedWith: { simulation: 'infra/local/simulation/simulation.ts', seed, injectedAt: new Date(world.injectedAt).toISOString(), builder: 'test/support/agent/build-cases.ts' },
       });
       const rc = rootCause as { kind: string; target: { name: string }; confidence: number } | undefined;
       process.stdout.write(`${fault.name}: ${rc?.kind} ${rc?.target.name} ${rc?.confidence} (expected ${world.expected.kind} ${world.expected.target.name}) in ${Date.now() - started} ms\n`);

@@ -7,7 +7,7 @@
  * these" (unknown) when it did not or when nothing was wrong. The reliability table then compares the
  * stated confidence with how often the conclusion was right.
  *
- *   npx tsx agent/analysis/calibrate.ts [--write] [--fit-source-misleads]
+ *   npx tsx test/support/agent/calibrate.ts [--write] [--fit-source-misleads]
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

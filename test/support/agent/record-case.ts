@@ -4,7 +4,7 @@
  * and writes `test/cases/<name>/` (case.yaml + the recorded answers). New cases are added by running
  * a scenario and recording it while the fault is active:
  *
- *   npx tsx agent/testing/record-case.ts --name memory-leak-petlistadoptions \
+ *   npx tsx test/support/agent/record-case.ts --name memory-leak-petlistadoptions \
  *     --kubeconfig "$(local-cluster status --json | jq -r .kubeconfig)" \
  *     --prometheus-url http://127.0.0.1:9090 --xray-url http://127.0.0.1:16443 \
  *     --alertname ContainerOOMKilled --label deployment=petlistadoptions \

@@ -1,5 +1,5 @@
 /**
- * A stand-in for infra/local/sim-main.ts, for the stack's own tests and benchmark: the same command line
+ * A stand-in for infra/local/simulation/main.ts, for the stack's own tests and benchmark: the same command line
  * and HTTP contract (history file, /-/ready, /sd/<job>, expositions, bearer-token Kubernetes API root),
  * with a handful of DESIGN.md series instead of a cluster model.
  *

@@ -1,6 +1,6 @@
 /**
  * Records the Prometheus fixtures in ../fixtures from the real Prometheus binary:
- *   node --import tsx mcp/backends/testing/record-fixtures.ts
+ *   node --import tsx test/support/prometheus/record-fixtures.ts
  * Each file holds the request made and the status, content type and body that came back. The AMP
  * and proxy fixtures are written by hand (see fixtures/README.md): there is no AMP to record here.
  */
