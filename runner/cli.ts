@@ -10,6 +10,7 @@
  *
  * Exit codes: 0 resolved (or command done), 1 unresolved or failed, 2 bad usage, 130 interrupted.
  */
+import { systemClock } from '../core/clock.js';
 import { kitStateDir } from '../core/state-dir.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ import { eksTarget } from './eks-target.js';
 import { KubernetesCluster } from './kube.js';
 import { lastRunPath, readLastRun, restartReason, writeLastRun } from './last-run.js';
 import { localStackId, localTarget } from './local-target.js';
-import type { Endpoints, RunnerClock } from './ports.js';
+import type { Endpoints } from './ports.js';
 import { PrometheusMetrics } from './prometheus.js';
 import { terminalProgress, type ProgressSink } from './progress.js';
 import { buildReport } from './report/build.js';
@@ -190,17 +191,6 @@ export function listScenarios(): string {
   }
   return lines.join('\n') + '\n';
 }
-
-const systemClock: RunnerClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolveSleep, reject) => {
-      if (signal?.aborted) return reject(new Error('aborted'));
-      const onAbort = () => (clearTimeout(timer), reject(new Error('aborted')));
-      const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolveSleep()), ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
 
 export function markerPathFor(endpoints: Endpoints, env: NodeJS.ProcessEnv): string {
   return join(kitStateDir(env), 'run-scenario', `active-${createHash('sha1').update(resolve(endpoints.kubeconfig)).digest('hex').slice(0, 12)}.json`);

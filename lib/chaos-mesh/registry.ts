@@ -22,7 +22,9 @@ export function isChaosKindName(kind: unknown): kind is ChaosKindName {
   return (CHAOS_KIND_NAMES as readonly unknown[]).includes(kind);
 }
 
-/** The registered kind named `kind`, if any. */
+/** The registered kind named `kind` (undefined for a name that is not registered). */
+export function chaosKindOf(kind: ChaosKindName): AnyChaosKind;
+export function chaosKindOf(kind: string): AnyChaosKind | undefined;
 export function chaosKindOf(kind: string): AnyChaosKind | undefined {
   return chaosKinds.find((k) => k.kind === kind);
 }
