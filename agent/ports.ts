@@ -5,6 +5,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
 import type { Action, Alert, Approval, EvidenceSource, Incident } from '../core/types.js';
+import type { DeploymentSummary, KubeEventSummary, NetworkPolicySummary, NodeSummary, PodSummary, RolloutSummary } from '../lib/kubernetes/summaries.js';
 import type { Sample, Series } from '../lib/prometheus/series.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -34,59 +35,11 @@ export interface MetricsEvidence {
   anomalies?(promql: string, options: { start: number; end: number; stepSeconds: number; signal?: AbortSignal }): Promise<{ labels: Record<string, string>; kind: string; severity: string; score: number; explanation: string; at: number }[]>;
 }
 
-export interface PodSummary {
-  namespace: string;
-  name: string;
-  node?: string;
-  phase: string;
-  ready: boolean;
-  restarts: number;
-  /** Waiting reason (CrashLoopBackOff, ImagePullBackOff...) or terminal reason (Evicted). */
-  reason?: string;
-  lastTermination?: { reason: string; exitCode: number; finishedAt?: string };
-  ownerKind?: string;
-  ownerName?: string;
-  /** Deployment name when the owner is a ReplicaSet of one. */
-  deployment?: string;
-  createdAt: string;
-  containers: { name: string; image: string; requests: Record<string, string>; limits: Record<string, string> }[];
-}
+// The Kubernetes summaries are the kit's one set (lib/kubernetes), shared with the runner.
+export type { DeploymentSummary, KubeEventSummary, NetworkPolicySummary, NodeSummary, PodSummary, RolloutSummary } from '../lib/kubernetes/summaries.js';
 
-export interface KubeEventSummary {
-  type: 'Normal' | 'Warning';
-  reason: string;
-  message: string;
-  object: { kind: string; namespace?: string; name: string };
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-}
-
-export interface RolloutSummary {
-  namespace: string;
-  deployment: string;
-  revision: number;
-  replicaSet: string;
-  createdAt: string;
-  images: string[];
-  changeCause?: string;
-  /** What changed from the previous revision's pod template (images, env names, resources). */
-  changes: string[];
-  replicas: number;
-  readyReplicas: number;
-}
-
-export interface NodeSummary {
-  name: string;
-  ready: boolean;
-  unschedulable: boolean;
-  conditions: Record<string, string>;
-  /** When each condition last changed (ISO 8601): when pressure began. */
-  conditionsSince?: Record<string, string>;
-  taints: string[];
-  allocatable: Record<string, string>;
-  pods: number;
-}
+/** What an investigation reads of a deployment (recorded cases carry at least this much). */
+export type DeploymentView = Pick<DeploymentSummary, 'replicas' | 'selector'>;
 
 export interface KubernetesEvidence {
   pods(namespace: string, options?: { labelSelector?: string; fieldSelector?: string; signal?: AbortSignal }): Promise<PodSummary[]>;
@@ -95,8 +48,8 @@ export interface KubernetesEvidence {
   logs(namespace: string, pod: string, options?: { container?: string; previous?: boolean; sinceSeconds?: number; tailLines?: number; timestamps?: boolean; signal?: AbortSignal }): Promise<string>;
   rollouts(namespace: string, deployment: string, options?: { signal?: AbortSignal }): Promise<RolloutSummary[]>;
   nodes(options?: { signal?: AbortSignal }): Promise<NodeSummary[]>;
-  deployment(namespace: string, name: string, options?: { signal?: AbortSignal }): Promise<{ replicas: number; available: number; images: string[]; limits: Record<string, Record<string, string>>; requests: Record<string, Record<string, string>>; selector: Record<string, string> } | undefined>;
-  networkPolicies?(namespace: string, options?: { signal?: AbortSignal }): Promise<{ name: string; podSelector: Record<string, string>; policyTypes: string[] }[]>;
+  deployment(namespace: string, name: string, options?: { signal?: AbortSignal }): Promise<DeploymentView | undefined>;
+  networkPolicies?(namespace: string, options?: { signal?: AbortSignal }): Promise<NetworkPolicySummary[]>;
 }
 
 export interface TraceSummaryLite {

@@ -10,6 +10,7 @@
  *
  * Exit codes: 0 resolved (or command done), 1 unresolved or failed, 2 bad usage, 130 interrupted.
  */
+import { systemClock } from '../core/clock.js';
 import { kitStateDir } from '../core/state-dir.js';
 import { defineCli, helpText as platformHelpText, oneOf, parseCommandLine, readOptions, runCommandLine, UsageError, type CommandLine, type GivenFlags, type OptionSpec } from '../lib/platform/cli.js';
 import { createHash, randomBytes } from 'node:crypto';
@@ -20,7 +21,7 @@ import { loadAllScenarios, loadScenario, ScenarioError, type ScenarioDefinition 
 import { parseParamArgs, render, renderDeep, resolveParams, templateVariables } from '../scenarios/render.js';
 import { AgentHttpClient } from './agent-client.js';
 import { lastRunPath, readLastRun, restartReason, writeLastRun } from './last-run.js';
-import type { Endpoints, RunnerClock } from './ports.js';
+import type { Endpoints } from './ports.js';
 import { PrometheusMetrics } from './prometheus.js';
 import { terminalProgress, type ProgressSink } from './progress.js';
 import { buildReport } from './report/build.js';
@@ -160,17 +161,6 @@ export function listScenarios(): string {
   }
   return lines.join('\n') + '\n';
 }
-
-const systemClock: RunnerClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolveSleep, reject) => {
-      if (signal?.aborted) return reject(new Error('aborted'));
-      const onAbort = () => (clearTimeout(timer), reject(new Error('aborted')));
-      const timer = setTimeout(() => (signal?.removeEventListener('abort', onAbort), resolveSleep()), ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
 
 export function markerPathFor(endpoints: Endpoints, env: NodeJS.ProcessEnv): string {
   return join(kitStateDir(env), 'run-scenario', `active-${createHash('sha1').update(resolve(endpoints.kubeconfig)).digest('hex').slice(0, 12)}.json`);

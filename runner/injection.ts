@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parse } from 'yaml';
+import { isChaosKindName } from '../lib/chaos-mesh/registry.js';
 import type { ScenarioDefinition } from '../scenarios/catalog.js';
 import { render } from '../scenarios/render.js';
 import type { ChaosRef, Cluster, DeploymentSummary } from './ports.js';
@@ -38,7 +39,9 @@ export function planFault(definition: ScenarioDefinition, target: 'local' | 'eks
 export async function prepareFault(cluster: Cluster, planned: PlannedFault): Promise<AppliedFault> {
   if (planned.method === 'chaos-mesh') {
     const metadata = (planned.manifest.metadata ?? {}) as { name?: string; namespace?: string };
-    const ref = { kind: planned.manifest.kind as ChaosRef['kind'], namespace: metadata.namespace ?? 'default', name: metadata.name ?? '' };
+    const kind = planned.manifest.kind;
+    if (!isChaosKindName(kind)) throw new Error(`not a Chaos Mesh kind this runner applies: ${String(kind)}`);
+    const ref: ChaosRef = { kind, namespace: metadata.namespace ?? 'default', name: metadata.name ?? '' };
     return { method: 'chaos-mesh', ref, manifest: planned.manifest };
   }
   const before = await cluster.getDeployment(planned.namespace, planned.name);

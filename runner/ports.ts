@@ -2,13 +2,20 @@
  * What `run-scenario` needs from the world, in one place: the cluster (faults, deployments, nodes), the
  * metrics (PromQL, alerts), the agent (incidents, approvals), the target's lifecycle, the clock and the
  * terminal. Adapters sit beside this file (kube.ts, prometheus.ts, agent-client.ts, local-target.ts,
- * eks-target.ts); tests hand in fakes and a stub agent.
+ * eks-target.ts); tests hand in fakes and a stub agent. The clock is core's (sleep included).
  */
-import type { Clock } from '../core/clock.js';
 import type { Incident, ResourceRef } from '../core/types.js';
+import type { ChaosKindName } from '../lib/chaos-mesh/registry.js';
+import type { DeploymentSummary, NodeSummary, PodSummary } from '../lib/kubernetes/summaries.js';
+import type { InstantValue, Series } from '../lib/prometheus/series.js';
 
-export const CHAOS_KINDS = ['StressChaos', 'NetworkChaos', 'PodChaos'] as const;
-export type ChaosKind = (typeof CHAOS_KINDS)[number];
+// The runner's view of the cluster and the metrics speaks the kit's shared types.
+export type { ContainerSpecSummary, DeploymentSummary, NodeSummary, PodSummary } from '../lib/kubernetes/summaries.js';
+export type { InstantValue, Series } from '../lib/prometheus/series.js';
+export type { Clock } from '../core/clock.js';
+
+/** A Chaos Mesh kind of the registry (lib/chaos-mesh/registry.ts). */
+export type ChaosKind = ChaosKindName;
 
 export interface ChaosRef {
   kind: ChaosKind;
@@ -21,50 +28,6 @@ export interface ChaosObjectSummary extends ChaosRef {
   createdAt: string;
   /** Chaos Mesh's AllRecovered condition is True: the fault no longer acts. */
   recovered: boolean;
-}
-
-export interface ContainerSpecSummary {
-  name: string;
-  env: { name: string; value?: string }[];
-  resources: { limits?: Record<string, string>; requests?: Record<string, string> };
-}
-
-export interface DeploymentSummary {
-  namespace: string;
-  name: string;
-  replicas: number;
-  availableReplicas: number;
-  updatedReplicas: number;
-  /** status.replicas: every pod of the deployment, old ReplicaSets' included (a rollout not finished). */
-  totalReplicas?: number;
-  /** Whether the controller has seen the latest spec (status.observedGeneration >= metadata.generation). */
-  observed?: boolean;
-  /** deployment.kubernetes.io/revision. */
-  revision: string;
-  /** The pod template as the API returned it (for restoring it after a bad rollout). */
-  template: Record<string, unknown>;
-  containers: ContainerSpecSummary[];
-}
-
-export interface NodeSummary {
-  name: string;
-  unschedulable: boolean;
-  ready: boolean;
-  memoryPressure: boolean;
-}
-
-export interface PodSummary {
-  namespace: string;
-  name: string;
-  node: string;
-  phase: string;
-  ready: boolean;
-  restarts: number;
-  /** status.startTime: when the kubelet accepted the pod. */
-  startedAt?: string;
-  /** status.reason, e.g. Evicted. */
-  reason?: string;
-  labels: Record<string, string>;
 }
 
 export interface Cluster {
@@ -82,16 +45,6 @@ export interface Cluster {
   deletePod(namespace: string, name: string): Promise<void>;
 }
 
-export interface Sample {
-  labels: Record<string, string>;
-  value: number;
-}
-
-export interface Series {
-  labels: Record<string, string>;
-  values: [number, number][];
-}
-
 export interface FiringAlert {
   name: string;
   state: 'pending' | 'firing';
@@ -100,7 +53,7 @@ export interface FiringAlert {
 }
 
 export interface Metrics {
-  query(promql: string): Promise<Sample[]>;
+  query(promql: string): Promise<InstantValue[]>;
   queryRange(promql: string, startSeconds: number, endSeconds: number, stepSeconds: number): Promise<Series[]>;
   alerts(): Promise<FiringAlert[]>;
 }
@@ -141,10 +94,4 @@ export interface Target {
   name: 'local' | 'eks';
   /** Makes the target usable (brings the local stack up in the right profile); says what it did. */
   prepare(options: { fast: boolean; say(line: string): void; signal: AbortSignal }): Promise<Endpoints>;
-}
-
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-export interface RunnerClock extends Clock {
-  sleep: Sleep;
 }

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { clearMarker, isProcessAlive, readMarker, removeFault } from './injection.js';
 import { APP_NAMESPACE } from './params.js';
-import type { AgentApi, Cluster, DeploymentSummary, Metrics, RunnerClock } from './ports.js';
+import type { AgentApi, Clock, Cluster, DeploymentSummary, Metrics } from './ports.js';
 
 export class PreflightFailed extends Error {
   override name = 'PreflightFailed';
@@ -21,7 +21,7 @@ export interface PreflightContext {
   settleSeconds: number;
   /** Application pods must be at least this old (see RunTimings.metricsWindowSeconds). */
   minPodAgeSeconds?: number;
-  clock: RunnerClock;
+  clock: Clock;
   signal: AbortSignal;
   say(line: string): void;
   /** Tools the manual runbook runs; tests pass their own lookup. */
@@ -149,7 +149,7 @@ function normalise(resources: DeploymentSummary['containers'][number]['resources
  * Every deployment fully rolled out and available, no chaos of ours, and (with metrics) no warning or
  * critical alert firing: the healthy baseline a run starts from and the state it leaves. Up to `seconds`.
  */
-export async function waitUntilSettled(cluster: Cluster, options: { seconds: number; clock: RunnerClock; pollMs: number; signal?: AbortSignal; metrics?: Metrics; minPodAgeSeconds?: number }): Promise<{ ok: boolean; detail: string }> {
+export async function waitUntilSettled(cluster: Cluster, options: { seconds: number; clock: Clock; pollMs: number; signal?: AbortSignal; metrics?: Metrics; minPodAgeSeconds?: number }): Promise<{ ok: boolean; detail: string }> {
   const deadline = options.clock.now() + options.seconds * 1000;
   let detail = '';
   for (;;) {

@@ -1,51 +1,48 @@
 /**
- * The Metrics port over the Prometheus HTTP API (the local target's Prometheus, or a SigV4 proxy in
- * front of AMP on eks): instant and range queries, and the alerts Prometheus evaluates.
+ * The Metrics port over the kit's Prometheus client (lib/prometheus/client; the local target's
+ * Prometheus, or a SigV4 proxy in front of AMP on eks): instant and range queries in the shared metric
+ * types (lib/prometheus/series), and the alerts Prometheus evaluates.
  */
-import type { FiringAlert, Metrics, Sample, Series } from './ports.js';
-
-interface ApiAnswer<T> {
-  status: 'success' | 'error';
-  data?: T;
-  error?: string;
-}
+import { isBackendError, PrometheusBackend, type MetricsBackend } from '../lib/prometheus/client/index.js';
+import { instantValues, seriesOf } from '../lib/prometheus/series.js';
+import type { FiringAlert, InstantValue, Metrics, Series } from './ports.js';
 
 export class PrometheusMetrics implements Metrics {
-  constructor(readonly url: string, private readonly timeoutMs = 10_000) {}
+  private readonly backend: MetricsBackend;
 
-  async query(promql: string): Promise<Sample[]> {
-    const data = await this.get<{ resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] }>('/api/v1/query', { query: promql });
-    if (data.resultType === 'scalar') return [{ labels: {}, value: Number((data.result as unknown as [number, string])[1]) }];
-    return data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+  constructor(
+    readonly url: string,
+    timeoutMs = 10_000,
+  ) {
+    this.backend = new PrometheusBackend({ url, requestTimeoutMs: timeoutMs });
+  }
+
+  async query(promql: string): Promise<InstantValue[]> {
+    const answer = await this.call('/api/v1/query', () => this.backend.query(promql), promql);
+    return instantValues(answer.data);
   }
 
   async queryRange(promql: string, startSeconds: number, endSeconds: number, stepSeconds: number): Promise<Series[]> {
-    const data = await this.get<{ result: { metric: Record<string, string>; values: [number, string][] }[] }>('/api/v1/query_range', {
-      query: promql,
-      start: String(startSeconds),
-      end: String(endSeconds),
-      step: String(stepSeconds),
-    });
-    return data.result.map((r) => ({ labels: r.metric, values: r.values.map(([t, v]) => [t, Number(v)] as [number, number]) }));
+    const answer = await this.call('/api/v1/query_range', () => this.backend.queryRange(promql, { start: startSeconds, end: endSeconds, step: stepSeconds }), promql);
+    return seriesOf(answer.data.result);
   }
 
   async alerts(): Promise<FiringAlert[]> {
-    const data = await this.get<{ alerts: { labels: Record<string, string>; state: string; activeAt: string }[] }>('/api/v1/alerts', {});
-    return data.alerts
+    const answer = await this.call('/api/v1/alerts', () => this.backend.alerts());
+    return answer.data.alerts
       .filter((a) => a.state === 'firing' || a.state === 'pending')
-      .map((a) => ({ name: a.labels.alertname ?? '', state: a.state as FiringAlert['state'], labels: a.labels, activeAt: a.activeAt }));
+      .map((a) => ({ name: a.labels.alertname ?? '', state: a.state as FiringAlert['state'], labels: a.labels, activeAt: a.activeAt ?? '' }));
   }
 
-  private async get<T>(path: string, params: Record<string, string>): Promise<T> {
-    const url = `${this.url.replace(/\/+$/, '')}${path}?${new URLSearchParams(params)}`;
-    let response: Response;
+  /** The client's failures in the runner's words: where Prometheus did not answer, or what it refused. */
+  private async call<T>(path: string, run: () => Promise<T>, query?: string): Promise<T> {
     try {
-      response = await fetch(url, { signal: AbortSignal.timeout(this.timeoutMs) });
+      return await run();
     } catch (error) {
-      throw new Error(`Prometheus at ${this.url} did not answer ${path} (${(error as Error).message}); is it running? (local-cluster status)`);
+      if (isBackendError(error) && (error.kind === 'unavailable' || error.kind === 'timeout') && error.status === undefined) {
+        throw new Error(`Prometheus at ${this.url} did not answer ${path} (${error.message}); is it running? (local-cluster status)`, { cause: error });
+      }
+      throw new Error(`Prometheus ${path} failed: ${(error as Error).message}${query ? ` (query: ${query})` : ''}`, { cause: error });
     }
-    const body = (await response.json().catch(() => ({ status: 'error', error: `HTTP ${response.status}, not JSON` }))) as ApiAnswer<T>;
-    if (body.status !== 'success' || body.data === undefined) throw new Error(`Prometheus ${path} failed: ${body.error ?? `HTTP ${response.status}`}${params.query ? ` (query: ${params.query})` : ''}`);
-    return body.data;
   }
 }

@@ -14,10 +14,10 @@ import { writeMarker } from './injection.js';
 import { waitUntilSettled } from './preflight.js';
 import { runScenario, type RunOptions } from './run.js';
 import { runTimings } from './timings.js';
-import { FakeCluster, FastClock, newIncident, proposedAction, ScriptedMetrics, StubAgent } from '../test/support/runner/stubs.js';
+import { FakeCluster, fakePod, newIncident, proposedAction, ScriptedClock, ScriptedMetrics, StubAgent } from '../test/support/runner/stubs.js';
 
 interface World {
-  clock: FastClock;
+  clock: ScriptedClock;
   agent: StubAgent;
   cluster: FakeCluster;
   metrics: ScriptedMetrics;
@@ -27,7 +27,7 @@ interface World {
 }
 
 async function world(): Promise<World> {
-  const clock = new FastClock();
+  const clock = new ScriptedClock();
   const agent = new StubAgent(() => clock.now());
   await agent.start();
   const cluster = new FakeCluster();
@@ -171,7 +171,7 @@ test('the agent is paged before any of the scenario\'s alerts fires: the manual 
 });
 
 test('a pod younger than the alerts\' window (a previous run\'s restore) is waited for before the fault goes in', async () => {
-  const clock = new FastClock();
+  const clock = new ScriptedClock();
   const cluster = new FakeCluster();
   cluster.pods[0]!.startedAt = new Date(clock.now() - 5_000).toISOString();
   const tooShort = await waitUntilSettled(cluster, { seconds: 10, clock, pollMs: 1_000, minPodAgeSeconds: 30 });
@@ -186,7 +186,7 @@ test('a pod younger than the alerts\' window (a previous run\'s restore) is wait
 });
 
 test('a rollout still replacing pods (a previous run\'s restore) is not settled: a fault now would hit pods about to go', async () => {
-  const clock = new FastClock();
+  const clock = new ScriptedClock();
   const cluster = new FakeCluster();
   const deployment = cluster.deployments.find((d) => d.name === 'payforadoption')!;
   deployment.totalReplicas = deployment.replicas + 1;
@@ -265,7 +265,7 @@ test('node-pressure: node=auto picks the busiest node and a cordon is undone at 
     w.clock.listeners.push(() => {
       if (!w.cluster.chaos.length) return;
       w.cluster.nodes[1]!.unschedulable = true;
-      if (!w.cluster.pods.some((p) => p.reason === 'Evicted')) w.cluster.pods.push({ namespace: 'petadoptions', name: 'petsite-evicted', node: 'node-b', phase: 'Failed', reason: 'Evicted', ready: false, restarts: 0, labels: { app: 'petsite' } });
+      if (!w.cluster.pods.some((p) => p.reason === 'Evicted')) w.cluster.pods.push(fakePod('petsite-evicted', 'node-b', { phase: 'Failed', reason: 'Evicted', ready: false }));
     });
     const record = await runScenario(w.options({ definition: loadScenario('node-pressure'), timings: { detectSeconds: 10 } }), w.deps());
     assert.is(record.params.node, 'node-b');

@@ -51,7 +51,7 @@ test('reads pods, OOM kills, events, previous logs and nodes from the local Kube
     const nodes = await k8s.nodes();
     assert.is(nodes.length, 3);
     assert.ok(nodes.every((n) => n.ready && n.conditions.MemoryPressure === 'False'));
-    assert.ok(nodes.reduce((s, n) => s + n.pods, 0) >= 10);
+    assert.ok(nodes.reduce((s, n) => s + (n.pods ?? 0), 0) >= 10);
 
     const deployment = await k8s.deployment('petadoptions', 'pethistory');
     assert.is(deployment?.replicas, 1);

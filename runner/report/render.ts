@@ -112,7 +112,7 @@ export function renderHtml(bundle: ReportBundle): string {
   compiled ??= Handlebars.compile(readFileSync(join(packageRoot, 'runner', 'report', 'report.html.hbs'), 'utf8'), { strict: false });
   const r = bundle.report;
   const rec = bundle.record;
-  const series = (rec.keyMetric?.series ?? []).map((s) => ({ name: s.labels.pod ?? s.labels.service ?? s.labels.node ?? (Object.values(s.labels).join(',') || 'value'), points: s.values }));
+  const series = (rec.keyMetric?.series ?? []).map((s) => ({ name: s.labels.pod ?? s.labels.service ?? s.labels.node ?? (Object.values(s.labels).join(',') || 'value'), samples: s.samples }));
   const estimate = bundle.manual[DEFAULT_PERSONA];
   return compiled({
     title: rec.title,

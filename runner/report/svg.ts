@@ -2,9 +2,12 @@
  * Charts as inline SVG strings, so reports open offline with no library and no CDN: a line chart of the
  * key metric with the incident's phase markers, and horizontal bars (manual vs agent, phases).
  */
+import type { Sample } from '../../lib/prometheus/series.js';
+
 export interface ChartSeries {
   name: string;
-  points: [number, number][];
+  /** `t` in epoch seconds. */
+  samples: Sample[];
 }
 
 export interface ChartMarker {
@@ -29,12 +32,12 @@ export function lineChart(series: ChartSeries[], markers: ChartMarker[], options
   const width = options.width ?? 860;
   const height = options.height ?? 340;
   const pad = { left: 64, right: 40, top: 28, bottom: 110 };
-  const points = series.flatMap((s) => s.points).filter(([, v]) => Number.isFinite(v));
+  const points = series.flatMap((s) => s.samples).filter(({ v }) => Number.isFinite(v));
   if (!points.length) return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="80" role="img" aria-label="${escapeXml(options.title)}"><text x="10" y="40" font-size="14">No data for ${escapeXml(options.title)}</text></svg>`;
-  const times = [...points.map(([t]) => t), ...markers.map((m) => m.at)];
+  const times = [...points.map(({ t }) => t), ...markers.map((m) => m.at)];
   const t0 = Math.min(...times);
   const t1 = Math.max(...times, t0 + 1);
-  const values = points.map(([, v]) => v);
+  const values = points.map(({ v }) => v);
   const v0 = Math.min(0, ...values);
   const v1 = Math.max(...values, v0 + 1e-9) * 1.08;
   const x = (t: number) => pad.left + ((t - t0) / (t1 - t0)) * (width - pad.left - pad.right);
@@ -67,9 +70,9 @@ export function lineChart(series: ChartSeries[], markers: ChartMarker[], options
   });
   series.forEach((s, i) => {
     const color = palette[i % palette.length]!;
-    const d = s.points
-      .filter(([, v]) => Number.isFinite(v))
-      .map(([t, v], j) => `${j ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`)
+    const d = s.samples
+      .filter(({ v }) => Number.isFinite(v))
+      .map(({ t, v }, j) => `${j ? 'L' : 'M'}${x(t).toFixed(1)},${y(v).toFixed(1)}`)
       .join('');
     parts.push(`<path class="series" d="${d}" fill="none" stroke="${color}" stroke-width="1.8"><title>${escapeXml(s.name)}</title></path>`);
     parts.push(`<text x="${width - pad.right}" y="${pad.top + 12 + i * 13}" font-size="11" text-anchor="end" fill="${color}">${escapeXml(s.name)}</text>`);

@@ -15,11 +15,10 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HistoryWriter, replayHistory } from '../../infra/local/simulation/exposition/history.js';
-import type { ChaosObject } from '../../infra/local/simulation/cluster/objects.js';
-import { NETWORKCHAOS, STRESSCHAOS } from '../../infra/local/simulation/cluster/resources.js';
 import { profiles } from '../../infra/local/profiles.js';
 import { Simulation } from '../../infra/local/simulation/simulation.js';
 import { freePort } from './free-port.js';
+import { createChaos, type ChaosManifest } from './simulation/chaos.js';
 
 const FIXTURE_VERSION = 'v2';
 export const HISTORY_START = Date.UTC(2026, 10, 24, 8, 0, 0);
@@ -98,28 +97,28 @@ export async function stopPrometheusHistory(): Promise<void> {
 export function fixtureSimulation(): Simulation {
   const sim = new Simulation({ start: HISTORY_START, profile: { ...profiles.realistic, defaultLeakRamp: '6m' }, seed: 424242, historyEnd: HISTORY_END });
   const minutesBefore = (m: number) => HISTORY_END - m * 60_000;
-  const create = (key: string, object: Record<string, unknown>) => () => {
-    sim.store.create(key, { apiVersion: 'chaos-mesh.org/v1alpha1', ...object } as unknown as ChaosObject);
+  const create = (manifest: ChaosManifest) => () => {
+    createChaos(sim.store, manifest);
   };
   sim.at(minutesBefore(100), 'node pressure', () => {
     const node = sim.store.list('/nodes')[2]!.metadata.name;
-    create(STRESSCHAOS, {
+    create({
       kind: 'StressChaos',
       metadata: { name: 'node-memory-hog', namespace: 'chaos-mesh' },
       spec: { mode: 'one', selector: { namespaces: ['kube-system'], labelSelectors: { 'k8s-app': 'kube-proxy' }, nodes: [node] }, stressors: { memory: { size: '100%', time: '3m' } }, duration: '20m' },
     })();
   });
-  sim.at(minutesBefore(25), 'memory leak', create(STRESSCHAOS, {
+  sim.at(minutesBefore(25), 'memory leak', create({
     kind: 'StressChaos',
     metadata: { name: 'petlistadoptions-memory-leak', namespace: 'petadoptions' },
     spec: { mode: 'one', selector: { labelSelectors: { app: 'petlistadoptions' } }, stressors: { memory: { workers: 1, size: '400MB', time: '6m' } } },
   }));
-  sim.at(minutesBefore(12), 'cpu stress', create(STRESSCHAOS, {
+  sim.at(minutesBefore(12), 'cpu stress', create({
     kind: 'StressChaos',
     metadata: { name: 'payforadoption-cpu-stress', namespace: 'petadoptions' },
     spec: { mode: 'all', selector: { labelSelectors: { app: 'payforadoption' } }, stressors: { cpu: { workers: 1, load: 60 } } },
   }));
-  sim.at(minutesBefore(8), 'network delay', create(NETWORKCHAOS, {
+  sim.at(minutesBefore(8), 'network delay', create({
     kind: 'NetworkChaos',
     metadata: { name: 'petsearch-network-delay', namespace: 'petadoptions' },
     spec: { action: 'delay', mode: 'all', selector: { labelSelectors: { app: 'petsearch' } }, delay: { latency: '300ms', jitter: '30ms' } },

@@ -5,9 +5,10 @@
  * service (or node) it hits.
  */
 import type { RootCauseKind } from '../../../core/types.js';
-import type { ChaosObject, Deployment, Node } from '../../../infra/local/simulation/cluster/objects.js';
-import { DEPLOYMENT, NETWORKCHAOS, NODE, STRESSCHAOS } from '../../../infra/local/simulation/cluster/resources.js';
+import type { Deployment, Node } from '../../../infra/local/simulation/cluster/objects.js';
+import { DEPLOYMENT, NODE } from '../../../infra/local/simulation/cluster/resources.js';
 import type { Simulation } from '../../../infra/local/simulation/simulation.js';
+import { createChaos } from '../simulation/chaos.js';
 
 export interface Expected {
   kind: RootCauseKind;
@@ -28,7 +29,6 @@ export interface FaultSpec {
 }
 
 const NS = 'petadoptions';
-const chaos = (sim: Simulation, key: string, object: Record<string, unknown>) => sim.store.create(key, { apiVersion: 'chaos-mesh.org/v1alpha1', ...object } as unknown as ChaosObject);
 const deployment = (name: string): Expected['target'] => ({ kind: 'Deployment', namespace: NS, name });
 
 export function nodeName(sim: Simulation, index: number): string {
@@ -41,7 +41,7 @@ export const faults = {
       name: `memory-leak-${service}`,
       description: `${service} leaks memory (StressChaos memory, one pod) until it is OOMKilled, in a loop`,
       minutes: 18,
-      inject: (sim) => chaos(sim, STRESSCHAOS, { kind: 'StressChaos', metadata: { name: `${service}-memory-leak`, namespace: NS }, spec: { mode: 'one', selector: { labelSelectors: { app: service } }, stressors: { memory: { workers: 1, size: '150%', time: '5m' } } } }),
+      inject: (sim) => createChaos(sim.store, { kind: 'StressChaos', metadata: { name: `${service}-memory-leak`, namespace: NS }, spec: { mode: 'one', selector: { labelSelectors: { app: service } }, stressors: { memory: { workers: 1, size: '150%', time: '5m' } } } }),
       alert: { rule: alertRule, labels: { deployment: service } },
       expected: () => ({ kind: 'memory-leak', target: deployment(service) }),
       tags: ['memory-leak', 'oom'],
@@ -52,7 +52,7 @@ export const faults = {
       name: `cpu-throttling-${service}`,
       description: `${service} is CPU-stressed (StressChaos cpu, all pods, ${load}% of a core) and throttled`,
       minutes: 12,
-      inject: (sim) => chaos(sim, STRESSCHAOS, { kind: 'StressChaos', metadata: { name: `${service}-cpu-stress`, namespace: NS }, spec: { mode: 'all', selector: { labelSelectors: { app: service } }, stressors: { cpu: { workers: 1, load } } } }),
+      inject: (sim) => createChaos(sim.store, { kind: 'StressChaos', metadata: { name: `${service}-cpu-stress`, namespace: NS }, spec: { mode: 'all', selector: { labelSelectors: { app: service } }, stressors: { cpu: { workers: 1, load } } } }),
       alert: { rule: 'CPUThrottlingHigh', labels: { deployment: service } },
       expected: () => ({ kind: 'cpu-throttling', target: deployment(service) }),
       tags: ['cpu-throttling'],
@@ -64,7 +64,7 @@ export const faults = {
       name: `high-latency-cpu-${service}`,
       description: `${service} is CPU-stressed; petsite's p99 latency alerts`,
       minutes: 12,
-      inject: (sim) => chaos(sim, STRESSCHAOS, { kind: 'StressChaos', metadata: { name: `${service}-cpu-stress`, namespace: NS }, spec: { mode: 'all', selector: { labelSelectors: { app: service } }, stressors: { cpu: { workers: 2, load } } } }),
+      inject: (sim) => createChaos(sim.store, { kind: 'StressChaos', metadata: { name: `${service}-cpu-stress`, namespace: NS }, spec: { mode: 'all', selector: { labelSelectors: { app: service } }, stressors: { cpu: { workers: 2, load } } } }),
       alert: { rule: 'HighRequestLatency', labels: { service: 'petsite' } },
       expected: () => ({ kind: 'cpu-throttling', target: deployment(service) }),
       tags: ['high-latency', 'cpu-throttling', 'downstream'],
@@ -75,7 +75,7 @@ export const faults = {
       name: `network-latency-${service}`,
       description: `the network to ${service}'s pods adds ${latency} (NetworkChaos delay, all pods); petsite's p99 latency alerts`,
       minutes: 10,
-      inject: (sim) => chaos(sim, NETWORKCHAOS, { kind: 'NetworkChaos', metadata: { name: `${service}-network-delay`, namespace: NS }, spec: { action: 'delay', mode: 'all', selector: { labelSelectors: { app: service } }, delay: { latency, jitter: '50ms' } } }),
+      inject: (sim) => createChaos(sim.store, { kind: 'NetworkChaos', metadata: { name: `${service}-network-delay`, namespace: NS }, spec: { action: 'delay', mode: 'all', selector: { labelSelectors: { app: service } }, delay: { latency, jitter: '50ms' } } }),
       alert: { rule: 'HighRequestLatency', labels: { service: 'petsite' } },
       expected: () => ({ kind: 'network-latency', target: deployment(service) }),
       tags: ['network-latency', 'high-latency', 'downstream'],
@@ -87,7 +87,7 @@ export const faults = {
       name: `network-timeouts-${service}`,
       description: `the network to ${service}'s pods adds ${latency}, beyond the callers' timeout; petsite answers 504`,
       minutes: 10,
-      inject: (sim) => chaos(sim, NETWORKCHAOS, { kind: 'NetworkChaos', metadata: { name: `${service}-network-delay`, namespace: NS }, spec: { action: 'delay', mode: 'all', selector: { labelSelectors: { app: service } }, delay: { latency, jitter: '100ms' } } }),
+      inject: (sim) => createChaos(sim.store, { kind: 'NetworkChaos', metadata: { name: `${service}-network-delay`, namespace: NS }, spec: { action: 'delay', mode: 'all', selector: { labelSelectors: { app: service } }, delay: { latency, jitter: '100ms' } } }),
       alert: { rule: 'HighErrorRate', labels: { service: 'petsite' } },
       expected: () => ({ kind: 'network-latency', target: deployment(service) }),
       tags: ['network-latency', 'errors', 'downstream'],
@@ -145,7 +145,7 @@ export const faults = {
       minutes: 6,
       inject: (sim) => {
         node = nodeName(sim, index);
-        chaos(sim, STRESSCHAOS, { kind: 'StressChaos', metadata: { name: 'node-memory-hog', namespace: 'chaos-mesh' }, spec: { mode: 'one', selector: { namespaces: ['kube-system'], labelSelectors: { 'k8s-app': 'kube-proxy' }, nodes: [node] }, stressors: { memory: { size: '100%', time: '3m' } }, duration: '30m' } });
+        createChaos(sim.store, { kind: 'StressChaos', metadata: { name: 'node-memory-hog', namespace: 'chaos-mesh' }, spec: { mode: 'one', selector: { namespaces: ['kube-system'], labelSelectors: { 'k8s-app': 'kube-proxy' }, nodes: [node] }, stressors: { memory: { size: '100%', time: '3m' } }, duration: '30m' } });
       },
       get alert(): FaultSpec['alert'] {
         const labels: Record<string, string> = node ? { node } : {};

@@ -17,7 +17,7 @@ export function sampleRecord(): RunRecord {
   incident.rootCause = { kind: 'memory-leak', target: { kind: 'Deployment', namespace: 'petadoptions', name: 'petlistadoptions' }, confidence: 0.99, summary: 'memory grows until the container is OOMKilled', evidence: [{ source: 'prometheus', summary: 'working set grows 3 MiB/s towards the 256 MiB limit', query: 'deriv(container_memory_working_set_bytes{container="petlistadoptions"}[5m])', at: at(20) }, { source: 'kubernetes', summary: 'pod petlistadoptions-abc OOMKilled (exit 137), 2 restarts', at: at(21) }] };
   incident.milestones = { detectedAt: at(22), investigationStartedAt: at(22), rootCauseAt: at(23), remediationApprovedAt: at(24), remediatedAt: at(25), resolvedAt: at(190) };
   incident.actions = [{ ...proposedAction('act-1', 'rollout-restart', 'petlistadoptions', at(23), false), status: 'succeeded', executedAt: at(25), approval: { actionId: 'act-1', decision: 'approved', by: 'policy', at: at(23) }, result: { ok: true, message: 'rolling restart started' } }];
-  const series = [{ labels: { pod: 'petlistadoptions-abc' }, values: Array.from({ length: 120 }, (_, i) => [t0 / 1000 - 60 + i * 2, i < 40 ? 90 + i * 4 : 95] as [number, number]) }];
+  const series = [{ labels: { pod: 'petlistadoptions-abc' }, samples: Array.from({ length: 120 }, (_, i) => ({ t: t0 / 1000 - 60 + i * 2, v: i < 40 ? 90 + i * 4 : 95 })) }];
   return {
     runId: 'sample',
     scenario: 'memory-leak',

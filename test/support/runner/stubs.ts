@@ -2,12 +2,13 @@
  * Stand-ins for the runner's unit tests: a stub DevOps agent (a real HTTP server honouring the API
  * contract of DESIGN.md: GET /healthz, GET /incidents, GET /incidents/:id, POST .../approve|reject) whose
  * incident moves through its milestones as the test scripts it, an in-memory cluster, scripted metrics
- * and a clock whose sleep advances time instantly.
+ * and core's ManualClock (sleep advances time at once) with a hook for the test's script.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ManualClock } from '../../../core/clock.js';
 import type { Action, Incident } from '../../../core/types.js';
-import type { ChaosObjectSummary, ChaosRef, Cluster, DeploymentSummary, FiringAlert, Metrics, NodeSummary, PodSummary, RunnerClock, Sample, Series } from '../../../runner/ports.js';
+import type { ChaosObjectSummary, ChaosRef, Cluster, DeploymentSummary, FiringAlert, InstantValue, Metrics, NodeSummary, PodSummary, Series } from '../../../runner/ports.js';
 
 export class StubAgent {
   readonly incidents = new Map<string, Incident>();
@@ -81,17 +82,24 @@ export function proposedAction(id: string, kind: Action['kind'], name: string, a
   return { id, kind, target, params: {}, rationale: `${kind} of ${name}`, risk: requiresApproval ? 'medium' : 'low', requiresApproval, status: 'proposed', rollback: { description: 'undo it' }, createdAt: at, expiresAt: at, dryRun: { method: 'server-side', diff: [`~ ${kind}`], warnings: [] } };
 }
 
-/** A clock whose sleep moves time forward at once: a 10-minute run takes milliseconds. */
-export class FastClock implements RunnerClock {
-  constructor(public current = Date.UTC(2026, 10, 25, 9, 0, 0)) {}
+/**
+ * Core's ManualClock (every sleep moves time forward at once: a 10-minute run takes milliseconds) that
+ * also tells the test's script each new time, so the world can change as the run waits.
+ */
+export class ScriptedClock extends ManualClock {
   readonly listeners: ((now: number) => void)[] = [];
-  now = (): number => this.current;
-  sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
-    if (signal?.aborted) throw new Error('aborted');
-    this.current += ms;
-    for (const listener of this.listeners) listener(this.current);
-    await new Promise((resolve) => setImmediate(resolve));
-  };
+
+  override advance(ms: number): number {
+    const now = super.advance(ms);
+    for (const listener of this.listeners) listener(now);
+    return now;
+  }
+}
+
+/** A pod as the cluster lists it, Running and ready unless `fields` say otherwise. */
+export function fakePod(name: string, node: string, fields: Partial<PodSummary> = {}): PodSummary {
+  const app = name.replace(/-[^-]+$/, '');
+  return { namespace: 'petadoptions', name, node, phase: 'Running', ready: true, restarts: 0, labels: { app }, createdAt: '2026-11-25T08:00:00Z', containers: [{ name: app, image: `${app}:1`, requests: {}, limits: {} }], ...fields };
 }
 
 export class FakeCluster implements Cluster {
@@ -103,15 +111,12 @@ export class FakeCluster implements Cluster {
     availableReplicas: 2,
     updatedReplicas: 2,
     revision: '3',
+    selector: { app: name },
     template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, env: [{ name: 'SOME_URL', value: 'http://x.example' }] }] } },
     containers: [{ name, env: [{ name: 'SOME_URL', value: 'http://x.example' }], resources: { limits: { cpu: '250m', memory: '256Mi' } } }],
   }));
-  nodes: NodeSummary[] = ['node-a', 'node-b', 'node-c'].map((name) => ({ name, unschedulable: false, ready: true, memoryPressure: false }));
-  pods: PodSummary[] = [
-    { namespace: 'petadoptions', name: 'petsite-1', node: 'node-b', phase: 'Running', ready: true, restarts: 0, labels: { app: 'petsite' } },
-    { namespace: 'petadoptions', name: 'petsearch-1', node: 'node-b', phase: 'Running', ready: true, restarts: 0, labels: { app: 'petsearch' } },
-    { namespace: 'petadoptions', name: 'pethistory-1', node: 'node-a', phase: 'Running', ready: true, restarts: 0, labels: { app: 'pethistory' } },
-  ];
+  nodes: NodeSummary[] = ['node-a', 'node-b', 'node-c'].map((name) => ({ name, unschedulable: false, ready: true, conditions: { Ready: 'True', MemoryPressure: 'False' }, taints: [], allocatable: { cpu: '2', memory: '7Gi' } }));
+  pods: PodSummary[] = [fakePod('petsite-1', 'node-b'), fakePod('petsearch-1', 'node-b'), fakePod('pethistory-1', 'node-a')];
   readonly log: string[] = [];
 
   async listChaos() {
@@ -169,18 +174,18 @@ export class FakeCluster implements Cluster {
 
 export class ScriptedMetrics implements Metrics {
   firing: FiringAlert[] = [];
-  /** PromQL substring -> samples; unmatched queries return one sample of 1 except recovery checks. */
-  answers = new Map<string, Sample[]>();
+  /** PromQL substring -> values; unmatched queries return one value of 1 except recovery checks. */
+  answers = new Map<string, InstantValue[]>();
   queries: string[] = [];
-  async query(promql: string): Promise<Sample[]> {
+  async query(promql: string): Promise<InstantValue[]> {
     this.queries.push(promql);
-    for (const [needle, samples] of this.answers) if (promql.includes(needle)) return samples;
-    return promql.includes('> 0') || promql.includes('== ') ? [] : [{ labels: {}, value: 1 }];
+    for (const [needle, values] of this.answers) if (promql.includes(needle)) return values;
+    return promql.includes('> 0') || promql.includes('== ') ? [] : [{ labels: {}, value: 1, t: 0 }];
   }
   async queryRange(_promql: string, start: number, end: number, step: number): Promise<Series[]> {
-    const values: [number, number][] = [];
-    for (let t = start; t <= end; t += step) values.push([t, 100 + (t - start) / 10]);
-    return [{ labels: { pod: 'petlistadoptions-abc' }, values }];
+    const samples: Series['samples'] = [];
+    for (let t = start; t <= end; t += step) samples.push({ t, v: 100 + (t - start) / 10 });
+    return [{ labels: { pod: 'petlistadoptions-abc' }, samples }];
   }
   async alerts(): Promise<FiringAlert[]> {
     return this.firing;

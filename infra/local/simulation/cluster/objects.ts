@@ -2,6 +2,14 @@
  * Wire shapes (JSON as the API server sends it) of the Kubernetes kinds the local cluster serves.
  * Only the fields the simulation reads or writes are typed; everything else passes through untouched.
  */
+import type { ChaosEffect } from '../../../../lib/chaos-mesh/effects.js';
+import type { ChaosKind, ChaosMode, ChaosSelector } from '../../../../lib/chaos-mesh/kind.js';
+import type { networkChaos } from '../../../../lib/chaos-mesh/kinds/network-chaos.js';
+import type { podChaos } from '../../../../lib/chaos-mesh/kinds/pod-chaos.js';
+import type { stressChaos } from '../../../../lib/chaos-mesh/kinds/stress-chaos.js';
+import type { chaosKinds } from '../../../../lib/chaos-mesh/registry.js';
+import type { ChaosStatus } from '../../../../lib/chaos-mesh/status.js';
+
 export interface OwnerReference {
   apiVersion: string;
   kind: string;
@@ -265,78 +273,15 @@ export interface KubeEvent extends KubeObject {
   reportingInstance: string;
 }
 
-/** Chaos Mesh selector (chaos-mesh.org/v1alpha1 PodSelectorSpec), the fields the simulation honours. */
-export interface ChaosSelector {
-  namespaces?: string[];
-  labelSelectors?: Record<string, string>;
-  expressionSelectors?: LabelSelector['matchExpressions'];
-  annotationSelectors?: Record<string, string>;
-  fieldSelectors?: Record<string, string>;
-  nodes?: string[];
-  nodeSelectors?: Record<string, string>;
-  pods?: Record<string, string[]>;
-  podPhaseSelectors?: string[];
-}
+/** A stored Chaos Mesh experiment of kind `K`: its spec as the kind's schema types it, the status the controller writes. */
+export type ChaosObjectOf<K> = K extends ChaosKind<infer Kind, infer Spec, ChaosEffect> ? KubeObject & { kind: Kind; spec: Spec; status?: ChaosStatus } : never;
 
-export type ChaosMode = 'one' | 'all' | 'fixed' | 'fixed-percent' | 'random-max-percent';
-
-export interface ChaosStatus {
-  conditions?: { type: string; status: 'True' | 'False'; reason?: string }[];
-  experiment?: {
-    desiredPhase?: 'Run' | 'Stop';
-    containerRecords?: {
-      id: string;
-      selectorKey: string;
-      phase: 'Injected' | 'NotInjected';
-      injectedCount: number;
-      recoveredCount: number;
-      events?: { type: string; operation: string; timestamp: string; message?: string }[];
-    }[];
-  };
-}
-
-export interface ChaosSpecCommon {
-  selector: ChaosSelector;
-  mode: ChaosMode;
-  value?: string;
-  duration?: string;
-  containerNames?: string[];
-}
-
-export interface StressChaos extends KubeObject {
-  kind: 'StressChaos';
-  spec: ChaosSpecCommon & {
-    stressors?: {
-      memory?: { workers?: number; size?: string; time?: string; oomScoreAdj?: number; options?: string[] };
-      cpu?: { workers?: number; load?: number; options?: string[] };
-    };
-    stressngStressors?: string;
-  };
-  status?: ChaosStatus;
-}
-
-export interface NetworkChaos extends KubeObject {
-  kind: 'NetworkChaos';
-  spec: ChaosSpecCommon & {
-    action: 'delay' | 'loss' | 'duplicate' | 'corrupt' | 'partition' | 'bandwidth';
-    direction?: 'to' | 'from' | 'both';
-    delay?: { latency: string; jitter?: string; correlation?: string };
-    loss?: { loss: string; correlation?: string };
-    target?: { selector: ChaosSelector; mode: ChaosMode; value?: string };
-  };
-  status?: ChaosStatus;
-}
-
-export interface PodChaos extends KubeObject {
-  kind: 'PodChaos';
-  spec: ChaosSpecCommon & {
-    action: 'pod-kill' | 'pod-failure' | 'container-kill';
-    gracePeriod?: number;
-  };
-  status?: ChaosStatus;
-}
-
-export type ChaosObject = StressChaos | NetworkChaos | PodChaos;
+/** Any experiment of a registered kind (a union discriminated by `kind`). */
+export type ChaosObject = ChaosObjectOf<(typeof chaosKinds)[number]>;
+export type StressChaos = ChaosObjectOf<typeof stressChaos>;
+export type NetworkChaos = ChaosObjectOf<typeof networkChaos>;
+export type PodChaos = ChaosObjectOf<typeof podChaos>;
+export type { ChaosMode, ChaosSelector, ChaosStatus };
 
 export interface Status {
   kind: 'Status';

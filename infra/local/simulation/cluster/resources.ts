@@ -2,6 +2,12 @@
  * The resource types the local cluster serves, as discovery documents describe them. Everything that
  * routes, lists or discovers resources reads this one table.
  */
+import type { AnyChaosKind } from '../../../../lib/chaos-mesh/kind.js';
+import { networkChaos } from '../../../../lib/chaos-mesh/kinds/network-chaos.js';
+import { podChaos } from '../../../../lib/chaos-mesh/kinds/pod-chaos.js';
+import { stressChaos } from '../../../../lib/chaos-mesh/kinds/stress-chaos.js';
+import { chaosKindOf, chaosKinds } from '../../../../lib/chaos-mesh/registry.js';
+
 export interface ResourceType {
   group: string;
   version: string;
@@ -53,10 +59,13 @@ export const resourceTypes: ResourceType[] = [
   { group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', singular: 'networkpolicy', namespaced: true, shortNames: ['netpol'], verbs: readWrite },
   { group: 'metrics.k8s.io', version: 'v1beta1', kind: 'PodMetrics', plural: 'pods', singular: '', namespaced: true, verbs: ['get', 'list'], virtual: true },
   { group: 'metrics.k8s.io', version: 'v1beta1', kind: 'NodeMetrics', plural: 'nodes', singular: '', namespaced: false, verbs: ['get', 'list'], virtual: true },
-  { group: 'chaos-mesh.org', version: 'v1alpha1', kind: 'StressChaos', plural: 'stresschaos', singular: 'stresschaos', namespaced: true, categories: ['chaos-mesh'], verbs: readWrite, subresources: [{ name: 'status', kind: 'StressChaos', verbs: ['get', 'patch', 'update'] }] },
-  { group: 'chaos-mesh.org', version: 'v1alpha1', kind: 'NetworkChaos', plural: 'networkchaos', singular: 'networkchaos', namespaced: true, categories: ['chaos-mesh'], verbs: readWrite, subresources: [{ name: 'status', kind: 'NetworkChaos', verbs: ['get', 'patch', 'update'] }] },
-  { group: 'chaos-mesh.org', version: 'v1alpha1', kind: 'PodChaos', plural: 'podchaos', singular: 'podchaos', namespaced: true, categories: ['chaos-mesh'], verbs: readWrite, subresources: [{ name: 'status', kind: 'PodChaos', verbs: ['get', 'patch', 'update'] }] },
+  ...chaosKinds.map(chaosResourceType),
 ];
+
+/** A Chaos Mesh kind as its CRD serves it: namespaced, in the chaos-mesh category, with a status subresource. */
+function chaosResourceType(chaos: AnyChaosKind): ResourceType {
+  return { group: chaos.group, version: chaos.version, kind: chaos.kind, plural: chaos.plural, singular: chaos.plural, namespaced: true, categories: ['chaos-mesh'], verbs: readWrite, subresources: [{ name: 'status', kind: chaos.kind, verbs: ['get', 'patch', 'update'] }] };
+}
 
 export function apiVersionOf(type: ResourceType): string {
   return type.group ? `${type.group}/${type.version}` : type.version;
@@ -88,7 +97,15 @@ export const REPLICASET = keyOf({ group: 'apps', plural: 'replicasets' });
 export const DAEMONSET = keyOf({ group: 'apps', plural: 'daemonsets' });
 export const PDB = keyOf({ group: 'policy', plural: 'poddisruptionbudgets' });
 export const NETWORKPOLICY = keyOf({ group: 'networking.k8s.io', plural: 'networkpolicies' });
-export const STRESSCHAOS = keyOf({ group: 'chaos-mesh.org', plural: 'stresschaos' });
-export const NETWORKCHAOS = keyOf({ group: 'chaos-mesh.org', plural: 'networkchaos' });
-export const PODCHAOS = keyOf({ group: 'chaos-mesh.org', plural: 'podchaos' });
-export const CHAOS_KEYS = [STRESSCHAOS, NETWORKCHAOS, PODCHAOS] as const;
+/** Where experiments of a Chaos Mesh kind are stored; throws for a kind that is not registered. */
+export function chaosKey(kind: string): ResourceKey {
+  const chaos = chaosKindOf(kind);
+  if (!chaos) throw new Error(`not a Chaos Mesh kind the local cluster serves: ${kind}`);
+  return keyOf(chaos);
+}
+
+export const CHAOS_KEYS: readonly ResourceKey[] = chaosKinds.map(keyOf);
+/** Shorthands for the kinds tests create directly in the store; any kind's key is chaosKey(kind). */
+export const STRESSCHAOS = keyOf(stressChaos);
+export const NETWORKCHAOS = keyOf(networkChaos);
+export const PODCHAOS = keyOf(podChaos);

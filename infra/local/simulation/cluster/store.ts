@@ -5,6 +5,7 @@ import type { Random } from '../../../../core/random.js';
 import { errors } from './errors.js';
 import type { KubeObject } from './objects.js';
 import type { ResourceKey } from './resources.js';
+import { CHAOS_KIND_NAMES } from '../../../../lib/chaos-mesh/registry.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -18,7 +19,7 @@ export interface WatchEvent {
 export type WatchListener = (event: WatchEvent) => void;
 
 /** Kinds whose `metadata.generation` follows spec changes, as in kube-apiserver. */
-const GENERATION_KINDS = new Set(['Deployment', 'ReplicaSet', 'DaemonSet', 'PodDisruptionBudget', 'StressChaos', 'NetworkChaos', 'PodChaos', 'NetworkPolicy']);
+const GENERATION_KINDS = new Set<string>(['Deployment', 'ReplicaSet', 'DaemonSet', 'PodDisruptionBudget', ...CHAOS_KIND_NAMES, 'NetworkPolicy']);
 
 const HISTORY_LIMIT = 20_000;
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ResourceType } from '../cluster/resources.js';
 import { resourceTypes } from '../cluster/resources.js';
 import { servedGroups } from './routes.js';
+import { CHAOS_MESH_GROUP } from '../../../../lib/chaos-mesh/kind.js';
 
 /**
  * A small OpenAPI v3 surface: enough for kubectl to learn that every kind supports server-side field
@@ -10,7 +11,7 @@ import { servedGroups } from './routes.js';
  * the server validates what it cares about itself.
  */
 
-const CUSTOM_GROUPS = new Set(['chaos-mesh.org']);
+const CUSTOM_GROUPS = new Set([CHAOS_MESH_GROUP]);
 
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;

@@ -1,5 +1,6 @@
 import type { ResourceType } from '../cluster/resources.js';
 import { resourceTypes } from '../cluster/resources.js';
+import { CHAOS_MESH_GROUP } from '../../../../lib/chaos-mesh/kind.js';
 
 /**
  * Where a Kubernetes URL points, resolved the way kube-apiserver's request-info resolver does it
@@ -87,7 +88,7 @@ function resourceRoute(group: string, version: string, tail: string[]): Route {
 
 /** The API groups served under /apis, in the order discovery lists them (kubectl's RESTMapper priority). */
 export const servedGroups: { group: string; versions: string[] }[] = (() => {
-  const order = ['apps', 'autoscaling', 'policy', 'networking.k8s.io', 'chaos-mesh.org', 'metrics.k8s.io'];
+  const order = ['apps', 'autoscaling', 'policy', 'networking.k8s.io', CHAOS_MESH_GROUP, 'metrics.k8s.io'];
   const groups = new Map<string, Set<string>>();
   for (const g of order) groups.set(g, new Set());
   groups.get('autoscaling')!.add('v1');

@@ -1,28 +1,11 @@
-/** Field errors as k8s.io/apimachinery's field.Error renders them ("Invalid value: -1: must be ..."). */
-export interface FieldCause {
-  field: string;
-  message: string;
-  reason: string;
-}
+/**
+ * Field errors as k8s.io/apimachinery's field.Error renders them, and the name and label rules of
+ * apimachinery's validation. The renderer is lib/chaos-mesh's (Chaos Mesh's webhooks answer the same
+ * way), so every kind's causes read alike.
+ */
+import { cause, type FieldCause } from '../../../../../lib/chaos-mesh/admission.js';
 
-function render(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === undefined || value === null) return 'null';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-export const cause = {
-  required: (field: string, detail?: string): FieldCause => ({ field, reason: 'FieldValueRequired', message: `Required value${detail ? `: ${detail}` : ''}` }),
-  invalid: (field: string, value: unknown, detail: string): FieldCause => ({ field, reason: 'FieldValueInvalid', message: `Invalid value: ${render(value)}: ${detail}` }),
-  unsupported: (field: string, value: unknown, supported: readonly string[]): FieldCause => ({
-    field,
-    reason: 'FieldValueNotSupported',
-    message: `Unsupported value: ${render(value)}: supported values: ${supported.map((s) => `"${s}"`).join(', ')}`,
-  }),
-  duplicate: (field: string, value: unknown): FieldCause => ({ field, reason: 'FieldValueDuplicate', message: `Duplicate value: ${render(value)}` }),
-  forbidden: (field: string, detail: string): FieldCause => ({ field, reason: 'FieldValueForbidden', message: `Forbidden: ${detail}` }),
-};
+export { cause, type FieldCause };
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -1,6 +1,8 @@
 import type { Random } from '../../../../../core/random.js';
 import type { Container, KubeObject, PodSpec } from '../../cluster/objects.js';
 import { parseQuantity } from '../../../../../core/quantity.js';
+import { defaultChaos } from '../../../../../lib/chaos-mesh/admission.js';
+import { chaosKindOf } from '../../../../../lib/chaos-mesh/registry.js';
 import { isRecord } from '../http.js';
 
 /**
@@ -62,6 +64,8 @@ export function applyDefaults(object: KubeObject & Record<string, unknown>, rand
       if (!isRecord(object.status)) object.status = { phase: 'Active' };
       break;
   }
+  const chaos = chaosKindOf(object.kind);
+  if (chaos) defaultChaos(chaos, spec);
 }
 
 function defaultTemplate(template: unknown): void {

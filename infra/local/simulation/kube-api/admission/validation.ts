@@ -1,11 +1,12 @@
 import { parseQuantity } from '../../../../../core/quantity.js';
+import { admitChaos } from '../../../../../lib/chaos-mesh/admission.js';
+import { chaosKindOf } from '../../../../../lib/chaos-mesh/registry.js';
 import type { KubeObject, LabelSelector } from '../../cluster/objects.js';
 import type { ResourceType } from '../../cluster/resources.js';
 import { selectorFromSpec } from '../../cluster/selectors.js';
 import { isRecord } from '../http.js';
 import type { FieldCause } from './causes.js';
 import { cause, dns1035Label, dns1123Label, dns1123Subdomain, labels } from './causes.js';
-import { validateChaos } from './chaos.js';
 
 type Loose = Record<string, unknown>;
 
@@ -34,12 +35,9 @@ export function validateObject(type: ResourceType, object: KubeObject & Loose, o
     case 'Service':
       if (spec && spec.type !== 'ExternalName' && (!Array.isArray(spec.ports) || spec.ports.length === 0)) causes.push(cause.required('spec.ports'));
       break;
-    case 'StressChaos':
-    case 'NetworkChaos':
-    case 'PodChaos':
-      causes.push(...validateChaos(type.kind, spec));
-      break;
   }
+  const chaos = chaosKindOf(type.kind);
+  if (chaos) causes.push(...admitChaos(chaos, spec));
   return causes;
 }
 

@@ -6,6 +6,7 @@ import { apiVersionOf, NAMESPACE } from '../../cluster/resources.js';
 import { applyDefaults, prepareNewPod } from '../admission/defaults.js';
 import { validateObject } from '../admission/validation.js';
 import { isRecord } from '../http.js';
+import { CHAOS_MESH_GROUP } from '../../../../../lib/chaos-mesh/kind.js';
 
 /**
  * The write path every create, update, patch and apply goes through, in the API server's order:
@@ -19,7 +20,7 @@ export function hasStatusSubresource(type: ResourceType): boolean {
 
 /** Kinds whose DELETE answers with the object rather than a Status (ReturnDeletedObject in the registry). */
 export function returnsDeletedObject(type: ResourceType): boolean {
-  return ['Pod', 'Service', 'Namespace'].includes(type.kind) || type.group === 'chaos-mesh.org';
+  return ['Pod', 'Service', 'Namespace'].includes(type.kind) || type.group === CHAOS_MESH_GROUP;
 }
 
 /** Fills or checks apiVersion/kind against the URL; a body of another kind is a 400. */

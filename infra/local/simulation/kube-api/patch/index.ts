@@ -4,6 +4,7 @@ import { decodeBody, mediaType } from '../http.js';
 import { applyJsonPatch, parseJsonPatch } from './json-patch.js';
 import { applyMergePatch } from './merge-patch.js';
 import { applyStrategicMergePatch } from './strategic.js';
+import { CHAOS_MESH_GROUP } from '../../../../../lib/chaos-mesh/kind.js';
 
 export { applyJsonPatch, parseJsonPatch } from './json-patch.js';
 export { applyMergePatch } from './merge-patch.js';
@@ -16,7 +17,7 @@ export const APPLY_PATCH = 'application/apply-patch+yaml';
 
 /** Custom resources have no Go struct tags, so the server refuses strategic merge for them (as for CRDs). */
 export function acceptsStrategicMerge(type: ResourceType): boolean {
-  return type.group !== 'chaos-mesh.org' && !type.virtual;
+  return type.group !== CHAOS_MESH_GROUP && !type.virtual;
 }
 
 export function unsupportedPatchType(type: ResourceType): ApiError {

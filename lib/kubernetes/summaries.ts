@@ -1,13 +1,115 @@
 /**
- * Kubernetes objects boiled down to what an investigation reads: a pod's state and last termination,
- * an event's who/what/when, a node's conditions and taints, a deployment's revisions and what changed
- * between them. Pure functions over API objects, so recorded objects replay through the same code.
+ * Kubernetes objects boiled down to what the kit reads, one set of types for every part: a pod's
+ * placement, state and last termination, a node's conditions and taints, a deployment's replicas,
+ * revision and pod template (kept as the API's JSON so it can be written back exactly), an event's
+ * who/what/when, a deployment's rollout history with what changed between revisions. Pure functions
+ * over API objects, so recorded objects replay through the same code.
  */
-import type { CoreV1Event, V1Container, V1Deployment, V1Node, V1Pod, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
-import type { KubeEventSummary, NodeSummary, PodSummary, RolloutSummary } from '../ports.js';
+import type { CoreV1Event, V1Container, V1Node, V1Pod, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
+
+/** A running pod's container: image and effective resources. */
+export interface PodContainerSummary {
+  name: string;
+  image: string;
+  requests: Record<string, string>;
+  limits: Record<string, string>;
+}
+
+export interface PodSummary {
+  namespace: string;
+  name: string;
+  /** spec.nodeName; absent until the pod is scheduled. */
+  node?: string;
+  phase: string;
+  /** Every container ready. */
+  ready: boolean;
+  restarts: number;
+  /** Waiting reason (CrashLoopBackOff, ImagePullBackOff...) or terminal reason (Evicted). */
+  reason?: string;
+  lastTermination?: { reason: string; exitCode: number; finishedAt?: string };
+  ownerKind?: string;
+  ownerName?: string;
+  /** Deployment name when the owner is a ReplicaSet of one. */
+  deployment?: string;
+  labels?: Record<string, string>;
+  /** status.startTime: when the kubelet accepted the pod. */
+  startedAt?: string;
+  createdAt: string;
+  containers: PodContainerSummary[];
+}
+
+export interface NodeSummary {
+  name: string;
+  ready: boolean;
+  unschedulable: boolean;
+  /** Condition type -> status ("True", "False", "Unknown"). */
+  conditions: Record<string, string>;
+  /** When each condition last changed (ISO 8601): when pressure began. */
+  conditionsSince?: Record<string, string>;
+  taints: string[];
+  allocatable: Record<string, string>;
+  /** Pods not finished on the node, when they were counted. */
+  pods?: number;
+}
+
+/** A container of a pod template, as the spec says it (for restoring what a run changed). */
+export interface ContainerSpecSummary {
+  name: string;
+  image?: string;
+  env: { name: string; value?: string }[];
+  resources: { limits?: Record<string, string>; requests?: Record<string, string> };
+}
+
+export interface DeploymentSummary {
+  namespace: string;
+  name: string;
+  replicas: number;
+  availableReplicas: number;
+  updatedReplicas: number;
+  /** status.replicas: every pod of the deployment, old ReplicaSets' included (a rollout not finished). */
+  totalReplicas?: number;
+  /** Whether the controller has seen the latest spec (status.observedGeneration >= metadata.generation). */
+  observed?: boolean;
+  /** deployment.kubernetes.io/revision. */
+  revision: string;
+  selector: Record<string, string>;
+  /** The pod template as the API returned it (for restoring it after a bad rollout). */
+  template: Record<string, unknown>;
+  containers: ContainerSpecSummary[];
+}
+
+export interface KubeEventSummary {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  object: { kind: string; namespace?: string; name: string };
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+export interface RolloutSummary {
+  namespace: string;
+  deployment: string;
+  revision: number;
+  replicaSet: string;
+  createdAt: string;
+  images: string[];
+  changeCause?: string;
+  /** What changed from the previous revision's pod template (images, env names, resources). */
+  changes: string[];
+  replicas: number;
+  readyReplicas: number;
+}
+
+export interface NetworkPolicySummary {
+  name: string;
+  podSelector: Record<string, string>;
+  policyTypes: string[];
+}
 
 function iso(value: Date | string | undefined | null): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -34,10 +136,13 @@ export function podSummary(pod: V1Pod): PodSummary {
     phase: pod.status?.phase ?? 'Unknown',
     ready: statuses.length > 0 && statuses.every((s) => s.ready),
     restarts: statuses.reduce((n, s) => n + (s.restartCount ?? 0), 0),
+    labels: { ...(pod.metadata?.labels ?? {}) },
     createdAt: iso(pod.metadata?.creationTimestamp) ?? '',
     containers: (pod.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image ?? '', requests: { ...(c.resources?.requests ?? {}) }, limits: { ...(c.resources?.limits ?? {}) } })),
   };
   if (pod.spec?.nodeName) summary.node = pod.spec.nodeName;
+  const startedAt = iso(pod.status?.startTime);
+  if (startedAt) summary.startedAt = startedAt;
   const reason = waiting ?? pod.status?.reason;
   if (reason) summary.reason = reason;
   if (last) summary.lastTermination = { reason: last.reason ?? 'Unknown', exitCode: last.exitCode ?? -1, ...(iso(last.finishedAt) ? { finishedAt: iso(last.finishedAt) } : {}) };
@@ -63,7 +168,8 @@ export function eventSummary(event: CoreV1Event): KubeEventSummary {
   };
 }
 
-export function nodeSummary(node: V1Node, podsOnNode: number): NodeSummary {
+/** A node's summary; `podsOnNode` when the caller counted them. */
+export function nodeSummary(node: V1Node, podsOnNode?: number): NodeSummary {
   const conditions: Record<string, string> = {};
   for (const c of node.status?.conditions ?? []) conditions[c.type] = c.status;
   return {
@@ -74,7 +180,7 @@ export function nodeSummary(node: V1Node, podsOnNode: number): NodeSummary {
     conditionsSince: conditionTransitions(node),
     taints: (node.spec?.taints ?? []).map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`),
     allocatable: { ...(node.status?.allocatable ?? {}) },
-    pods: podsOnNode,
+    ...(podsOnNode !== undefined ? { pods: podsOnNode } : {}),
   };
 }
 
@@ -88,16 +194,40 @@ export function conditionTransitions(node: V1Node): Record<string, string> {
   return out;
 }
 
-export function deploymentSummary(d: V1Deployment): { replicas: number; available: number; images: string[]; limits: Record<string, Record<string, string>>; requests: Record<string, Record<string, string>>; selector: Record<string, string> } {
-  const containers = d.spec?.template.spec?.containers ?? [];
-  return {
-    replicas: d.spec?.replicas ?? 1,
-    available: d.status?.availableReplicas ?? 0,
-    images: containers.map((c) => c.image ?? ''),
-    limits: Object.fromEntries(containers.map((c) => [c.name, { ...(c.resources?.limits ?? {}) }])),
-    requests: Object.fromEntries(containers.map((c) => [c.name, { ...(c.resources?.requests ?? {}) }])),
-    selector: { ...(d.spec?.selector.matchLabels ?? {}) },
+/** A Deployment as the API's JSON has it (read through the custom-objects API, so nothing is renamed). */
+export interface DeploymentObject {
+  metadata?: { name?: string; namespace?: string; annotations?: Record<string, string>; generation?: number };
+  spec?: {
+    replicas?: number;
+    selector?: { matchLabels?: Record<string, string> };
+    template?: { spec?: { containers?: { name: string; image?: string; env?: { name: string; value?: string }[]; resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> } }[] } } & Record<string, unknown>;
   };
+  status?: { availableReplicas?: number; updatedReplicas?: number; replicas?: number; observedGeneration?: number };
+}
+
+export function deploymentSummary(d: DeploymentObject): DeploymentSummary {
+  return {
+    namespace: d.metadata?.namespace ?? '',
+    name: d.metadata?.name ?? '',
+    replicas: d.spec?.replicas ?? 1,
+    availableReplicas: d.status?.availableReplicas ?? 0,
+    updatedReplicas: d.status?.updatedReplicas ?? 0,
+    totalReplicas: d.status?.replicas ?? 0,
+    observed: (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0),
+    revision: d.metadata?.annotations?.[REVISION_ANNOTATION] ?? '',
+    selector: { ...(d.spec?.selector?.matchLabels ?? {}) },
+    template: (d.spec?.template ?? {}) as Record<string, unknown>,
+    containers: (d.spec?.template?.spec?.containers ?? []).map((c) => ({
+      name: c.name,
+      ...(c.image !== undefined ? { image: c.image } : {}),
+      env: (c.env ?? []).map((e) => ({ name: e.name, ...(e.value !== undefined ? { value: e.value } : {}) })),
+      resources: { ...(c.resources?.limits ? { limits: stringMap(c.resources.limits) } : {}), ...(c.resources?.requests ? { requests: stringMap(c.resources.requests) } : {}) },
+    })),
+  };
+}
+
+function stringMap(values: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, String(v)]));
 }
 
 /** The ReplicaSets of a deployment as its rollout history, oldest revision first, each with its diff. */
@@ -173,4 +303,12 @@ function envChanges(container: string, prev: V1Container, next: V1Container): st
   }
   for (const name of p.keys()) if (!n.has(name)) out.push(`env ${name} removed (${container})`);
   return out;
+}
+
+/** "Pod/name", "Node/name" or a bare name -> an involvedObject field selector. */
+export function involvedObjectSelector(involved: string | undefined): string | undefined {
+  if (!involved) return undefined;
+  const slash = involved.indexOf('/');
+  if (slash < 0) return `involvedObject.name=${involved}`;
+  return `involvedObject.kind=${involved.slice(0, slash)},involvedObject.name=${involved.slice(slash + 1)}`;
 }

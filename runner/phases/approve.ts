@@ -1,0 +1,74 @@
+/**
+ * Approval: the agent's proposed actions are approved, by run-scenario under --auto-approve, or by a
+ * human (the presenter's Enter, or the curl commands printed for each action); the run waits.
+ */
+import type { Incident } from '../../core/types.js';
+import { pendingApprovals } from '../incidents.js';
+import type { Phase } from './context.js';
+
+export const approve: Phase = {
+  name: 'approve',
+  headline: (run) => (run.options.autoApprove ? 'approving the proposed actions (--auto-approve)' : 'waiting for a human to approve the proposed actions'),
+  async run(run) {
+    const { options, deps, timings, record, progress } = run;
+    const { agent, endpoints } = run.target;
+    const instructed = new Set<string>();
+    let presenterAsking: Promise<void> | undefined;
+    await run.waitFor(
+      timings.approveSeconds,
+      'approve',
+      async () => {
+        const incident = await run.refreshIncident();
+        run.failIfFinal('before any action was approved');
+        if (incident.milestones.remediatedAt || incident.status === 'resolved') return true;
+        const pending = pendingApprovals(incident);
+        if (!pending.length) {
+          progress.status(incident.status === 'awaiting-approval' ? 'waiting for approval' : `the agent prepares its actions (status ${incident.status})`);
+          return false;
+        }
+        if (options.autoApprove) {
+          for (const action of pending) {
+            await agent.decide(incident.id, action.id, 'approve', options.approver, 'approved by run-scenario --auto-approve');
+            record.approvedBy = options.approver;
+            run.timeline.add('approve', 'runner', `approved ${action.kind} ${action.target.name} (--auto-approve)`);
+          }
+          return false;
+        }
+        for (const action of pending) {
+          if (instructed.has(action.id)) continue;
+          instructed.add(action.id);
+          progress.note(approvalInstructions(endpoints.agentUrl, incident, action));
+        }
+        if (deps.presenter && !presenterAsking) {
+          presenterAsking = deps.presenter.ask('Press Enter here to approve all proposed actions as the presenter (or approve with the commands above): ').then(async () => {
+            const latest = await agent.getIncident(incident.id);
+            for (const action of pendingApprovals(latest)) await agent.decide(incident.id, action.id, 'approve', `${process.env.USER ?? 'presenter'} (run-scenario terminal)`);
+          }, () => undefined);
+        }
+        progress.status(`waiting for approval of ${pending.map((a) => a.kind).join(', ')} (${endpoints.agentUrl}/incidents/${incident.id})`);
+        return false;
+      },
+      () => `nobody approved the actions of incident ${run.agentIncident.id} within ${timings.approveSeconds} s; approve them (see above) or run with --auto-approve`,
+    );
+    const incident = run.agentIncident;
+    const approval = incident.actions.find((a) => a.approval?.decision === 'approved' && a.requiresApproval)?.approval;
+    record.approvedBy = approval?.by ?? record.approvedBy ?? (incident.actions.some((a) => a.approval) ? 'policy' : null);
+    run.timeline.add('approve', 'agent', `remediation approved${record.approvedBy ? ` by ${record.approvedBy}` : ''}`, { at: record.remediationApprovedAt ?? undefined });
+  },
+};
+
+/** What the presenter (or anyone with the token) runs to approve or reject one action. */
+export function approvalInstructions(agentUrl: string, incident: Incident, action: Incident['actions'][number]): string {
+  const base = agentUrl.replace(/\/+$/, '');
+  const diff = action.dryRun?.diff.slice(0, 8).map((line) => `      ${line}`) ?? [];
+  return [
+    '',
+    `The agent asks for approval: ${action.kind} ${action.target.kind} ${action.target.namespace ? `${action.target.namespace}/` : ''}${action.target.name} (risk ${action.risk})`,
+    `  why: ${action.rationale}`,
+    ...(diff.length ? [`  dry run (${action.dryRun!.method}):`, ...diff] : []),
+    `  approve: curl -sX POST ${base}/incidents/${incident.id}/actions/${action.id}/approve -H 'content-type: application/json' -d '{"by":"'"$USER"'"}'`,
+    `  reject:  curl -sX POST ${base}/incidents/${incident.id}/actions/${action.id}/reject -H 'content-type: application/json' -d '{"by":"'"$USER"'","comment":"why"}'`,
+    `  incident: ${base}/incidents/${incident.id}`,
+    '',
+  ].join('\n');
+}
