@@ -41,16 +41,6 @@ export interface AttemptFailure {
 
 export type Classify = (error: unknown) => AttemptFailure;
 
-/**
- * The Kubernetes adapters' name for RateLimit, with the clock arguments they still pass (Bottleneck
- * keeps its own time). It goes when those adapters move to lib/kubernetes.
- */
-export class RateLimiter extends RateLimit {
-  constructor(ratePerSecond: number, burst: number, ..._clock: [now?: () => number, sleep?: Sleep]) {
-    super(ratePerSecond, burst);
-  }
-}
-
 export interface ResilienceOptions {
   source: EvidenceSource;
   policy?: Partial<RetryPolicy>;
@@ -113,11 +103,6 @@ export async function resilientCall<T>(operation: string, call: (signal: AbortSi
     const gaveUp = attempts > 1 && last.retryable ? ` (gave up after ${attempts} attempts)` : '';
     throw new EvidenceUnavailable(options.source, `${operation}: ${last.reason}${gaveUp}`, last.retryable);
   }
-}
-
-/** Statuses worth another try: throttling, and the server-side failure family. */
-export function retryableStatus(status: number): boolean {
-  return status === 429 || status === 408 || status >= 500;
 }
 
 /** A short message for any thrown value. */
