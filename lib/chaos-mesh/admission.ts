@@ -71,6 +71,12 @@ export function validateDuration(field: string, value: unknown): FieldCause[] {
   }
 }
 
+/** A required field that takes one of a fixed set of values (`spec.action`): field.Required or field.NotSupported. */
+export function validateOneOf(field: string, value: unknown, supported: readonly string[]): FieldCause[] {
+  if (value === undefined) return [cause.required(field)];
+  return (supported as readonly unknown[]).includes(value) ? [] : [cause.unsupported(field, value, supported)];
+}
+
 export function validatePositiveInteger(field: string, value: unknown): FieldCause[] {
   if (value === undefined) return [];
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? [] : [cause.invalid(field, value, 'must be a positive integer')];

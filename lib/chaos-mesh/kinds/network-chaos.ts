@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../../../core/duration.js';
-import { cause, isRecord, validateDuration, validateTarget, type FieldCause } from '../admission.js';
+import { cause, isRecord, validateDuration, validateOneOf, validateTarget, type FieldCause } from '../admission.js';
 import { chaosModeSchema, chaosSelectorSchema, commonSpecFields, defineChaosKind } from '../kind.js';
 
 const ACTIONS = ['netem', 'delay', 'loss', 'duplicate', 'corrupt', 'partition', 'bandwidth'] as const;
@@ -30,8 +30,7 @@ export const networkChaos = defineChaosKind({
   admission: {
     validate(spec) {
       const causes: FieldCause[] = [];
-      if (spec.action === undefined) causes.push(cause.required('spec.action'));
-      else if (!(ACTIONS as readonly unknown[]).includes(spec.action)) causes.push(cause.unsupported('spec.action', spec.action, ACTIONS));
+      causes.push(...validateOneOf('spec.action', spec.action, ACTIONS));
       if (spec.direction !== undefined && !(DIRECTIONS as readonly unknown[]).includes(spec.direction)) causes.push(cause.unsupported('spec.direction', spec.direction, DIRECTIONS));
       if (spec.action === 'delay') {
         const delay = spec.delay;

@@ -3,7 +3,7 @@
  * until the experiment ends, container-kill kills the named containers once.
  */
 import { z } from 'zod';
-import { cause, type FieldCause } from '../admission.js';
+import { cause, validateOneOf, type FieldCause } from '../admission.js';
 import { commonSpecFields, defineChaosKind } from '../kind.js';
 
 const ACTIONS = ['pod-kill', 'pod-failure', 'container-kill'] as const;
@@ -21,8 +21,7 @@ export const podChaos = defineChaosKind({
   admission: {
     validate(spec) {
       const causes: FieldCause[] = [];
-      if (spec.action === undefined) causes.push(cause.required('spec.action'));
-      else if (!(ACTIONS as readonly unknown[]).includes(spec.action)) causes.push(cause.unsupported('spec.action', spec.action, ACTIONS));
+      causes.push(...validateOneOf('spec.action', spec.action, ACTIONS));
       if (spec.action === 'container-kill' && (!Array.isArray(spec.containerNames) || spec.containerNames.length === 0)) {
         causes.push(cause.required('spec.containerNames', 'container-kill needs at least one container name'));
       }
