@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { services } from '../../infra/local/simulation/workload/catalog.js';
+import { services } from '../../lib/petadoption/catalog.js';
 import { aliasesFrom, loadAliasFile, mergeAliases, parseAliasMap, petAdoptionAliases } from './aliases.js';
 import { staticCatalog } from './catalog.js';
 import { EntityIndex } from './entity-index.js';

@@ -3,7 +3,7 @@
  * `petsite`, "payments" for `payforadoption`). A map from a label value (a workload, container,
  * namespace or node name) to the phrases that mean it. The default map describes the pet-adoption
  * application of the local target (its roles, from the service catalog's descriptions in
- * `infra/local/simulation/workload/catalog.ts`); a cluster gives its own in a YAML or JSON file
+ * `lib/petadoption/catalog.ts`); a cluster gives its own in a YAML or JSON file
  * (`--aliases FILE`, env `PROMETHEUS_MCP_ALIASES`), merged over the default. An alias only applies
  * when its target exists in the live catalog, so the default is harmless on other clusters, and an
  * exact label value always wins over an alias.

@@ -10,7 +10,7 @@ import type { Container, DaemonSet, Deployment, Namespace, Node, PodDisruptionBu
 import { controllerRef, REVISION_ANNOTATION, templateHash } from './cluster/naming.js';
 import { DAEMONSET, DEPLOYMENT, NAMESPACE, NODE, PDB, REPLICASET, SERVICE } from './cluster/resources.js';
 import type { ObjectStore } from './cluster/store.js';
-import { APP_NAMESPACE, services, type ServiceProfile } from './workload/catalog.js';
+import { APP_NAMESPACE, services, type ServiceProfile } from '../../../lib/petadoption/catalog.js';
 import { systemWorkloads, type SystemWorkload } from './workload/system.js';
 
 const DAY = 86_400_000;

@@ -24,7 +24,7 @@ import type { ExpositionSource, NodeCounters } from './exposition/collectors.js'
 import { scrapeTargets, type ScrapeTarget } from './exposition/targets.js';
 import type { TimingProfile } from '../profiles.js';
 import { PAST_CRASH, RECENT_ROLLOUT, seedCluster } from './seed.js';
-import { serviceByName } from './workload/catalog.js';
+import { serviceByName } from '../../../lib/petadoption/catalog.js';
 import { LogStore } from './workload/logs.js';
 import { ContainerRuntimeModel } from './workload/runtime.js';
 import { TrafficModel, type TrafficTick } from './workload/traffic.js';

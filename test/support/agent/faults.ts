@@ -95,7 +95,7 @@ export const faults = {
   },
   /** A rollout with an invalid setting: the new pods exit at start and back off (issue 2's crash loop). */
   crashLoop(service = 'petsite'): FaultSpec {
-    // One setting per service that its start-up validation rejects (infra/local/simulation/workload/catalog.ts).
+    // One setting per service that its start-up validation rejects (lib/petadoption/catalog.ts).
     const badEnv: Record<string, [string, string]> = {
       petsite: ['SEARCH_API_URL', 'petsearch:80'],
       petsearch: ['PETS_TABLE_NAME', ''],

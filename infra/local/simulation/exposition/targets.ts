@@ -4,7 +4,7 @@
  */
 import type { Node, Pod } from '../cluster/objects.js';
 import { NODE, POD } from '../cluster/resources.js';
-import { APP_NAMESPACE, serviceByName } from '../workload/catalog.js';
+import { APP_NAMESPACE, serviceByName } from '../../../../lib/petadoption/catalog.js';
 import { collectApp, collectCadvisor, collectKubeState, collectNodeExporter, type ExpositionSource } from './collectors.js';
 import type { MetricFamily } from './families.js';
 

@@ -6,7 +6,7 @@
 import type { Random } from '../../../../core/random.js';
 import { parseQuantity } from '../../../../core/quantity.js';
 import type { Container, Pod } from '../cluster/objects.js';
-import { serviceByName, type ServiceProfile } from './catalog.js';
+import { serviceByName, type ServiceProfile } from '../../../../lib/petadoption/catalog.js';
 import { systemWorkloads } from './system.js';
 
 const MiB = 2 ** 20;

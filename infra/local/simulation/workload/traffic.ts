@@ -9,11 +9,11 @@
 import type { Random } from '../../../../core/random.js';
 import type { Pod } from '../cluster/objects.js';
 import type { NetworkFaults } from '../chaos/network-faults.js';
-import { APP_NAMESPACE, BASE_PETSITE_RPS, dailyTrafficFactor, serviceByName, services, servicesLeavesFirst, type RouteProfile, type ServiceProfile } from './catalog.js';
+import { APP_NAMESPACE, BASE_PETSITE_RPS, dailyTrafficFactor, LATENCY_BUCKETS, serviceByName, services, servicesLeavesFirst, type RouteProfile, type ServiceProfile } from '../../../../lib/petadoption/catalog.js';
 import { cdf, fromMedian, mixture, sum, type LogNormal } from './distributions.js';
 import type { ContainerRuntime, ContainerRuntimeModel } from './runtime.js';
 
-export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export { LATENCY_BUCKETS };
 const PROBE_RPS = 0.2;
 /** TCP's minimum retransmission timeout, what a lost packet costs a request. */
 const RTO_SECONDS = 0.2;

@@ -7,7 +7,7 @@
  */
 import { Random } from '../../../../core/random.js';
 import type { Simulation } from '../simulation.js';
-import { serviceByName } from '../workload/catalog.js';
+import { serviceByName } from '../../../../lib/petadoption/catalog.js';
 import { cdf } from '../workload/distributions.js';
 import type { PodTraffic, RouteTraffic, TrafficTick } from '../workload/traffic.js';
 import { IdSource } from './ids.js';

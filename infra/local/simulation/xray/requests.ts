@@ -9,7 +9,7 @@
  */
 import type { Random } from '../../../../core/random.js';
 import type { NetworkFaults } from '../chaos/network-faults.js';
-import { serviceByName, type ServiceProfile } from '../workload/catalog.js';
+import { serviceByName, type ServiceProfile } from '../../../../lib/petadoption/catalog.js';
 import { cdf, quantile, type LogNormal } from '../workload/distributions.js';
 import type { CallTraffic, PodTraffic, RouteTraffic, TrafficTick } from '../workload/traffic.js';
 import { resourceCalls, type ResourceCall } from './resources.js';

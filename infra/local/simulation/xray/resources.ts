@@ -4,7 +4,7 @@
  * Aurora. Names come from the services' configuration in the catalog, so traces, logs and manifests
  * agree. Latencies are the resources' own and do not slow down when the calling pod is CPU-throttled.
  */
-import { serviceByName } from '../workload/catalog.js';
+import { serviceByName } from '../../../../lib/petadoption/catalog.js';
 import { fromMedian, type LogNormal } from '../workload/distributions.js';
 import type { ResourceInfo } from './spans.js';
 

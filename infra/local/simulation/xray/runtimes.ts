@@ -3,7 +3,7 @@
  * segments and the exception types and messages a .NET, Java, Go or Python service records for its
  * own errors and for failed downstream calls. Realistic text matters: the agent and people read it.
  */
-import type { Runtime } from '../workload/catalog.js';
+import type { Runtime } from '../../../../lib/petadoption/catalog.js';
 
 export const SDKS: Record<Runtime, { sdk: string; sdk_version: string }> = {
   dotnet: { sdk: 'X-Ray for .NET Core', sdk_version: '2.14.0' },

@@ -3,7 +3,7 @@
  * `kubectl get pod -o yaml` shows it, the SDK), so thousands of traces point at a few objects.
  */
 import type { ContainerRuntimeModel } from '../workload/runtime.js';
-import { serviceByName } from '../workload/catalog.js';
+import { serviceByName } from '../../../../lib/petadoption/catalog.js';
 import type { PodTraffic } from '../workload/traffic.js';
 import { SDKS } from './runtimes.js';
 import type { ServerInfo } from './spans.js';

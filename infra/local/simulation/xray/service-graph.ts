@@ -5,7 +5,7 @@
  * client-side edges (timeouts, refused connections, callee errors) and resource calls are expected
  * values from the tick's probabilities, rounded when the graph is read.
  */
-import { serviceByName, services } from '../workload/catalog.js';
+import { serviceByName, services } from '../../../../lib/petadoption/catalog.js';
 import { cdf, fromMedian, mean, median, normalCdf, type LogNormal } from '../workload/distributions.js';
 import type { TrafficTick } from '../workload/traffic.js';
 import { ACCOUNT_ID, resourceCalls } from './resources.js';

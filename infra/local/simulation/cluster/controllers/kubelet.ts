@@ -2,7 +2,7 @@ import { isoTime } from '../../../../../core/clock.js';
 import { deepEqual } from '../../../../../core/equal.js';
 import { formatMemory, parseQuantity } from '../../../../../core/quantity.js';
 import type { ContainerRuntime, ContainerRuntimeModel } from '../../workload/runtime.js';
-import { serviceByName } from '../../workload/catalog.js';
+import { serviceByName } from '../../../../../lib/petadoption/catalog.js';
 import type { Container, ContainerStatus, Node, Pod, Taint } from '../objects.js';
 import { NODE, POD } from '../resources.js';
 import type { Controller, ControllerContext } from './context.js';

@@ -1,9 +1,16 @@
 /**
- * The pet-adoption application of the AWS One Observability workshop, as the simulation runs it:
- * services, their routes, call graph, resource envelopes, runtime costs and configuration rules.
- * Numbers are plausible for the real services on t3.large nodes; the call graph is DESIGN.md's.
+ * The pet-adoption application of the AWS One Observability workshop: services, their routes, call
+ * graph, resource envelopes, runtime costs and configuration rules. One source for both targets: the
+ * local simulation models it, and the workload (`workload/`) runs it as real processes on EKS, so a
+ * fault acts on the same shape in both. Numbers are plausible for the real services on t3.large nodes;
+ * the call graph is DESIGN.md's.
  */
-import type { EnvVar } from '../cluster/objects.js';
+
+/** A container environment variable the service is deployed with (Kubernetes `env` entry). */
+export interface EnvVar {
+  name: string;
+  value: string;
+}
 
 export const APP_NAMESPACE = 'petadoptions';
 
@@ -18,7 +25,15 @@ export interface RouteProfile {
   medianSeconds: number;
   sigma: number;
   /** Downstream calls made while serving one request of this route. */
-  calls: { service: string; route: string; perRequest: number }[];
+  calls: DownstreamCall[];
+}
+
+export interface DownstreamCall {
+  service: string;
+  route: string;
+  perRequest: number;
+  /** The setting (environment variable) holding the callee's URL, route included. */
+  urlSetting: string;
 }
 
 export interface ConfigRule {
@@ -58,6 +73,8 @@ export interface ServiceProfile {
   /** Network bytes per request in and out. */
   bytesIn: number;
   bytesOut: number;
+  /** The service whose routes this one sends user traffic to (trafficgenerator), and the setting holding its URL. */
+  drives?: { service: string; urlSetting: string };
 }
 
 const url = (name: string): ConfigRule => ({
@@ -99,11 +116,11 @@ export const services: ServiceProfile[] = [
     clientTimeoutSeconds: 3,
     baseErrorRate: 0.001,
     routes: [
-      { path: '/', method: 'GET', share: 0.3, medianSeconds: 0.018, sigma: 0.35, calls: [{ service: 'petsearch', route: '/api/search', perRequest: 1 }] },
-      { path: '/Search', method: 'GET', share: 0.3, medianSeconds: 0.015, sigma: 0.35, calls: [{ service: 'petsearch', route: '/api/search', perRequest: 1 }] },
-      { path: '/Adoption/TakeMeHome', method: 'POST', share: 0.1, medianSeconds: 0.022, sigma: 0.4, calls: [{ service: 'payforadoption', route: '/api/completeadoption', perRequest: 1 }] },
-      { path: '/PetListAdoptions', method: 'GET', share: 0.2, medianSeconds: 0.016, sigma: 0.35, calls: [{ service: 'petlistadoptions', route: '/api/adoptionlist/', perRequest: 1 }] },
-      { path: '/PetHistory', method: 'GET', share: 0.1, medianSeconds: 0.014, sigma: 0.35, calls: [{ service: 'pethistory', route: '/petadoptionshistory/api/home/transactions', perRequest: 1 }] },
+      { path: '/', method: 'GET', share: 0.3, medianSeconds: 0.018, sigma: 0.35, calls: [{ service: 'petsearch', route: '/api/search', perRequest: 1, urlSetting: 'SEARCH_API_URL' }] },
+      { path: '/Search', method: 'GET', share: 0.3, medianSeconds: 0.015, sigma: 0.35, calls: [{ service: 'petsearch', route: '/api/search', perRequest: 1, urlSetting: 'SEARCH_API_URL' }] },
+      { path: '/Adoption/TakeMeHome', method: 'POST', share: 0.1, medianSeconds: 0.022, sigma: 0.4, calls: [{ service: 'payforadoption', route: '/api/completeadoption', perRequest: 1, urlSetting: 'PAYMENT_API_URL' }] },
+      { path: '/PetListAdoptions', method: 'GET', share: 0.2, medianSeconds: 0.016, sigma: 0.35, calls: [{ service: 'petlistadoptions', route: '/api/adoptionlist/', perRequest: 1, urlSetting: 'PET_LIST_ADOPTIONS_URL' }] },
+      { path: '/PetHistory', method: 'GET', share: 0.1, medianSeconds: 0.014, sigma: 0.35, calls: [{ service: 'pethistory', route: '/petadoptionshistory/api/home/transactions', perRequest: 1, urlSetting: 'PET_HISTORY_URL' }] },
     ],
     env: [
       { name: 'ASPNETCORE_ENVIRONMENT', value: 'Production' },
@@ -263,10 +280,17 @@ export const services: ServiceProfile[] = [
     config: [url('PETSITE_URL'), positiveInt('USERS')],
     bytesIn: 200,
     bytesOut: 200,
+    drives: { service: 'petsite', urlSetting: 'PETSITE_URL' },
   },
 ];
 
 export const serviceByName = new Map(services.map((s) => [s.name, s]));
+
+/**
+ * Buckets (seconds) of every service's `http_request_duration_seconds` histogram: the simulation's
+ * exposition and the workload's /metrics use the same, so the same quantile queries read both.
+ */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Requests per second the traffic generator sends to petsite, before the daily pattern and noise. */
 export const BASE_PETSITE_RPS = 28;
