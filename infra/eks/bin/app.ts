@@ -1,0 +1,23 @@
+/**
+ * The CDK app of the eks target: `npm run eks:deploy` at the kit's root (cdk deploy --all here).
+ * Settings come from CDK context (docs/deploy-eks.md); cdk-nag's AwsSolutions checks run on every synth,
+ * so a finding without a documented suppression fails `cdk synth` as it fails the tests.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { buildIncidentKit } from '../lib/blueprint.js';
+import { SettingsError, readSettings } from '../lib/settings.js';
+
+const app = new App();
+try {
+  const settings = readSettings((key) => app.node.tryGetContext(key));
+  await buildIncidentKit(app, settings);
+} catch (error) {
+  if (error instanceof SettingsError) {
+    process.stderr.write(`eks-incident-kit: ${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+app.synth();
