@@ -4,8 +4,8 @@
  * so a finding without a documented suppression fails `cdk synth` as it fails the tests.
  */
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildIncidentKit } from '../lib/blueprint.js';
+import { KitAwsSolutionsChecks } from '../lib/nag.js';
 import { SettingsError, readSettings } from '../lib/settings.js';
 
 const app = new App();
@@ -19,5 +19,5 @@ try {
   }
   throw error;
 }
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+Validations.of(app).addPlugins(new KitAwsSolutionsChecks(app));
 app.synth();

@@ -104,6 +104,8 @@ export async function buildIncidentKit(app: App, settings: KitSettings, options:
     .version(version)
     .account(settings.account)
     .region(settings.region)
+    // The key that encrypts the cluster's Kubernetes secrets, rotated yearly.
+    .resourceProvider(blueprints.GlobalResources.KmsKey, new blueprints.CreateKmsKeyProvider(`alias/${settings.clusterName}-secrets`, { enableKeyRotation: true }))
     .resourceProvider(resourceNames.vpc, settings.importCluster ? new ImportedVpcProvider(settings.importCluster.vpcId) : new KitVpcProvider(settings.natGateways))
     .resourceProvider(resourceNames.ampWorkspace, new blueprints.CreateAmpProvider(resourceNames.ampWorkspace, settings.clusterName))
     .resourceProvider(resourceNames.stateTable, new AgentStateTableProvider())
@@ -114,13 +116,14 @@ export async function buildIncidentKit(app: App, settings: KitSettings, options:
     .resourceProvider(resourceNames.image, new KitImageProvider(imageSource))
     .clusterProvider(clusterProvider(settings, version))
     .addOns(...addOns);
-  if (!settings.importCluster) builder.enableControlPlaneLogTypes(blueprints.ControlPlaneLogType.API, blueprints.ControlPlaneLogType.AUDIT, blueprints.ControlPlaneLogType.AUTHENTICATOR);
+  // Every control-plane log type: the agent's Logs Insights reads /aws/eks/<cluster>/cluster (audit and scheduler tell evictions and failed placements).
+  if (!settings.importCluster) builder.enableControlPlaneLogTypes(...Object.values(blueprints.ControlPlaneLogType));
 
   const stack = await builder.buildAsync(app, settings.clusterName);
   Tags.of(stack).add('eks-incident-kit', settings.clusterName);
   const clusterInfo = stack.getClusterInfo();
   addOutputs(stack, clusterInfo);
-  applyNagSuppressions(stack);
+  applyNagSuppressions(stack, clusterInfo.cluster.node.id);
   return { stack, clusterInfo, scenarios };
 }
 
