@@ -39,7 +39,7 @@ export class PetAdoptionWorkloadAddOn implements ClusterAddOn {
     const image = clusterInfo.getResourceContext().get<KitImage>(resourceNames.image);
     if (!image) throw new Error(`PetAdoptionWorkloadAddOn needs the kit's image: add .resourceProvider('${resourceNames.image}', new KitImageProvider(...))`);
     const objects = this.props.manifests ? this.props.manifests.map((manifest) => withImage(manifest, image.imageUri)) : this.props.roles.flatMap((role) => this.roleObjects(role, image.imageUri, clusterInfo));
-    return Promise.resolve(apply(clusterInfo, 'pet-adoption-workload', namespace(APP_NAMESPACE), ...objects));
+    return Promise.resolve(apply(clusterInfo, 'pet-adoption-workload', namespace(APP_NAMESPACE, 'privileged'), ...objects));
   }
 
   private roleObjects(role: WorkloadRole, image: string, clusterInfo: ClusterInfo): Manifest[] {

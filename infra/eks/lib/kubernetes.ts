@@ -10,11 +10,19 @@ export type Manifest = Record<string, unknown>;
 
 export const managedBy = { 'app.kubernetes.io/part-of': 'eks-incident-kit', 'app.kubernetes.io/managed-by': 'cdk' };
 
-export function namespace(name: string): Manifest {
+/**
+ * A namespace with a Pod Security Standard enforced: `restricted` by default. The workload's namespace
+ * takes `privileged` because FIS's aws:eks:pod-* actions inject ephemeral containers that need
+ * capabilities (NET_ADMIN for pod-network-latency); it still warns on anything below `restricted`.
+ */
+export function namespace(name: string, enforce: 'restricted' | 'privileged' = 'restricted'): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name, labels: { ...managedBy, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' } },
+    metadata: {
+      name,
+      labels: { ...managedBy, 'pod-security.kubernetes.io/enforce': enforce, 'pod-security.kubernetes.io/enforce-version': 'latest', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'latest' },
+    },
   };
 }
 
