@@ -77,7 +77,8 @@ export function experimentTemplate(scope: Construct, scenario: ScenarioResources
     targets: file.targets,
     actions: file.actions,
     stopConditions: file.stopConditions.map((condition) => (condition.source === 'aws:cloudwatch:alarm' ? { source: condition.source, value: alarmArn(scope, stackAlarmName(scenario, condition.value)) } : condition)),
-    logConfiguration: { cloudWatchLogsConfiguration: { logGroupArn }, logSchemaVersion: file.logConfiguration?.logSchemaVersion ?? 2 },
+    // cloudWatchLogsConfiguration is untyped JSON in the L1: CloudFormation's own key case, which CDK passes through.
+    logConfiguration: { cloudWatchLogsConfiguration: { LogGroupArn: logGroupArn }, logSchemaVersion: file.logConfiguration?.logSchemaVersion ?? 2 },
     experimentOptions: file.experimentOptions,
     tags: file.tags,
   };

@@ -80,8 +80,9 @@ export function flatten(value: unknown): string | undefined {
 }
 
 export function marker(part: unknown): string {
-  const p = part as { Ref?: string; 'Fn::GetAtt'?: string[] };
+  const p = part as { Ref?: string; 'Fn::GetAtt'?: string[]; 'Fn::Sub'?: string | [string, unknown] };
   if (p.Ref) return `«Ref:${p.Ref}»`;
+  if (p['Fn::Sub']) return typeof p['Fn::Sub'] === 'string' ? p['Fn::Sub'] : p['Fn::Sub'][0];
   if (p['Fn::GetAtt']) return `«GetAtt:${p['Fn::GetAtt'].join('.')}»`;
   return `«${Object.keys(p)[0]}»`;
 }
