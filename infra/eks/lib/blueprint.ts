@@ -134,6 +134,7 @@ function clusterProvider(settings: KitSettings, version: eks.KubernetesVersion):
       clusterName: imported.clusterName,
       version,
       kubectlRoleArn: imported.kubectlRoleArn,
+      clusterSecurityGroupId: imported.clusterSecurityGroupId,
       openIdConnectProvider: blueprints.getResource((context) => iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(context.scope, 'ImportedOidcProvider', imported.openIdConnectProviderArn)),
     });
   }

@@ -11,8 +11,11 @@ import { AwsSolutionsChecks, NagRuleCompliance, type IApplyRule } from 'cdk-nag'
 import type { IConstruct } from 'constructs';
 
 export interface Acknowledgement {
-  /** Construct path below the stack; `{cluster}` stands for the cluster construct (named after the cluster). */
-  path: string;
+  /**
+   * Construct path below the stack; `{cluster}` stands for the cluster construct (named after the
+   * cluster). A pattern matches every construct whose path it matches.
+   */
+  path: string | RegExp;
   ids: string[];
   reason: string;
 }
@@ -56,7 +59,8 @@ export const acknowledgements: Acknowledgement[] = [
     reason: "aws-cdk-lib's EKS cluster resource provider (nested stack): its Lambda roles use AWSLambdaBasicExecutionRole and invoke their own functions' versions (':*'); its waiter state machine is internal to one deployment. Not configurable.",
   },
   {
-    path: '@aws-cdk--aws-eks.KubectlProvider',
+    // A new cluster's kubectl provider, or an imported cluster's (<stack><cluster id>-KubectlProvider).
+    path: /^(@aws-cdk--aws-eks\.KubectlProvider|[A-Za-z0-9]+-KubectlProvider)$/,
     ids: ['AwsSolutions-IAM4[*]', 'AwsSolutions-IAM5[*]', 'AwsSolutions-L1'],
     reason: "aws-cdk-lib's kubectl provider (nested stack): runtime and managed policies are chosen by aws-cdk-lib 2.261.0 (pinned by Blueprints 1.19.0), not by the app.",
   },
@@ -101,12 +105,22 @@ export const acknowledgements: Acknowledgement[] = [
 export function applyNagSuppressions(stack: Stack, clusterConstructId: string): void {
   const byPath = new Map<string, IConstruct>();
   for (const construct of stack.node.findAll()) byPath.set(relativePath(stack, construct), construct);
-  for (const { path, ids, reason } of acknowledgements) {
-    const construct = byPath.get(path.replace('{cluster}', clusterConstructId));
+  for (const acknowledgement of acknowledgements) {
     // A listed construct that does not exist (an add-on left out, an imported cluster) has nothing to acknowledge.
-    if (!construct) continue;
-    for (const id of ids) Validations.of(construct).acknowledge({ id, reason });
+    for (const construct of matching(acknowledgement, byPath, clusterConstructId)) {
+      for (const id of acknowledgement.ids) Validations.of(construct).acknowledge({ id, reason: acknowledgement.reason });
+    }
   }
+}
+
+/** The constructs an acknowledgement names (by relative path). */
+export function matching(acknowledgement: Acknowledgement, byPath: Map<string, IConstruct>, clusterConstructId: string): IConstruct[] {
+  const { path } = acknowledgement;
+  if (typeof path === 'string') {
+    const construct = byPath.get(path.replace('{cluster}', clusterConstructId));
+    return construct ? [construct] : [];
+  }
+  return [...byPath.entries()].filter(([relative]) => path.test(relative)).map(([, construct]) => construct);
 }
 
 function relativePath(stack: Stack, construct: IConstruct): string {

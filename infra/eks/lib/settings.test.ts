@@ -59,20 +59,22 @@ test('bad values are refused with what was given and what would do', () => {
 });
 
 test('add-ons that others need cannot be left out alone', () => {
-  fails({ skipAddOns: 'adot' }, /amp/);
-  fails({ skipAddOns: 'adot,amp' }, /xray/);
-  fails({ skipAddOns: 'cert-manager' }, /cert-manager/);
+  fails({ skipAddOns: 'adot' }, /amp needs adot/);
+  fails({ skipAddOns: 'adot,amp' }, /xray needs adot/);
+  fails({ skipAddOns: 'cert-manager' }, /adot needs cert-manager/);
+  fails({ skipAddOns: 'aws-load-balancer-controller' }, /cert-manager needs aws-load-balancer-controller/);
   assert.equal(read({ skipAddOns: 'adot, amp,xray' }).skipAddOns, ['adot', 'amp', 'xray']);
 });
 
 test('importing a cluster needs its kubectl role, OIDC provider and VPC, and skips the basics it already runs', () => {
-  fails({ existingClusterName: 'PetSite' }, /-c kubectlRoleArn=/, /-c openIdConnectProviderArn=/, /-c vpcId=/, /describe-cluster --name PetSite/);
-  fails({ existingClusterName: 'PetSite', kubectlRoleArn: 'admin', openIdConnectProviderArn: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC', vpcId: 'vpc-0123456789abcdef0' }, /kubectlRoleArn=admin/);
+  fails({ existingClusterName: 'PetSite' }, /-c kubectlRoleArn=/, /-c openIdConnectProviderArn=/, /-c vpcId=/, /-c clusterSecurityGroupId=/, /describe-cluster --name PetSite/);
+  fails({ existingClusterName: 'PetSite', kubectlRoleArn: 'admin', openIdConnectProviderArn: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC', vpcId: 'vpc-0123456789abcdef0', clusterSecurityGroupId: 'sg-0123456789abcdef0' }, /kubectlRoleArn=admin/);
   const s = read({
     existingClusterName: 'PetSite',
     kubectlRoleArn: 'arn:aws:iam::123456789012:role/PetSiteAdmin',
     openIdConnectProviderArn: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/ABC',
     vpcId: 'vpc-0123456789abcdef0',
+    clusterSecurityGroupId: 'sg-0123456789abcdef0',
   });
   assert.is(s.clusterName, 'PetSite');
   assert.is(s.importCluster?.vpcId, 'vpc-0123456789abcdef0');

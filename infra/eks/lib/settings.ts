@@ -34,10 +34,18 @@ export type OptionalAddOn = (typeof optionalAddOns)[number];
 
 /**
  * Cluster basics a One Observability (or any other existing) cluster already runs: an imported
- * cluster skips them unless `skipAddOns` says otherwise, because creating an EKS managed add-on that
- * exists fails the deployment.
+ * cluster skips them, because creating an EKS managed add-on or a Helm release that exists fails the
+ * deployment. Anything else it already has goes in `-c skipAddOns=...`.
  */
-export const importedClusterSkips: readonly OptionalAddOn[] = ['vpc-cni', 'coredns', 'kube-proxy', 'aws-load-balancer-controller', 'metrics-server', 'container-insights'];
+export const importedClusterSkips: readonly OptionalAddOn[] = ['vpc-cni', 'coredns', 'kube-proxy', 'metrics-server', 'container-insights'];
+
+/** Hard dependencies between Blueprints add-ons (their @dependable declarations): leaving one out leaves out what needs it. */
+export const addOnNeeds: Partial<Record<OptionalAddOn, OptionalAddOn[]>> = {
+  'cert-manager': ['aws-load-balancer-controller'],
+  adot: ['cert-manager'],
+  amp: ['adot'],
+  xray: ['adot'],
+};
 
 export interface ImportedCluster {
   clusterName: string;
@@ -46,6 +54,8 @@ export interface ImportedCluster {
   /** The cluster's IAM OIDC provider, for IRSA service accounts. */
   openIdConnectProviderArn: string;
   vpcId: string;
+  /** The cluster security group EKS created (Blueprints orders kube-system objects after it). */
+  clusterSecurityGroupId: string;
 }
 
 export interface KitSettings {
@@ -92,10 +102,11 @@ export const contextKeys = {
   nodeCount: 'worker nodes in the managed node group, 2 to 20 (default 3)',
   capacityType: 'on-demand | spot',
   natGateways: 'NAT gateways of the new VPC, 1 to 3',
-  existingClusterName: 'import this existing cluster instead of creating one (then also kubectlRoleArn, openIdConnectProviderArn, vpcId)',
+  existingClusterName: 'import this existing cluster instead of creating one (then also kubectlRoleArn, openIdConnectProviderArn, vpcId, clusterSecurityGroupId)',
   kubectlRoleArn: 'imported cluster: IAM role with cluster-admin access that CloudFormation uses to apply manifests',
   openIdConnectProviderArn: "imported cluster: ARN of the cluster's IAM OIDC provider (for IRSA)",
   vpcId: "imported cluster: the cluster's VPC id",
+  clusterSecurityGroupId: 'imported cluster: the cluster security group EKS created (resourcesVpcConfig.clusterSecurityGroupId)',
   image: 'prebuilt image URI of the kit (default: build ../../Dockerfile at deploy time)',
   skipAddOns: `comma-separated add-ons to leave out: ${optionalAddOns.join(', ')}`,
 } as const;
@@ -139,11 +150,11 @@ export function readSettings(context: ContextReader | Record<string, unknown>, e
 
   let importCluster: ImportedCluster | undefined;
   if (existingClusterName) {
-    const missing = (['kubectlRoleArn', 'openIdConnectProviderArn', 'vpcId'] as const).filter((key) => text(key) === undefined);
+    const missing = (['kubectlRoleArn', 'openIdConnectProviderArn', 'vpcId', 'clusterSecurityGroupId'] as const).filter((key) => text(key) === undefined);
     if (missing.length) {
       throw new SettingsError(
         `importing cluster ${existingClusterName} needs ${missing.map((k) => `-c ${k}=...`).join(' ')} (${missing.map((k) => contextKeys[k]).join('; ')}); ` +
-          `aws eks describe-cluster --name ${existingClusterName} shows the OIDC issuer and VPC`,
+          `aws eks describe-cluster --name ${existingClusterName} shows the OIDC issuer, the VPC and the cluster security group`,
       );
     }
     importCluster = {
@@ -151,9 +162,10 @@ export function readSettings(context: ContextReader | Record<string, unknown>, e
       kubectlRoleArn: arn('kubectlRoleArn', text('kubectlRoleArn')!, /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/),
       openIdConnectProviderArn: arn('openIdConnectProviderArn', text('openIdConnectProviderArn')!, /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/.+$/),
       vpcId: arn('vpcId', text('vpcId')!, /^vpc-[0-9a-f]{8,17}$/),
+      clusterSecurityGroupId: arn('clusterSecurityGroupId', text('clusterSecurityGroupId')!, /^sg-[0-9a-f]{8,17}$/),
     };
   } else {
-    for (const key of ['kubectlRoleArn', 'openIdConnectProviderArn', 'vpcId'] as const) {
+    for (const key of ['kubectlRoleArn', 'openIdConnectProviderArn', 'vpcId', 'clusterSecurityGroupId'] as const) {
       if (text(key) !== undefined) throw new SettingsError(`context ${key} only applies to an imported cluster; add -c existingClusterName=<cluster> or drop ${key}`);
     }
   }
@@ -168,9 +180,10 @@ export function readSettings(context: ContextReader | Record<string, unknown>, e
   const unknown = skipped.filter((name) => !(optionalAddOns as readonly string[]).includes(name));
   if (unknown.length) throw new SettingsError(`context skipAddOns names unknown add-ons: ${unknown.join(', ')}; the add-ons that can be left out are ${optionalAddOns.join(', ')}`);
   const skipAddOns = [...new Set([...(importCluster ? importedClusterSkips : []), ...(skipped as OptionalAddOn[])])];
-  if (skipAddOns.includes('adot') && !skipAddOns.includes('amp')) throw new SettingsError('skipAddOns: amp and xray run on the ADOT operator; leaving out adot means leaving out amp (and xray) too');
-  if (skipAddOns.includes('adot') && !skipAddOns.includes('xray')) throw new SettingsError('skipAddOns: xray runs on the ADOT operator; leaving out adot means leaving out xray too');
-  if (skipAddOns.includes('cert-manager') && !skipAddOns.includes('adot') && !importCluster) throw new SettingsError('skipAddOns: the ADOT operator needs cert-manager; leave out adot too, or keep cert-manager');
+  for (const [addOn, needs] of Object.entries(addOnNeeds) as [OptionalAddOn, OptionalAddOn[]][]) {
+    const missing = needs.filter((need) => skipAddOns.includes(need));
+    if (!skipAddOns.includes(addOn) && missing.length) throw new SettingsError(`skipAddOns: ${addOn} needs ${missing.join(', ')} (EKS Blueprints installs it after); leave out ${addOn} too, or keep ${missing.join(', ')}`);
+  }
 
   return { preset: presetName as KitSettings['preset'], region, account, clusterName, eksVersion: eksVersion as EksVersion, nodeInstanceType, nodeCount, capacityType, natGateways, importCluster, image, skipAddOns };
 }

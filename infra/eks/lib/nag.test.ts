@@ -1,0 +1,36 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validationViolations } from '../test/kit.js';
+import { KitAwsSolutionsChecks } from './nag.js';
+
+/** A stack with a wildcard policy, acknowledged as given, synthesised with the kit's checks. */
+function findings(acknowledge?: string): string[] {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'nag-')) });
+  const role = new iam.Role(new Stack(app, 'S'), 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*', 'arn:aws:s3:::bucket/*'] }));
+  if (acknowledge) Validations.of(role).acknowledge({ id: acknowledge, reason: 'test' });
+  Validations.of(app).addPlugins(new KitAwsSolutionsChecks(app));
+  const previous = process.exitCode;
+  app.synth();
+  process.exitCode = previous;
+  return validationViolations(app.outdir).map((v) => v.ruleName);
+}
+
+test('an unacknowledged wildcard is a finding (the checks run)', () => {
+  assert.equal(findings().sort(), ['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-IAM5[Resource::arn:aws:s3:::bucket/*]']);
+});
+
+test('an exact acknowledgement covers that finding only', () => {
+  assert.equal(findings('AwsSolutions-IAM5[Resource::*]'), ['AwsSolutions-IAM5[Resource::arn:aws:s3:::bucket/*]']);
+});
+
+test('Rule[*] covers every finding of the rule on the construct', () => {
+  assert.equal(findings('AwsSolutions-IAM5[*]'), []);
+});
+
+test.run();
