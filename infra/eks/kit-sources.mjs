@@ -7,7 +7,7 @@
  * always (installed root or not), so the versions are the ones infra/eks's lockfile pins.
  * Registered after tsx so it runs first: it only changes where a bare name is looked up, then hands
  * over to tsx (which maps `.js` imports to `.ts` files) and Node. Why this and not a copy of the rules:
- * docs/adr/0005-one-source-for-rules-and-scenario-templates.md.
+ * docs/adr/0006-one-source-for-rules-and-scenario-templates.md.
  */
 import { register } from 'node:module';
 

@@ -5,7 +5,7 @@
  * (infra/local/deploy/rules.ts, the file the local target loads), the run timings (runner/timings.ts:
  * the FIS safety duration) and the pet-adoption services' names, ports and resources
  * (infra/local/simulation/workload/catalog.ts). Their bare imports resolve from infra/eks/node_modules
- * through kit-sources.mjs (docs/adr/0005-one-source-for-rules-and-scenario-templates.md).
+ * through kit-sources.mjs (docs/adr/0006-one-source-for-rules-and-scenario-templates.md).
  *
  * Rendering happens with the scenarios' default params: the stack holds one FIS experiment template
  * and one alarm per scenario, the ones `run-scenario <name> --target eks` starts without --param.
