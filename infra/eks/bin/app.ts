@@ -6,6 +6,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { buildIncidentKit } from '../lib/blueprint.js';
 import { KitAwsSolutionsChecks } from '../lib/nag.js';
+import { MissingDockerfileError } from '../lib/resources.js';
 import { SettingsError, readSettings } from '../lib/settings.js';
 
 const app = new App();
@@ -13,7 +14,7 @@ try {
   const settings = readSettings((key) => app.node.tryGetContext(key));
   await buildIncidentKit(app, settings);
 } catch (error) {
-  if (error instanceof SettingsError) {
+  if (error instanceof SettingsError || error instanceof MissingDockerfileError) {
     process.stderr.write(`eks-incident-kit: ${error.message}\n`);
     process.exit(2);
   }

@@ -12,6 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { ResourceContext, ResourceProvider } from '@aws-quickstart/eks-blueprints';
 import type { Construct } from 'constructs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -131,6 +132,7 @@ export class KitImage extends Resource {
     if (source.kind === 'prebuilt') {
       this.imageUri = source.imageUri;
     } else {
+      if (!existsSync(join(source.directory, source.file))) throw new MissingDockerfileError(join(source.directory, source.file));
       // DockerImageAsset stages the context at synth and builds at deploy (`cdk deploy`), so synth needs no Docker.
       const asset = new DockerImageAsset(this, 'Asset', {
         directory: source.directory,
@@ -140,6 +142,13 @@ export class KitImage extends Resource {
       });
       this.imageUri = asset.imageUri;
     }
+  }
+}
+
+export class MissingDockerfileError extends Error {
+  override name = 'MissingDockerfileError';
+  constructor(path: string) {
+    super(`the kit's image is built from ${path}, which is missing (it comes with the workload: check out the whole repository), or deploy a prebuilt image with -c image=<registry>/<repository>:<tag>`);
   }
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kitRoot, rootDockerfile } from '../lib/resources.js';
 import { defaultKit, objectsOfKind, synthesise } from './kit.js';
@@ -20,6 +21,22 @@ test('-c image=<uri> deploys a prebuilt image instead (no Docker needed to deplo
   const images = objectsOfKind<{ spec: { template: { spec: { containers: { image: string }[] } } } }>(template, 'Deployment').map((d) => d.spec.template.spec.containers[0]!.image);
   assert.ok(images.length >= 8);
   for (const image of images) assert.is(image, uri);
+});
+
+test('a missing Dockerfile is a clear error that names the way out', async () => {
+  const { App } = await import('aws-cdk-lib');
+  const { buildIncidentKit } = await import('../lib/blueprint.js');
+  const { readSettings } = await import('../lib/settings.js');
+  const { MissingDockerfileError } = await import('../lib/resources.js');
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'eks-kit-')) });
+  try {
+    await buildIncidentKit(app, readSettings({ region: 'us-west-2' }, {}), { imageSource: { kind: 'build', directory: tmpdir(), file: 'no-such-Dockerfile' } });
+    assert.unreachable('should have failed');
+  } catch (error) {
+    assert.instance(error, MissingDockerfileError);
+    assert.match((error as Error).message, /no-such-Dockerfile, which is missing/);
+    assert.match((error as Error).message, /-c image=/);
+  }
 });
 
 test.run();
