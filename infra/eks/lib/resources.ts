@@ -138,7 +138,7 @@ export class KitImage extends Resource {
         directory: source.directory,
         file: source.file,
         platform: Platform.LINUX_AMD64,
-        exclude: ['**/node_modules', '.git', 'dist', 'infra/eks/cdk.out', '.local-cluster', 'reports', 'out', 'exports', '.scratch', 'recordings', 'bench/results'],
+        exclude: ['**/node_modules', '.git', 'dist', 'infra/eks', '.local-cluster', 'reports', 'out', 'exports', '.scratch', 'recordings', 'bench/results'],
       });
       this.imageUri = asset.imageUri;
     }
