@@ -79,7 +79,6 @@ test('importing a cluster needs its kubectl role, OIDC provider and VPC, and ski
   assert.is(s.clusterName, 'PetSite');
   assert.is(s.importCluster?.vpcId, 'vpc-0123456789abcdef0');
   assert.ok(s.skipAddOns.includes('vpc-cni') && s.skipAddOns.includes('container-insights'));
-  assert.not.ok(s.skipAddOns.includes('chaos-mesh' as never));
 });
 
 test('import-only keys without an imported cluster are refused', () => {

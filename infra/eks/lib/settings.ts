@@ -28,7 +28,6 @@ export const optionalAddOns = [
   'amp',
   'container-insights',
   'xray',
-  'chaos-mesh',
 ] as const;
 export type OptionalAddOn = (typeof optionalAddOns)[number];
 

@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kitRoot, rootDockerfile } from '../lib/resources.js';
-import { defaultKit, objectsOfKind, synthesise } from './kit.js';
+import { defaultKit, objectsOfKind, scratchDir, synthesise } from './kit.js';
 
 test("by default the image is the kit's root Dockerfile (../../Dockerfile), built by CDK at deploy time", async () => {
   assert.equal(rootDockerfile, { kind: 'build', directory: kitRoot, file: 'Dockerfile' });
@@ -28,7 +28,7 @@ test('a missing Dockerfile is a clear error that names the way out', async () =>
   const { buildIncidentKit } = await import('../lib/blueprint.js');
   const { readSettings } = await import('../lib/settings.js');
   const { MissingDockerfileError } = await import('../lib/resources.js');
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'eks-kit-')) });
+  const app = new App({ outdir: scratchDir() });
   try {
     await buildIncidentKit(app, readSettings({ region: 'us-west-2' }, {}), { imageSource: { kind: 'build', directory: tmpdir(), file: 'no-such-Dockerfile' } });
     assert.unreachable('should have failed');

@@ -6,7 +6,7 @@
  */
 import { App, Validations, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,19 @@ export interface NagViolation {
 
 const cache = new Map<string, Promise<SynthesisedKit>>();
 
+/** Cloud assemblies of this process (tens of MB each: the cluster's Lambda assets), removed when it exits. */
+const scratch: string[] = [];
+process.once('exit', () => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary cloud-assembly folder, removed when the test process exits. */
+export function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'eks-kit-cdk-'));
+  scratch.push(dir);
+  return dir;
+}
+
 /** Synthesises the kit with these context values (once per distinct context in the process). */
 export function synthesise(context: Record<string, unknown> = {}, options: { nag?: boolean } = {}): Promise<SynthesisedKit> {
   const key = JSON.stringify({ context, options });
@@ -39,7 +52,7 @@ export function synthesise(context: Record<string, unknown> = {}, options: { nag
 }
 
 async function build(context: Record<string, unknown>, nag: boolean): Promise<SynthesisedKit> {
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'eks-kit-cdk-')), context });
+  const app = new App({ outdir: scratchDir(), context });
   const settings = readSettings((k) => app.node.tryGetContext(k), {});
   const kit = await buildIncidentKit(app, settings, settings.image ? {} : { imageSource: fixtureImage });
   if (nag) Validations.of(app).addPlugins(new KitAwsSolutionsChecks(app));
