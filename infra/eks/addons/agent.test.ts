@@ -92,6 +92,13 @@ test('the pod: DynamoDB store, SQS queues, MCP server and cluster name from the 
   assert.is(deployment!.spec.template.spec.serviceAccountName, agent.name);
 });
 
+test("no pod but the metrics collector may connect to the agent (its API has no token on EKS)", async () => {
+  const { template } = await defaultKit();
+  const [policy] = objectsOfKind<{ spec: { podSelector: { matchLabels: Record<string, string> }; ingress: { from: { namespaceSelector: { matchLabels: Record<string, string> } }[] }[] } }>(template, 'NetworkPolicy', `${agent.name}-ingress`);
+  assert.equal(policy!.spec.podSelector.matchLabels, { app: agent.name });
+  assert.equal(policy!.spec.ingress.flatMap((rule) => rule.from.map((f) => f.namespaceSelector.matchLabels['kubernetes.io/metadata.name'])), ['default']);
+});
+
 test('kube-system can never be an allowed namespace', () => {
   assert.throws(() => new AgentAddOn({ allowedNamespaces: ['petadoptions', 'kube-system'] }), /never changes kube-system/);
 });

@@ -123,11 +123,34 @@ export class AgentAddOn implements ClusterAddOn {
         scrape: true,
       }),
       clusterIpService(agent.name, agent.namespace, agent.servicePort, 'http'),
+      agentNetworkPolicy(),
     );
     objects.node.addDependency(serviceAccount);
     output(stack, 'AgentService', `${agent.namespace}/${agent.name}:${agent.servicePort}`, `The agent (namespace/service:port): kubectl port-forward -n ${agent.namespace} svc/${agent.name} ${agent.port}:${agent.servicePort}`);
     return Promise.resolve(objects);
   }
+}
+
+/** Namespace of the ADOT collector that scrapes annotated pods into AMP (AmpAddOn's default). */
+export const metricsCollectorNamespace = 'default';
+
+/**
+ * Nothing in the cluster calls the agent's API: alarms come through SQS, people through an
+ * IAM-authenticated `kubectl port-forward` (which no NetworkPolicy sees), kubelet probes from the node
+ * (always admitted). Only the metrics collector may connect, to scrape /metrics; so the API, which
+ * runs without a token on EKS today, is not open to the cluster's other pods.
+ */
+export function agentNetworkPolicy(): Manifest {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: `${agent.name}-ingress`, namespace: agent.namespace, labels: managedBy },
+    spec: {
+      podSelector: { matchLabels: { app: agent.name } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': metricsCollectorNamespace } } }], ports: [{ protocol: 'TCP', port: agent.port }] }],
+    },
+  };
 }
 
 /** Leases of a job before the agent dead-letters it (its --max-attempts); the work queue's redrive allows one more. */

@@ -20,7 +20,7 @@ test('the MCP server: streamable HTTP on a ClusterIP Service only, reading the o
 
 test("only the agent's pods may connect (NetworkPolicy), everyone else goes through an authenticated port-forward", async () => {
   const { template } = await defaultKit();
-  const [policy] = objectsOfKind<{ spec: { podSelector: unknown; policyTypes: string[]; ingress: { from: { namespaceSelector: { matchLabels: Record<string, string> }; podSelector: { matchLabels: Record<string, string> } }[]; ports: { port: number }[] }[] } }>(template, 'NetworkPolicy');
+  const [policy] = objectsOfKind<{ spec: { podSelector: unknown; policyTypes: string[]; ingress: { from: { namespaceSelector: { matchLabels: Record<string, string> }; podSelector: { matchLabels: Record<string, string> } }[]; ports: { port: number }[] }[] } }>(template, 'NetworkPolicy', `${mcpServer.name}-clients`);
   assert.equal(policy!.spec.policyTypes, ['Ingress']);
   assert.is(policy!.spec.ingress.length, 1);
   const from = policy!.spec.ingress[0]!.from;
