@@ -4,21 +4,26 @@
  *   npm test                  the whole suite (what CI runs): unit tests, then integration and e2e
  *   npm run test:unit         unit tests only: no Prometheus install, no build, a couple of minutes
  *   npm test -- agent/ lib/prometheus/anomaly/     files whose path starts with one of these prefixes
+ *   npm run test:eks          the eks target's CDK tests only (infra/eks, its own package)
  *
  * Unit tests are the `*.test.ts` files beside the code; they run in worker processes (one per core),
  * each worker taking the next file when it is done. Integration tests (under test/, and `*.real.test.ts`
  * files beside the code, which start the real Prometheus or Alertmanager) run one file at a time after
  * them, against the compiled build (`npm run build`, run here first) and the installed binaries.
+ * The eks target's tests (infra/eks, its own package with the CDK toolchain) run after the unit tests,
+ * in one process of their own (they share one synthesised blueprint): when infra/eks is installed, and
+ * always under CI=true, where a missing install fails the run instead of skipping it.
  * The run ends with uvu's totals for all files together ("Total:", "Passed:"), which CI reads.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const eksDir = join(root, 'infra', 'eks');
 const skipDirs = new Set(['node_modules', '.git', 'cdk.out', '.local-cluster', 'recordings', 'fixtures', 'dist', '.scratch']);
 
 interface Totals {
@@ -47,7 +52,8 @@ async function main(): Promise<void> {
     .sort();
   const unit = files.filter(isUnit);
   const integration = unitOnly ? [] : files.filter((file) => !isUnit(file));
-  if (unit.length + integration.length === 0) fail(`no test files start with ${prefixes.join(' or ')}${unitOnly ? ' (unit tests only)' : ''}`);
+  const eks = eksSelection(prefixes);
+  if (unit.length + integration.length === 0 && !eks) fail(`no test files start with ${prefixes.join(' or ')}${unitOnly ? ' (unit tests only)' : ''}`);
 
   const started = Date.now();
   const totals: Totals = { total: 0, passed: 0, skipped: 0, failedFiles: [] };
@@ -55,6 +61,7 @@ async function main(): Promise<void> {
     process.stdout.write(`unit tests: ${unit.length} files in ${Math.min(jobs, unit.length)} workers\n`);
     await runFiles(unit, { workers: Math.min(jobs, unit.length), stream: false, bail }, totals);
   }
+  if (eks && !(bail && totals.failedFiles.length)) runEksTests(eks.prefixes, totals);
   if (integration.length && !(bail && totals.failedFiles.length)) {
     prepareIntegration();
     process.stdout.write(`\nintegration tests: ${integration.length} files, one at a time\n`);
@@ -64,6 +71,43 @@ async function main(): Promise<void> {
   // uvu's own summary format: CI reads the last "Total:" and "Passed:" lines.
   process.stdout.write(`\n  Total:     ${totals.total}\n  Passed:    ${totals.passed}\n  Skipped:   ${totals.skipped}\n  Duration:  ${((Date.now() - started) / 1000).toFixed(1)}s\n\n`);
   process.exitCode = totals.failedFiles.length ? 1 : 0;
+}
+
+/** Whether the arguments select infra/eks's tests, and which of its files (paths relative to infra/eks). */
+function eksSelection(prefixes: string[]): { prefixes: string[] } | undefined {
+  if (prefixes.length === 0) return { prefixes: [] };
+  if (!prefixes.some((p) => p.startsWith('infra/eks') || 'infra/eks/'.startsWith(p))) return undefined;
+  return { prefixes: prefixes.filter((p) => p.startsWith('infra/eks/') && p.length > 'infra/eks/'.length).map((p) => p.slice('infra/eks/'.length)) };
+}
+
+/**
+ * infra/eks's own runner (infra/eks/test/run.ts) with infra/eks's tsx and the module hook that lets its
+ * tests import the kit's sources; its uvu totals join ours.
+ */
+function runEksTests(prefixes: string[], totals: Totals): void {
+  if (!existsSync(join(eksDir, 'node_modules', 'aws-cdk-lib', 'package.json'))) {
+    if (process.env.CI === 'true') {
+      process.stdout.write('\ninfra/eks: not installed; CI must run `npm ci --prefix infra/eks` before `npm test` (the eks tests are never skipped in CI)\n');
+      totals.total += 1;
+      totals.failedFiles.push('infra/eks (not installed)');
+    } else {
+      process.stdout.write('\ninfra/eks: not installed, its tests did not run (`npm ci --prefix infra/eks` installs the CDK toolchain; CI always runs them)\n');
+    }
+    return;
+  }
+  process.stdout.write('\ninfra/eks tests (one process, one synthesised blueprint)\n');
+  const started = Date.now();
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--import', './kit-sources.mjs', 'test/run.ts', ...prefixes], { cwd: eksDir, encoding: 'utf8', env: process.env, maxBuffer: 64 * 1024 * 1024 });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  const plain = stripVTControlCharacters(output);
+  const number = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(plain)?.[1] ?? 0);
+  process.stdout.write(withoutTotals(output.split('\n').filter((line) => !/\bDEBUG\b/.test(stripVTControlCharacters(line))).join('\n')));
+  process.stdout.write(`infra/eks: ${number('Passed')}/${number('Total')} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+  const ok = result.status === 0 && number('Passed') === number('Total') && number('Total') > 0;
+  totals.total += Math.max(number('Total'), ok ? 0 : 1);
+  totals.passed += number('Passed');
+  totals.skipped += number('Skipped');
+  if (!ok) totals.failedFiles.push('infra/eks');
 }
 
 /** Unit tests need nothing but Node: no binaries, no build, no servers beyond the ones they start in-process. */
