@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { loadAllScenarios } from '../../../scenarios/catalog.js';
 import { alertRuleGroups } from '../../local/deploy/rules.js';
 import { profiles } from '../../local/profiles.js';
-import { services } from '../../local/simulation/workload/catalog.js';
+import { services } from '../../../lib/petadoption/catalog.js';
 import { prometheusRulesYaml, ruleNames, scenarioResources, workloadRoles } from './kit-sources.js';
 
 const target = { region: 'us-west-2', accountId: '123456789012', clusterName: 'eks-incident-kit' };

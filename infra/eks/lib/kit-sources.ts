@@ -4,7 +4,7 @@
  * renders their templates exactly as run-scenario does), the Prometheus alert and recording rules
  * (infra/local/deploy/rules.ts, the file the local target loads), the run timings (runner/timings.ts:
  * the FIS safety duration) and the pet-adoption services' names, ports and resources
- * (infra/local/simulation/workload/catalog.ts). Their bare imports resolve from infra/eks/node_modules
+ * (lib/petadoption/catalog.ts). Their bare imports resolve from infra/eks/node_modules
  * through kit-sources.mjs (docs/adr/0006-one-source-for-rules-and-scenario-templates.md).
  *
  * Rendering happens with the scenarios' default params: the stack holds one FIS experiment template
@@ -16,7 +16,7 @@ import { render, resolveParams, templateVariables } from '../../../scenarios/ren
 import { alertRuleGroups, renderAlertRules } from '../../local/deploy/rules.js';
 import { profiles } from '../../local/profiles.js';
 import { runTimings } from '../../../runner/timings.js';
-import { services, APP_NAMESPACE } from '../../local/simulation/workload/catalog.js';
+import { services, APP_NAMESPACE } from '../../../lib/petadoption/catalog.js';
 
 export { APP_NAMESPACE };
 
