@@ -11,6 +11,44 @@ const openers: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const closers: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 const bracketName: Record<string, string> = { '(': 'parenthesis', '[': 'bracket', '{': 'brace' };
 
+/**
+ * The deepest nesting of brackets, or of signs chained before an operand (`- - - x`), found by a scan
+ * that skips strings and comments; `at` is where it is reached.
+ */
+export function nestingDepth(query: string): { depth: number; at: number } {
+  let brackets = 0;
+  let signs = 0;
+  let deepest = { depth: 0, at: 0 };
+  const reach = (depth: number, at: number) => {
+    if (depth > deepest.depth) deepest = { depth, at };
+  };
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i]!;
+    if (c === '#') {
+      while (i < query.length && query[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') {
+      i++;
+      while (i < query.length && query[i] !== c) {
+        if (query[i] === '\\' && c !== '`') i++;
+        i++;
+      }
+      signs = 0;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') continue;
+    if (c === '-' || c === '+') {
+      reach(++signs, i);
+      continue;
+    }
+    signs = 0;
+    if (openers[c]) reach(++brackets, i);
+    else if (closers[c]) brackets = Math.max(0, brackets - 1);
+  }
+  return deepest;
+}
+
 /** Unterminated strings and unbalanced brackets, found by a scan that skips strings and comments. */
 export function lexicalErrors(query: string): PromQLError[] {
   const stack: { char: string; at: number }[] = [];

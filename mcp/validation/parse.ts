@@ -6,10 +6,28 @@
  */
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode, Tree } from '@lezer/common';
-import { toExpr, walk, type Expr, type LabelMatcher } from './ast.js';
+import { expressionDepth, toExpr, walk, type Expr, type LabelMatcher } from './ast.js';
 import type { ValueType } from './functions.js';
-import { syntaxErrorHint, lexicalErrors } from './hints.js';
+import { syntaxErrorHint, lexicalErrors, nestingDepth } from './hints.js';
+import { defaultRegexLimits, RegexBudget, type RegexLimits } from './regex.js';
 import { typeCheck } from './typecheck.js';
+
+/**
+ * What one query may cost to read: its length (the parser is never fed megabytes), how deeply it
+ * nests (parsing and walking the tree grow with depth), and its label regexes (regex.ts).
+ */
+export interface PromQLLimits extends RegexLimits {
+  /** Longest query, in characters. */
+  maxQueryLength: number;
+  /** Deepest nesting: brackets, chained unary signs, or expressions inside expressions. */
+  maxDepth: number;
+}
+
+export const defaultPromQLLimits: PromQLLimits = {
+  ...defaultRegexLimits,
+  maxQueryLength: 16_384,
+  maxDepth: 128,
+};
 
 export interface PromQLError {
   message: string;
@@ -66,6 +84,9 @@ export interface ParseResult {
   resultType?: ValueType;
   /** The typed tree (absent when the query is empty). */
   expr?: Expr;
+  /** What is left of the query's regex work budget, for the guardrails that judge its selectors. */
+  regexBudget: RegexBudget;
+  limits: PromQLLimits;
 }
 
 export function positionOf(query: string, offset: number): { line: number; column: number } {
@@ -100,13 +121,26 @@ function firstSyntaxError(tree: Tree): SyntaxNode | undefined {
   return found;
 }
 
-export function parsePromQL(query: string): ParseResult {
-  const empty: ParseResult = { ok: false, errors: [], warnings: [], selectors: [], functions: [], aggregations: [], ranges: [] };
+export function parsePromQL(query: string, limits: Partial<PromQLLimits> = {}): ParseResult {
+  const lim: PromQLLimits = { ...defaultPromQLLimits, ...limits };
+  const empty: ParseResult = { ok: false, errors: [], warnings: [], selectors: [], functions: [], aggregations: [], ranges: [], regexBudget: new RegexBudget(lim.regexWorkBudget), limits: lim };
+  const refuse = (error: PromQLError): ParseResult => ({ ...empty, error, errors: [error] });
   if (query.trim() === '') {
-    const error = promqlError(query, 0, 0, 'empty query', 'write an expression, e.g. `up` or `sum(rate(http_requests_total[5m]))`');
-    return { ...empty, error, errors: [error] };
+    return refuse(promqlError(query, 0, 0, 'empty query', 'write an expression, e.g. `up` or `sum(rate(http_requests_total[5m]))`'));
+  }
+  if (query.length > lim.maxQueryLength) {
+    return refuse({ ...promqlError('', 0, 0, `the query is ${query.length} characters long; the limit is ${lim.maxQueryLength}`, 'split it into smaller queries, aggregate, or match label values with a shorter regex (a prefix such as pod=~"petsite-.*")'), offset: lim.maxQueryLength });
+  }
+  // Checked on the text before parsing: the parser's own cost grows with nesting.
+  const nested = nestingDepth(query);
+  if (nested.depth > lim.maxDepth) {
+    return refuse(promqlError(query, nested.at, nested.at + 1, `the query nests ${nested.depth} levels deep; the limit is ${lim.maxDepth}`, 'flatten it: fewer nested parentheses or chained signs; split it into several queries'));
   }
   const tree = parser.parse(query);
+  const depth = expressionDepth(tree);
+  if (depth.depth > lim.maxDepth) {
+    return refuse(promqlError(query, depth.at, depth.at + 1, `the query nests ${depth.depth} expressions deep; the limit is ${lim.maxDepth}`, 'split a long chain of operators (a + b + c + ...) into sums of groups, or into several queries'));
+  }
   const errors: PromQLError[] = [...lexicalErrors(query)];
   const bad = firstSyntaxError(tree);
   if (bad && errors.length === 0) {
@@ -122,7 +156,7 @@ export function parsePromQL(query: string): ParseResult {
   const result: ParseResult = { ...empty, expr, errors, warnings: [] };
   describe(query, expr, result);
   if (errors.length === 0) {
-    const checked = typeCheck(query, expr);
+    const checked = typeCheck(query, expr, result.regexBudget, lim);
     errors.push(...checked.errors);
     result.warnings.push(...checked.warnings);
     result.resultType = checked.type;
