@@ -29,7 +29,7 @@ export function refusalOf(line: string): { code: number; message: string; id: st
   try {
     value = JSON.parse(line);
   } catch (error) {
-    return { code: PARSE_ERROR, message: `Parse error: ${(error as Error).message}`, id: null };
+    return { code: PARSE_ERROR, message: `Parse error: ${(error as Error).message.slice(0, 200)}`, id: null };
   }
   const parsed = JSONRPCMessageSchema.safeParse(value);
   if (parsed.success) return undefined;

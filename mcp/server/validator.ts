@@ -27,7 +27,7 @@ export function promqlValidator(backend: MetricsBackend, limits: Partial<Guardra
       const problem = (v: Violation): QueryProblem => ({ kind: v.rule === 'syntax' ? 'syntax' : 'guardrail', message: v.message, hint: v.suggestion, suggestion: v.suggestion });
       const statically = refusal(checkGuardrails(parse, shape, limits).violations);
       if (statically) return problem(statically);
-      const lookup = async (label: string) => (await backend.labelValues(label, { signal: context.signal })).data;
+      const lookup = async (label: string, match?: string) => (await backend.labelValues(label, { ...(match ? { match: [match] } : {}), signal: context.signal })).data;
       const selected = refusal(await judgeSelections(parse, lookup));
       if (selected) return problem(selected);
       if (parse.selectors.some((s) => !s.aggregated)) {

@@ -151,7 +151,7 @@ export async function translate(question: string, options: TranslateOptions): Pr
   // A question that does not say what to measure cannot stand alone: with a conversation, it continues
   // it, but only when it refers to it (a follow-up phrasing, or a name, time or feature it changes) in
   // words this translator reads. Anything else ("asdf qwerty") is not understood, whatever came before.
-  const refers = own.followUp || ownMatches.length > 0 || hasOwnTime || saysSomething(own);
+  const refers = own.followUp || ownMatches.length > 0 || hasOwnTime || ownTime.compareMs !== undefined || saysSomething(own);
   const followUp = !!previous && (own.followUp || !asksSomething) && refers && understood(cleaned);
   let features = own;
   let matches = ownMatches;

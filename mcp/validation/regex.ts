@@ -183,6 +183,13 @@ interface State {
   accepting?: boolean;
 }
 
+/** Same (sorted) program counters. */
+function samePcs(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 class Automaton {
   private readonly classes: number[];
   private readonly mark: Int32Array;
@@ -250,6 +257,8 @@ class Automaton {
     const stack: State[] = [start];
     while (stack.length) {
       const state = stack.pop()!;
+      // Neighbouring classes mostly lead to the same state (all of \pL, say): reuse the last one then.
+      let last: { pcs: number[]; before: number; universe: number } | undefined;
       for (const r of this.classes) {
         const u = universe.step(state.universe, r);
         if (u < 0) continue;
@@ -262,9 +271,12 @@ class Automaton {
             pcs.push(inst.out);
           }
         }
-        budget.spend(pcs.length + 1);
-        pcs.sort((a, b) => a - b);
         const before = runeKind(r);
+        budget.spend(pcs.length + 2);
+        pcs.sort((a, b) => a - b);
+        if (last && last.before === before && last.universe === u && samePcs(last.pcs, pcs)) continue;
+        last = { pcs, before, universe: u };
+        budget.spend(8 + pcs.length);
         const key = `${u}/${before}/${pcs.join(',')}`;
         let next = states.get(key);
         const fresh = !next;

@@ -10,8 +10,8 @@ import { namesMetrics, narrowsLabel } from './guardrails.js';
 import type { ParseResult } from './parse.js';
 import { judgeRegex, RegexProblem } from './regex.js';
 
-/** The values a label takes on the backend (`__name__` for metric names); may reject. */
-export type LabelValuesLookup = (label: string) => Promise<string[]>;
+/** The values a label takes on the backend (`__name__` for metric names), on the series `match` selects; may reject. */
+export type LabelValuesLookup = (label: string, match?: string) => Promise<string[]>;
 
 export interface SelectionLimits {
   /** A name regex may select at most this share of the backend's metrics... */
@@ -28,10 +28,12 @@ export async function judgeSelections(parse: ParseResult, lookup: LabelValuesLoo
   const budget = parse.regexBudget;
   const values = new Map<string, Promise<string[] | undefined>>();
   // Best effort: when the backend cannot list values, the static guardrails and the count stand alone.
-  const valuesOf = (label: string) => {
-    if (!values.has(label)) values.set(label, lookup(label).then((v) => v.slice(0, lim.maxValuesJudged), () => undefined));
-    return values.get(label)!;
+  const valuesOf = (label: string, match?: string) => {
+    const key = `${label}\u0000${match ?? ''}`;
+    if (!values.has(key)) values.set(key, lookup(label, match).then((v) => v.slice(0, lim.maxValuesJudged), () => undefined));
+    return values.get(key)!;
   };
+  const tooManyMetrics = (selected: number, total: number) => selected > lim.minMetricsJudged && selected > total * lim.maxMetricShare;
   const violations: Violation[] = [];
   try {
     for (const s of parse.selectors) {
@@ -42,7 +44,7 @@ export async function judgeSelections(parse: ParseResult, lookup: LabelValuesLoo
           if (names && names.length > 0) {
             const regex = judgeRegex(nameRegex.value, budget);
             const selected = names.filter((n) => regex.test(n)).length;
-            if (selected > lim.minMetricsJudged && selected > names.length * lim.maxMetricShare) {
+            if (tooManyMetrics(selected, names.length)) {
               violations.push({
                 rule: 'match-everything-regex',
                 severity: 'refuse',
@@ -78,6 +80,20 @@ export async function judgeSelections(parse: ParseResult, lookup: LabelValuesLoo
           message: `${s.text} names no metric and narrows nothing: ${unnarrowing.join('; ')}, so it selects every series that has the label`,
           suggestion: 'name the metric, e.g. `up{job="prometheus"}`, or use an exact label value such as {namespace="petadoptions"}',
         });
+        continue;
+      }
+      // Regexes alone that leave out a value or two (`instance=~".+:.+"`) can still reach most metrics:
+      // ask which metrics the selector touches. An exact label value is taken at its word.
+      if (!s.matchers.some((m) => m.op === '=' && narrowsLabel(m, budget))) {
+        const [touched, names] = await Promise.all([valuesOf('__name__', s.text), valuesOf('__name__')]);
+        if (touched && names && tooManyMetrics(touched.length, names.length)) {
+          violations.push({
+            rule: 'selects-every-series',
+            severity: 'refuse',
+            message: `${s.text} names no metric and reaches ${touched.length} of the ${names.length} metrics there are: every series of most metrics`,
+            suggestion: 'name the metric, e.g. `up{instance=~"..."}`, or narrow with an exact label value such as {namespace="petadoptions"}',
+          });
+        }
       }
     }
   } catch (error) {
