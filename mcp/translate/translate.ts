@@ -82,20 +82,23 @@ function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== false)) as Partial<T>;
 }
 
+/** Words a follow-up wraps around what it changes ("ok, same but for petsearch please"). */
+const CONVERSATIONAL = new Set(['but', 'please', 'thanks', 'thank', 'ok', 'okay', 'again', 'instead', 'one', 'ones', 'both', 'too', 'that', 'those', 'same']);
+
 /**
  * Whether a question reads as words of this domain: its unknown words (not names, times, numbers,
- * the vocabulary or small words) do not outnumber the known ones. "asdf qwerty" does not; "per pod
- * please" does.
+ * the vocabulary or small words) do not outnumber the known ones. "and asdf qwerty" does not; "and
+ * now?" does.
  */
 function understood(cleaned: string): boolean {
   let known = 0;
   let unknown = 0;
   for (const { text } of tokenize(cleaned)) {
-    if (STOPWORDS.has(text)) continue;
+    if (STOPWORDS.has(text) || CONVERSATIONAL.has(text)) continue;
     if (text.startsWith('@') || VOCABULARY.has(text) || /^[\d.:%]+[a-z]{0,3}$/.test(text) || /^p\d{2,3}$/.test(text)) known++;
     else unknown++;
   }
-  return unknown === 0 || unknown <= known;
+  return unknown <= known;
 }
 
 /** What a question says beyond a follow-up cue: features with a value (a measure, a grouping, a rank...). */
@@ -149,10 +152,11 @@ export async function translate(question: string, options: TranslateOptions): Pr
   const hasOwnTime = ownTime.kind !== 'none';
   const asksSomething = own.measure !== undefined || own.quantile !== undefined || ownMatches.some((m) => m.kind === 'metric');
   // A question that does not say what to measure cannot stand alone: with a conversation, it continues
-  // it, but only when it refers to it (a follow-up phrasing, or a name, time or feature it changes) in
+  // it, but only when it refers to it: a name, time or feature it changes, or a follow-up phrasing in
   // words this translator reads. Anything else ("asdf qwerty") is not understood, whatever came before.
-  const refers = own.followUp || ownMatches.length > 0 || hasOwnTime || ownTime.compareMs !== undefined || saysSomething(own);
-  const followUp = !!previous && (own.followUp || !asksSomething) && refers && understood(cleaned);
+  const changes = ownMatches.length > 0 || hasOwnTime || ownTime.compareMs !== undefined || saysSomething(own);
+  const refers = changes || (own.followUp && understood(cleaned));
+  const followUp = !!previous && (own.followUp || !asksSomething) && refers;
   let features = own;
   let matches = ownMatches;
   let turn: TurnTime = ownTime;
