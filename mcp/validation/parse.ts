@@ -137,7 +137,7 @@ export function parsePromQL(query: string, limits: Partial<PromQLLimits> = {}): 
   // Checked on the text before parsing: the parser's own cost grows with nesting.
   const nested = nestingDepth(query);
   if (nested.depth > lim.maxDepth) {
-    return refuse(promqlError(query, nested.at, nested.at + 1, `the query nests ${nested.depth} levels deep; the limit is ${lim.maxDepth}`, 'flatten it: fewer nested parentheses or chained signs; split it into several queries'));
+    return refuse(promqlError(query, nested.at, nested.at + 1, `the query nests ${nested.depth} levels deep; the limit is ${lim.maxDepth}`, 'flatten it: fewer nested brackets, chained operators (a + b + c + ...) or signs; split it into several queries'));
   }
   // Error recovery costs lezer about 10 µs a character (160 ms for 16 KiB of `1.1.1...`), so it only
   // runs on short queries, for its hints; a longer one that does not parse strictly is refused at

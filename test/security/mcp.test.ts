@@ -261,8 +261,8 @@ test('PromQL limits: length and nesting are refused with the limit named, before
       [`${'('.repeat(300)}up${')'.repeat(300)}`, /nests 300 levels deep; the limit is 128/],
       [`${'sum('.repeat(200)}up${')'.repeat(200)}`, /nests 200 levels deep; the limit is 128/],
       [`${'-'.repeat(500)}1`, /nests 500 levels deep; the limit is 128/],
-      [`1${' + 1'.repeat(400)}`, /nests 401 expressions deep; the limit is 128/],
-      [`up${' or up'.repeat(1000)}`, /nests 1001 expressions deep; the limit is 128/],
+      [`1${' + 1'.repeat(400)}`, /nests 400 levels deep; the limit is 128/],
+      [`up${' or up'.repeat(1000)}`, /nests 1000 levels deep; the limit is 128/],
     ];
     for (const [query, expected] of cases) {
       const started = performance.now();
