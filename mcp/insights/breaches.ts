@@ -3,6 +3,7 @@
  * limit (found by looking up the matching `kube_pod_container_resource_limits` series), and any
  * ratio or percentage that is already "of a limit" against 90% / 100%.
  */
+import { labelMatcher, regexAlternation } from '../../lib/prometheus/promql.js';
 import type { InstantSample } from '../../lib/prometheus/client/index.js';
 import { seriesName, type Labels } from './labels.js';
 import { round } from './stats.js';
@@ -62,7 +63,8 @@ export async function findBreaches(query: string, unit: Unit, current: readonly 
   const withPods = current.filter((c) => c.labels.pod && c.labels.namespace);
   if (!rule || withPods.length === 0) return [];
   const namespaces = [...new Set(withPods.map((c) => c.labels.namespace!))];
-  const selector = `kube_pod_container_resource_limits{resource="${rule.resource}",namespace=~"${namespaces.map(escapeRegex).join('|')}"}`;
+  // Namespaces come from the answer's labels: data, escaped like any value that enters PromQL.
+  const selector = `kube_pod_container_resource_limits{${labelMatcher('resource', '=', rule.resource)},${labelMatcher('namespace', '=~', regexAlternation(namespaces))}}`;
   const limits = await lookup(selector);
   const byContainer = new Map<string, number>();
   const byPod = new Map<string, number>();
@@ -110,8 +112,4 @@ function rank(breaches: Breach[]): Breach[] {
 
 function key(...parts: (string | undefined)[]): string {
   return parts.map((p) => p ?? '').join('\u0000');
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&');
 }

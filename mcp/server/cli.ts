@@ -69,6 +69,7 @@ const serveOptions = {
   allowedOrigin: { flag: '--allowed-origin', value: 'ORIGIN', repeat: true, describe: 'browser Origin allowed besides localhost (repeatable)' },
   allowedHost: { flag: '--allowed-host', value: 'HOST', repeat: true, describe: 'Host header allowed besides localhost, e.g. behind a proxy (repeatable)' },
   sessionIdle: { flag: '--session-idle', value: 'SECONDS', defaultDescription: '1800', schema: wholeNumber(1, 7 * 86_400), describe: 'close HTTP sessions idle this long' },
+  maxSessions: { flag: '--max-sessions', value: 'N', env: 'MCP_MAX_SESSIONS', defaultDescription: '100', schema: wholeNumber(1, 100_000), describe: 'most HTTP sessions open at once; a new one closes the idlest' },
   ...backendOptions,
   grafanaUrl: { flag: '--grafana-url', value: 'URL', env: 'GRAFANA_URL', schema: httpUrl(), describe: 'Grafana root, for Explore links in answers' },
   grafanaDatasource: { flag: '--grafana-datasource', value: 'UID', env: 'GRAFANA_DATASOURCE_UID', describe: 'Prometheus datasource uid in that Grafana' },
@@ -248,6 +249,7 @@ async function serve(flags: GivenFlags, io: CliIo, env: NodeJS.ProcessEnv, logge
     allowedOrigins: o.allowedOrigin,
     allowedHosts: o.allowedHost,
     ...(o.sessionIdle ? { sessionIdleMs: o.sessionIdle * 1000 } : {}),
+    ...(o.maxSessions ? { maxSessions: o.maxSessions } : {}),
   });
   const why = await stop;
   logger.info('shutting down', { signal: why });

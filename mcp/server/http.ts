@@ -1,9 +1,12 @@
 /**
  * Streamable HTTP transport: `POST/GET/DELETE /mcp` with sessions (`Mcp-Session-Id`), one MCP server,
  * conversation context and query history per session, dropped on DELETE or after an idle timeout.
- * Bound to 127.0.0.1 by default; the Origin and Host headers are checked so a web page cannot reach
- * it through DNS rebinding. `GET /healthz` says the process serves, `GET /readyz` that the backend
- * answers too.
+ * Sessions are capped (`maxSessions`): a new one evicts the session idle the longest, preferring those
+ * that never got past the handshake, so a flood of initializations cannot exhaust memory nor push out
+ * a client that is working. Bound to 127.0.0.1 by default; the Origin and Host headers are checked so
+ * a web page cannot reach it through DNS rebinding. Every answer is JSON: a bad body gets a JSON-RPC
+ * error (parse error, unsupported media type, too large), never an HTML page or a stack trace.
+ * `GET /healthz` says the process serves, `GET /readyz` that the backend answers too.
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -27,7 +30,13 @@ export interface HttpServerOptions extends McpServerOptions {
   allowedHosts?: string[];
   /** Sessions idle this long are closed (default 30 min). */
   sessionIdleMs?: number;
+  /** Most sessions open at once (default 100); a new one evicts the idlest. */
+  maxSessions?: number;
+  /** Largest request body (default 1 MiB): a tool call's arguments are a few kilobytes. */
+  maxBodyBytes?: number;
 }
+
+export const defaultMaxSessions = 100;
 
 export interface RunningHttpServer {
   /** The MCP endpoint, e.g. http://127.0.0.1:18081/mcp */
@@ -45,12 +54,42 @@ interface OpenSession {
   transport: StreamableHTTPServerTransport;
   close(): Promise<void>;
   lastSeen: number;
+  /** Requests after the handshake (initialize, notifications/initialized); 0 for a session never used. */
+  requests: number;
 }
 
 const loopbackHosts = ['localhost', '127.0.0.1', '[::1]'];
 
-function jsonRpcError(res: Response, status: number, message: string): void {
-  res.status(status).json({ jsonrpc: '2.0', error: { code: -32000, message }, id: null });
+/** JSON-RPC error codes: the spec's, and the MCP SDK's for a session it does not know. */
+const PARSE_ERROR = -32700;
+const INVALID_REQUEST = -32600;
+const INTERNAL_ERROR = -32603;
+const SERVER_ERROR = -32000;
+const SESSION_NOT_FOUND = -32001;
+
+function jsonRpcError(res: Response, status: number, message: string, code = SERVER_ERROR): void {
+  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/** What body-parser's errors mean for a JSON-RPC client; anything else is ours and stays unsaid. */
+function bodyError(error: { type?: string; status?: number; limit?: number; message?: string }, maxBodyBytes: number): { status: number; code: number; message: string } {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return { status: 400, code: PARSE_ERROR, message: 'Parse error: the body is not valid JSON' };
+    case 'entity.too.large':
+      return { status: 413, code: INVALID_REQUEST, message: `Request too large: the body exceeds ${maxBodyBytes} bytes` };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, code: INVALID_REQUEST, message: `Unsupported Media Type: ${error.message ?? 'unsupported encoding'}; send uncompressed (or gzip) UTF-8 JSON` };
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return { status: 400, code: INVALID_REQUEST, message: 'Bad Request: the body was cut short or malformed' };
+    default:
+      return error.status && error.status >= 400 && error.status < 500
+        ? { status: error.status, code: INVALID_REQUEST, message: 'Bad Request' }
+        : { status: 500, code: INTERNAL_ERROR, message: 'Internal error' };
+  }
 }
 
 /** Rejects requests whose Origin is not a local page or an allowed origin (DNS-rebinding protection). */
@@ -91,13 +130,18 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const deps = await serverDependencies(options, 'http');
   const host = options.host ?? '127.0.0.1';
   const idleMs = options.sessionIdleMs ?? 30 * 60_000;
+  const maxSessions = Math.max(1, options.maxSessions ?? defaultMaxSessions);
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const logger = deps.logger;
   const open = new Map<string, OpenSession>();
+  /** Initializations under way, not yet in `open`: they count against the cap too. */
+  let opening = 0;
   const app = express();
   app.disable('x-powered-by');
+  app.set('env', 'production');
 
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', sessions: open.size });
+    res.json({ status: 'ok', sessions: open.size, maxSessions });
   });
   app.get('/readyz', async (_req, res) => {
     const backend = await probeBackend(deps);
@@ -117,6 +161,25 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     logger.info('session closed', { session: id, why, sessions: open.size });
   };
 
+  /** The session to close for a new one: never used past the handshake first, then the idlest. */
+  const evictionCandidate = (): string | undefined => {
+    const rank = (entry: OpenSession) => [entry.requests === 0 ? 0 : 1, entry.lastSeen] as const;
+    let pick: { id: string; rank: readonly [number, number] } | undefined;
+    for (const [id, entry] of open) {
+      const r = rank(entry);
+      if (!pick || r[0] < pick.rank[0] || (r[0] === pick.rank[0] && r[1] < pick.rank[1])) pick = { id, rank: r };
+    }
+    return pick?.id;
+  };
+
+  const makeRoom = async () => {
+    while (open.size > 0 && open.size + opening >= maxSessions) {
+      const id = evictionCandidate();
+      if (!id) break;
+      await closeSession(id, `evicted: the server keeps at most ${maxSessions} sessions`);
+    }
+  };
+
   const openSession = async (): Promise<StreamableHTTPServerTransport> => {
     const session = newSession(randomUUID(), deps.services.translator);
     const server = createMcpServer(deps, session);
@@ -133,6 +196,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const entry: OpenSession = {
       session,
       transport,
+      requests: 0,
       lastSeen: deps.clock.now(),
       close: async () => {
         await server.close().catch(() => undefined);
@@ -145,30 +209,58 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     return transport;
   };
 
-  app.all('/mcp', ...guards, express.json({ limit: '4mb' }), async (req, res) => {
+  // POST bodies must be JSON; GET (the SSE stream) and DELETE have none.
+  const jsonOnly = (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'POST' || req.is('application/json')) return next();
+    res.set('Accept', 'application/json');
+    jsonRpcError(res, 415, `Unsupported Media Type: Content-Type must be application/json, got ${req.headers['content-type'] ? JSON.stringify(req.headers['content-type'].slice(0, 100)) : 'none'}`, INVALID_REQUEST);
+  };
+
+  app.all('/mcp', ...guards, jsonOnly, express.json({ limit: maxBodyBytes, type: 'application/json' }), async (req, res) => {
     try {
       const id = req.headers['mcp-session-id'];
       const sessionId = Array.isArray(id) ? id[0] : id;
       if (sessionId) {
         const entry = open.get(sessionId);
-        if (!entry) return jsonRpcError(res, 404, 'Session not found: it ended or expired; initialize a new session');
+        if (!entry) {
+          return jsonRpcError(res, 404, `Session not found: it ended, expired or was evicted (the server keeps at most ${maxSessions} sessions, closing the idlest); initialize a new session`, SESSION_NOT_FOUND);
+        }
         entry.lastSeen = deps.clock.now();
+        if (!isHandshake(req.body)) entry.requests++;
         await entry.transport.handleRequest(req, res, req.body);
         return;
       }
       if (req.method === 'POST' && isInitializeRequest(req.body)) {
-        const transport = await openSession();
+        await makeRoom();
+        opening++;
+        let transport: StreamableHTTPServerTransport;
+        try {
+          transport = await openSession();
+        } finally {
+          opening--;
+        }
         await transport.handleRequest(req, res, req.body);
         return;
       }
       if (req.method === 'POST' || req.method === 'GET' || req.method === 'DELETE') {
-        return jsonRpcError(res, 400, 'Bad Request: no Mcp-Session-Id header; send an initialize request first');
+        return jsonRpcError(res, 400, 'Bad Request: no Mcp-Session-Id header; send an initialize request first', INVALID_REQUEST);
       }
-      res.set('Allow', 'GET, POST, DELETE').status(405).json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed' }, id: null });
+      res.set('Allow', 'GET, POST, DELETE').status(405).json({ jsonrpc: '2.0', error: { code: SERVER_ERROR, message: 'Method not allowed' }, id: null });
     } catch (error) {
       logger.error('request failed', { error: (error as Error).message });
-      if (!res.headersSent) jsonRpcError(res, 500, 'Internal server error');
+      if (!res.headersSent) jsonRpcError(res, 500, 'Internal error', INTERNAL_ERROR);
     }
+  });
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ jsonrpc: '2.0', error: { code: INVALID_REQUEST, message: 'Not found: the MCP endpoint is /mcp; /healthz and /readyz report health' }, id: null });
+  });
+  // Express' own error page is HTML with a stack trace; a client gets a JSON-RPC error, the log the detail.
+  app.use((error: { type?: string; status?: number; message?: string }, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const answer = bodyError(error, maxBodyBytes);
+    if (answer.status >= 500) logger.error('request failed', { error: String(error.message ?? error) });
+    jsonRpcError(res, answer.status, answer.message, answer.code);
   });
 
   const sweep = setInterval(
@@ -206,6 +298,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       logger.info('stopped', { url });
     },
   };
+}
+
+/** The handshake messages: a session that sent only these has not been used yet. */
+function isHandshake(body: unknown): boolean {
+  const method = (body as { method?: unknown } | undefined)?.method;
+  return method === 'notifications/initialized' || method === 'initialize';
 }
 
 export async function probeBackend(deps: Pick<ServerDependencies, 'backend'>): Promise<{ url: string; kind: string; reachable: boolean; error?: string }> {

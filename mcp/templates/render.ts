@@ -4,6 +4,7 @@
  * a bare duration or number (validated, never pasted blindly). Several values for an equality matcher
  * become a regex alternation: `container="${service}"` with [a, b] renders `container=~"a|b"`.
  */
+import { promqlString, regexLiteral } from '../../lib/prometheus/promql.js';
 import type { ParamValue, Template } from './types.js';
 
 export class TemplateParamError extends Error {
@@ -15,13 +16,7 @@ export class TemplateParamError extends Error {
 
 const placeholder = /\$\{(\w+)\}/g;
 
-export function escapeRegex(value: string): string {
-  return value.replace(/[.*+?^$()[\]{}|\\]/g, '\\$&');
-}
-
-function escapeString(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
+export const escapeRegex = regexLiteral;
 
 function valuesOf(value: ParamValue): string[] {
   return Array.isArray(value) ? value : [String(value)];
@@ -73,7 +68,7 @@ export function renderTemplate(template: Template, params: Record<string, ParamV
       const alternation = values.map(escapeRegex).join('|');
       return values.length > 1 && !exact ? `(${alternation})` : alternation;
     });
-    return `${label}${s1}${op}${s2}"${escapeString(rendered)}"`;
+    return `${label}${s1}${op}${s2}${promqlString(rendered)}`;
   });
   return withMatchers.replace(placeholder, (_, name: string) => valuesOf(lookup(name)).join(''));
 }

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { isBackendError, type MetricMetadata } from '../../lib/prometheus/client/index.js';
+import { labelMatcher } from '../../lib/prometheus/promql.js';
+import { defaultPromQLLimits } from '../validation/index.js';
 import { renderTable } from '../insights/index.js';
 import { anomalyWatchLine, anomalyWatchOff, anomalyWatchOutput } from '../watch/server-info.js';
 import type { ToolContext } from './context.js';
@@ -39,7 +41,7 @@ export const listMetrics = defineTool({
     'Lists metric names with their type and help text, filtered by a case-insensitive substring and paginated (pass nextCursor back as cursor). Use it to find the right metric before writing PromQL.',
   annotations: readsMetrics,
   input: {
-    filter: z.string().optional().describe('Case-insensitive substring of the metric name, e.g. "memory" or "http_request"'),
+    filter: z.string().max(200).optional().describe('Case-insensitive substring of the metric name, e.g. "memory" or "http_request"'),
     type: z.enum(['counter', 'gauge', 'histogram', 'summary', 'info', 'stateset', 'unknown']).optional().describe('Only metrics of this type'),
     ...pageArgs,
   },
@@ -77,7 +79,7 @@ export const getMetricMetadata = defineTool({
   description: 'Returns a metric\'s type, help text and unit, the labels its series carry, and how many series it has now. Use it to learn which labels to filter or group by.',
   annotations: readsMetrics,
   input: {
-    metric: z.string().min(1).describe('Exact metric name, e.g. container_memory_working_set_bytes'),
+    metric: z.string().min(1).max(500).describe('Exact metric name, e.g. container_memory_working_set_bytes'),
   },
   output: {
     metric: z.string().describe('The metric name'),
@@ -91,7 +93,7 @@ export const getMetricMetadata = defineTool({
     if (!metricNamePattern.test(args.metric)) {
       throw new ToolError('invalid_argument', `"${args.metric}" is not a metric name`, 'give a bare metric name such as http_requests_total (no labels or functions); use list_metrics to find one');
     }
-    const selector = `{__name__="${args.metric}"}`;
+    const selector = `{${labelMatcher('__name__', '=', args.metric)}}`;
     const [meta, labels, count] = await Promise.all([
       ctx.backend.metadata({ metric: args.metric, signal: ctx.signal }).then((a) => a.data[args.metric]?.[0]).catch((e: unknown) => (isBackendError(e) && e.kind !== 'canceled' ? undefined : Promise.reject(e))),
       ctx.backend.labelNames({ match: [selector], signal: ctx.signal }),
@@ -118,10 +120,10 @@ export const listLabelValues = defineTool({
     'Lists the values a label takes (e.g. the pods, services, namespaces or nodes), optionally only on series matching a selector, filtered by substring and paginated. Use it to check names before filtering a query.',
   annotations: readsMetrics,
   input: {
-    label: z.string().min(1).describe('Label name, e.g. pod, service, namespace, node, container; __name__ lists metric names'),
-    match: z.string().optional().describe('Series selector restricting which series count, e.g. kube_pod_info{namespace="petadoptions"}'),
-    filter: z.string().optional().describe('Case-insensitive substring the values must contain'),
-    start: z.union([z.string(), z.number()]).optional().describe('Only series present since this time (RFC 3339, Unix seconds or "now-1h"); default: the backend\'s default window'),
+    label: z.string().min(1).max(500).describe('Label name, e.g. pod, service, namespace, node, container; __name__ lists metric names'),
+    match: z.string().max(defaultPromQLLimits.maxQueryLength).optional().describe('Series selector restricting which series count, e.g. kube_pod_info{namespace="petadoptions"}'),
+    filter: z.string().max(200).optional().describe('Case-insensitive substring the values must contain'),
+    start: z.union([z.string().max(100), z.number()]).optional().describe('Only series present since this time (RFC 3339, Unix seconds or "now-1h"); default: the backend\'s default window'),
     ...pageArgs,
   },
   output: {

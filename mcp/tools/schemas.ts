@@ -5,10 +5,10 @@
 import { z } from 'zod';
 
 export const timeArg = (what: string) =>
-  z.union([z.string(), z.number()]).describe(`${what}: RFC 3339 (2026-11-24T10:30:00Z), Unix seconds, "now" or relative like "now-1h"`);
+  z.union([z.string().max(100), z.number()]).describe(`${what}: RFC 3339 (2026-11-24T10:30:00Z), Unix seconds, "now" or relative like "now-1h"`);
 
 export const stepArg = z
-  .union([z.string(), z.number()])
+  .union([z.string().max(100), z.number()])
   .describe('Resolution: seconds (30) or a duration ("15s", "1m", "5m"); at most 11,000 points per series');
 
 const labels = z.record(z.string(), z.string());
@@ -73,6 +73,6 @@ export const range = z
   .describe('Time range (ISO 8601); step in seconds');
 
 export const pageArgs = {
-  cursor: z.string().optional().describe('Opaque cursor from a previous call\'s nextCursor, to get the next page'),
+  cursor: z.string().max(1000).optional().describe('Opaque cursor from a previous call\'s nextCursor, to get the next page'),
   limit: z.number().int().min(1).max(1000).optional().describe('Items per page (default 100)'),
 };

@@ -149,8 +149,8 @@ export const suggestQueries = defineTool({
     'Suggests ready-made PromQL for a topic (cpu, memory, latency, errors, restarts, network, node...) and optionally an entity (a service, pod or node name filled into the templates), each with what it shows and an example question.',
   annotations: localOnly,
   input: {
-    topic: z.string().optional().describe('What to investigate: cpu, memory, latency, errors, restarts, throttling, network, node, disk... or free text'),
-    entity: z.string().optional().describe('A service, deployment, pod, container, namespace or node name to fill into the templates'),
+    topic: z.string().max(200).optional().describe('What to investigate: cpu, memory, latency, errors, restarts, throttling, network, node, disk... or free text'),
+    entity: z.string().max(253).optional().describe('A service, deployment, pod, container, namespace or node name to fill into the templates'),
     limit: z.number().int().min(1).max(50).optional().describe('Most suggestions to return (default 8)'),
   },
   output: {

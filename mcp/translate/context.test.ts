@@ -64,4 +64,25 @@ test('the context survives JSON and is per session', async () => {
   assert.is(restored.last(), undefined);
 });
 
+test('gibberish after a question is not a follow-up: not understood, and not remembered', async () => {
+  const context = new ConversationContext();
+  const [, gibberish, hello, followUp] = await conversation(['How much memory is petsite using?', 'asdf qwerty', 'hello', 'and for petsearch?'], context);
+  for (const t of [gibberish!, hello!]) {
+    assert.is(t.promql, '');
+    assert.is(t.intent, 'unknown');
+    assert.ok(t.confidence < 0.5, String(t.confidence));
+    assert.not.match(t.explanation, /Follow-up/);
+  }
+  assert.is(followUp!.promql, 'sum(container_memory_working_set_bytes{namespace="petadoptions", container="petsearch"})', 'the follow-up refers to the last question understood');
+  assert.equal(context.history().map((t) => t.question), ['How much memory is petsite using?', 'and for petsearch?']);
+});
+
+test('a follow-up refers to the previous question by its phrasing or by what it changes', async () => {
+  for (const next of ['per pod please', 'same for the last 6 hours', 'what about petsearch?', 'top 3', 'yesterday']) {
+    const [, t] = await conversation(['memory of petsite', next]);
+    assert.match(t!.explanation, /Follow-up/, next);
+    assert.match(t!.promql, /container_memory_working_set_bytes/, next);
+  }
+});
+
 test.run();

@@ -2,6 +2,7 @@
  * Questions that name a metric ("show container_memory_rss for petsite"): the metric itself, narrowed
  * by the entities it has labels for, counters as per-second rates.
  */
+import { labelMatcher, oneOf, regexAlternation, selector as promqlSelector } from '../../lib/prometheus/promql.js';
 import { formatDuration } from '../../core/duration.js';
 import type { TurnTime } from './context.js';
 import type { Features } from './features.js';
@@ -9,23 +10,22 @@ import { withOffset } from './rewrite.js';
 import { unique, type Sets } from './subjects.js';
 
 export function metricQuery(metric: string, f: Features, s: Sets, time: TurnTime): string {
+  // Names come from the backend's label values: data, escaped like any value that enters PromQL.
   const matchers: string[] = [];
-  const q = (v: string[]) => (v.length === 1 ? `"${v[0]}"` : `"${v.join('|')}"`);
-  const op = (v: string[]) => (v.length === 1 ? '=' : '=~');
   const ns = unique([...s.namespaces.map((n) => n.value), ...s.services.map((e) => e.namespace)]);
   const services = unique(s.services.map((e) => e.value));
-  if (ns.length && !metric.startsWith('node_') && !metric.startsWith('http_') && !metric.startsWith('kube_node')) matchers.push(`namespace${op(ns)}${q(ns)}`);
+  if (ns.length && !metric.startsWith('node_') && !metric.startsWith('http_') && !metric.startsWith('kube_node')) matchers.push(oneOf('namespace', ns));
   if (services.length) {
-    if (metric.startsWith('http_')) matchers.push(`service${op(services)}${q(services)}`);
-    else if (metric.startsWith('kube_deployment')) matchers.push(`deployment${op(services)}${q(services)}`);
-    else if (metric.startsWith('container_network') || /^kube_pod_(?!container)/.test(metric)) matchers.push(`pod=~"(${services.join('|')})-.*"`);
-    else matchers.push(`container${op(services)}${q(services)}`);
+    if (metric.startsWith('http_')) matchers.push(oneOf('service', services));
+    else if (metric.startsWith('kube_deployment')) matchers.push(oneOf('deployment', services));
+    else if (metric.startsWith('container_network') || /^kube_pod_(?!container)/.test(metric)) matchers.push(labelMatcher('pod', '=~', `(${regexAlternation(services)})-.*`));
+    else matchers.push(oneOf('container', services));
   }
   const pods = unique(s.pods.map((e) => e.value));
-  if (pods.length) matchers.push(`pod${op(pods)}${q(pods)}`);
+  if (pods.length) matchers.push(oneOf('pod', pods));
   const nodes = unique(s.nodes.map((e) => e.value));
-  if (nodes.length) matchers.push(`node${op(nodes)}${q(nodes)}`);
-  const selector = matchers.length ? `${metric}{${matchers.join(', ')}}` : metric;
+  if (nodes.length) matchers.push(oneOf('node', nodes));
+  const selector = promqlSelector(metric, matchers);
   const counter = /_total$|_count$|_sum$|_bucket$/.test(metric);
   const window = time.windowMs > 0 && !f.trend ? formatDuration(time.windowMs) : '5m';
   let expr = counter ? `rate(${selector}[${window}])` : selector;

@@ -4,6 +4,7 @@
  * of a namespace, each node...) follows from the entities and the grouping asked for; windows, offsets,
  * ranking, thresholds and comparisons are applied to the rendered template on its parse tree.
  */
+import { labelMatcher, oneOf } from '../../lib/prometheus/promql.js';
 import { formatDuration } from '../../core/duration.js';
 import { measureById, renderTemplate, scopeById, templateFor, type ParamValue, type Template } from '../templates/index.js';
 import { niceStep } from '../validation/index.js';
@@ -200,17 +201,17 @@ function build(choice: MeasureChoice, f: Features, s: Sets, time: TurnTime, maxP
   let promql = renderTemplate(template, params);
   if (s.routes.length && template.scope !== 'route') {
     const routes = unique(s.routes.map((r) => r.value));
-    promql = withMatchers(promql, httpMetric, [routes.length === 1 ? `route="${routes[0]}"` : `route=~"${routes.map((r) => r.replace(/[.*+?^$()[\]{}|\\]/g, '\\\\$&')).join('|')}"`]);
+    promql = withMatchers(promql, httpMetric, [oneOf('route', routes)]);
   }
   // A node or namespace named beside the scope's entity narrows it ("fluent-bit on node X", "pods per node in petadoptions").
-  const regexOf = (values: string[]) => values.map((v) => v.replace(/[.*+?^$()[\]{}|\\]/g, '\\\\$&')).join('|');
+  // Names come from the backend's label values: data, escaped like any value that enters PromQL.
   const scopeEntity = scopeById.get(template.scope)?.entity;
   const nodes = scopeEntity === 'node' ? [] : unique(s.nodes.map((n) => n.value));
-  if (nodes.length) promql = withMatchers(promql, (m) => carriesLabel(m, 'node'), [nodes.length === 1 ? `node="${nodes[0]}"` : `node=~"${regexOf(nodes)}"`]);
+  if (nodes.length) promql = withMatchers(promql, (m) => carriesLabel(m, 'node'), [oneOf('node', nodes)]);
   const namespaces = scopeEntity === 'namespace' || scopeEntity === 'service' || scopeEntity === 'pod' ? [] : unique(s.namespaces.map((n) => n.value));
-  if (namespaces.length) promql = withMatchers(promql, (m) => carriesLabel(m, 'namespace'), [namespaces.length === 1 ? `namespace="${namespaces[0]}"` : `namespace=~"${regexOf(namespaces)}"`]);
-  if (f.method && choice.measure.startsWith('request')) promql = withMatchers(promql, (m) => m === 'http_requests_total', [`method="${f.method}"`]);
-  if (f.codes && choice.measure.startsWith('request')) promql = withMatchers(promql, (m) => m === 'http_requests_total', [`code=~"${f.codes}"`]);
+  if (namespaces.length) promql = withMatchers(promql, (m) => carriesLabel(m, 'namespace'), [oneOf('namespace', namespaces)]);
+  if (f.method && choice.measure.startsWith('request')) promql = withMatchers(promql, (m) => m === 'http_requests_total', [labelMatcher('method', '=', f.method)]);
+  if (f.codes && choice.measure.startsWith('request')) promql = withMatchers(promql, (m) => m === 'http_requests_total', [labelMatcher('code', '=~', f.codes)]);
   if (!rangeMode && !rateBased && hasWindow) {
     const fn = f.overTime ?? (state || f.rank?.direction === 'top' || choice.state ? 'max' : f.rank ? 'min' : 'avg');
     promql = overTime(promql, fn, formatDuration(windowMs));

@@ -3,6 +3,7 @@
  * "services" people name: deployments, daemonsets, the `service` label of application metrics, and the
  * names pods are derived from), pods, nodes, containers, HTTP routes and metric names.
  */
+import { promqlString } from '../../lib/prometheus/promql.js';
 import type { LabelCatalog } from './catalog.js';
 
 export interface Workload {
@@ -75,22 +76,19 @@ async function loadZones(catalog: LabelCatalog, nodes: string[]): Promise<ZoneRe
   for (const label of zoneLabels) {
     const values = await catalog.labelValues(label);
     if (values.length === 0) continue;
-    const zones = await zonesOf(values, (zone) => `{${label}=${quote(zone)}}`);
+    const zones = await zonesOf(values, (zone) => `{${label}=${promqlString(zone)}}`);
     if (zones.length) return zones;
   }
   const byZone = new Set((await catalog.labelValues('provider_id')).map(zoneOfProviderId).filter((z): z is string => !!z));
-  return zonesOf([...byZone].sort(), (zone) => `kube_node_info{provider_id=~${quote(`[a-z]+://.*/${regexQuote(zone)}/.*`)}}`);
+  return zonesOf([...byZone].sort(), (zone) => `kube_node_info{provider_id=~${promqlString(`[a-z]+://.*/${regexQuote(zone)}/.*`)}}`);
 }
 
-function quote(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
 
 export async function loadSnapshot(catalog: LabelCatalog): Promise<CatalogSnapshot> {
   const [metrics, namespaces, nodes] = await Promise.all([catalog.metricNames(), catalog.labelValues('namespace'), catalog.labelValues('node')]);
   const perNamespace = await Promise.all(
     namespaces.map(async (namespace) => {
-      const match = [`{namespace=${quote(namespace)}}`];
+      const match = [`{namespace=${promqlString(namespace)}}`];
       const [pods, containers, deployments, services] = await Promise.all([
         catalog.labelValues('pod', match),
         catalog.labelValues('container', match),
@@ -133,7 +131,7 @@ export async function loadSnapshot(catalog: LabelCatalog): Promise<CatalogSnapsh
     workloads.push(...byName.values());
   }
   const routes = (
-    await Promise.all([...httpServices].map(async (service) => (await catalog.labelValues('route', [`{service=${quote(service)}}`])).map((route) => ({ route, service }))))
+    await Promise.all([...httpServices].map(async (service) => (await catalog.labelValues('route', [`{service=${promqlString(service)}}`])).map((route) => ({ route, service }))))
   ).flat();
   const zones = await loadZones(catalog, nodes);
   return { metrics, namespaces, nodes, workloads, pods, containers, routes, ...(zones.length ? { zones } : {}) };

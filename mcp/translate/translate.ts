@@ -14,7 +14,7 @@ import { deriveFeatures, readFeatures, type Features } from './features.js';
 import { plan, type Plan } from './plan.js';
 import { resolveEntities, type Resolution } from './resolve.js';
 import { loadSnapshot } from './snapshot.js';
-import { tokenize, vocabularyTypo } from './text.js';
+import { STOPWORDS, tokenize, VOCABULARY, vocabularyTypo } from './text.js';
 import { parseTime } from './time.js';
 import type { EntityMatch, Translation, TranslateOptions } from './types.js';
 
@@ -82,6 +82,31 @@ function defined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== false)) as Partial<T>;
 }
 
+/** Words a follow-up wraps around what it changes ("ok, same but for petsearch please"). */
+const CONVERSATIONAL = new Set(['but', 'please', 'thanks', 'thank', 'ok', 'okay', 'again', 'instead', 'one', 'ones', 'both', 'too', 'that', 'those', 'same']);
+
+/**
+ * Whether a question reads as words of this domain: its unknown words (not names, times, numbers,
+ * the vocabulary or small words) do not outnumber the known ones. "and asdf qwerty" does not; "and
+ * now?" does.
+ */
+function understood(cleaned: string): boolean {
+  let known = 0;
+  let unknown = 0;
+  for (const { text } of tokenize(cleaned)) {
+    if (STOPWORDS.has(text) || CONVERSATIONAL.has(text)) continue;
+    if (text.startsWith('@') || VOCABULARY.has(text) || /^[\d.:%]+[a-z]{0,3}$/.test(text) || /^p\d{2,3}$/.test(text)) known++;
+    else unknown++;
+  }
+  return unknown <= known;
+}
+
+/** What a question says beyond a follow-up cue: features with a value (a measure, a grouping, a rank...). */
+function saysSomething(own: Features): boolean {
+  const { followUp: _f, ...rest } = defined(own);
+  return Object.keys(rest).length > 0;
+}
+
 /** Features of a follow-up: the previous question's, with what this one says on top. */
 function mergeFeatures(own: Features, previous: Features): Features {
   const ownMeasure = own.measure !== undefined;
@@ -126,8 +151,12 @@ export async function translate(question: string, options: TranslateOptions): Pr
   const ownTime = turnTime(time);
   const hasOwnTime = ownTime.kind !== 'none';
   const asksSomething = own.measure !== undefined || own.quantile !== undefined || ownMatches.some((m) => m.kind === 'metric');
-  // A question that does not say what to measure cannot stand alone: with a conversation, it continues it.
-  const followUp = !!previous && (own.followUp || !asksSomething);
+  // A question that does not say what to measure cannot stand alone: with a conversation, it continues
+  // it, but only when it refers to it: a name, time or feature it changes, or a follow-up phrasing in
+  // words this translator reads. Anything else ("asdf qwerty") is not understood, whatever came before.
+  const changes = ownMatches.length > 0 || hasOwnTime || ownTime.compareMs !== undefined || saysSomething(own);
+  const refers = changes || (own.followUp && understood(cleaned));
+  const followUp = !!previous && (own.followUp || !asksSomething) && refers;
   let features = own;
   let matches = ownMatches;
   let turn: TurnTime = ownTime;
@@ -189,7 +218,9 @@ export async function translate(question: string, options: TranslateOptions): Pr
     translation = await askLlm(question, translation, index, options);
   }
 
-  options.context?.remember({
+  // A question that was not understood is not part of the conversation: the next follow-up refers
+  // to the last question that was.
+  if (translation.promql) options.context?.remember({
     question,
     features,
     entities: matches,

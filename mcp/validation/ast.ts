@@ -2,7 +2,7 @@
  * A small typed view of lezer-promql's concrete syntax tree: the node kinds the checks, guardrails and
  * the translator's rewrites need, each with its source span, so a finding can point at the text.
  */
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
 import { parseDuration } from '../../core/duration.js';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
@@ -176,6 +176,26 @@ const expressionNodes = new Set([
 
 function isExpression(node: SyntaxNode): boolean {
   return expressionNodes.has(node.name);
+}
+
+/**
+ * How many expressions deep the tree nests, and where the deepest starts; measured with lezer's
+ * iterative cursor, so a hostile depth is found before anything recurses over the tree.
+ */
+export function expressionDepth(tree: Tree): { depth: number; at: number } {
+  let depth = 0;
+  let deepest = { depth: 0, at: 0 };
+  tree.iterate({
+    enter: (node) => {
+      if (!expressionNodes.has(node.name)) return;
+      depth++;
+      if (depth > deepest.depth) deepest = { depth, at: node.from };
+    },
+    leave: (node) => {
+      if (expressionNodes.has(node.name)) depth--;
+    },
+  });
+  return deepest;
 }
 
 function labelList(node: SyntaxNode | undefined, text: string): string[] {

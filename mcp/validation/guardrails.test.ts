@@ -40,6 +40,30 @@ test('regexes matching everything: refused on the metric name, a warning elsewhe
   assert.equal(rules('up{job=~"node.*"}'), []);
 });
 
+test('selectors that select every series: judged on what the matchers accept, not on their text', () => {
+  for (const q of ['{__name__!=""}', '{job=~".+"}', '{"__name__"!=""}', '{job=~".+", instance!=""}', 'count({job!=""})']) {
+    assert.ok(rules(q).includes('refuse:selects-every-series'), q);
+  }
+  for (const q of ['{__name__=~"(?s:.)+"}', '{__name__=~"[a-zA-Z_:][a-zA-Z0-9_:]*"}', 'count({__name__=~".+"})']) {
+    assert.ok(rules(q).includes('refuse:match-everything-regex'), q);
+  }
+  const refusal = checkGuardrails('{__name__!=""}', { queryType: 'instant' }).violations[0]!;
+  assert.match(refusal.suggestion, /name the metric/);
+  assert.equal(rules('{namespace="petadoptions"}'), []);
+  assert.equal(rules('{__name__=~"container_.*"}'), []);
+  assert.equal(rules('{pod=~"petsite-.*"}'), []);
+  assert.equal(rules('rate(http_requests_total{code!="200"}[5m])'), ['refuse:unbounded-selector'], 'excluding one value narrows nothing');
+});
+
+test('label regexes that cannot be judged are refused with the limit named; catastrophic ones are judged', () => {
+  const refusal = (q: string) => checkGuardrails(q, { queryType: 'instant' }).violations.find((v) => v.severity === 'refuse');
+  assert.match(refusal(`up{pod=~"${'a|'.repeat(600)}a"}`)!.message, /characters long; the limit is 1024/);
+  assert.match(refusal(`up{pod=~"${'.{0,500}'.repeat(10)}"}`)!.message, /RE2 instructions; the limit is 2000/);
+  assert.is(refusal('up{pod=~".*b.{20}|.*"}')!.rule, 'regex');
+  assert.equal(rules('up{pod=~".{0,299}|(x+x+)+y"}'), []);
+  assert.equal(rules('up{pod=~"(a|aa)+$", job=~"(x+x+)+y"}'), []);
+});
+
 test('ranges and subqueries: too long, too fine', () => {
   assert.equal(rules('rate(up[60d])'), ['refuse:range-window-too-long']);
   assert.equal(rules('max_over_time(up[1h:100ms])'), ['refuse:subquery-resolution']);

@@ -4,10 +4,11 @@
  * metric, or ask for absurd ranges. Each violation says what to change.
  */
 import { formatDuration } from '../../core/duration.js';
-import { parsePromQL, type ParseResult, type SelectorInfo } from './parse.js';
-import { matchesAnyNonEmpty, matchesEverything } from './regex.js';
+import { defaultPromQLLimits, parsePromQL, type ParseResult, type PromQLLimits, type SelectorInfo } from './parse.js';
+import { judgeRegex, matchesEverything, narrowsMetricNames, RegexProblem, type RegexBudget } from './regex.js';
+import type { LabelMatcher } from './ast.js';
 
-export interface GuardrailLimits {
+export interface GuardrailLimits extends PromQLLimits {
   /** Points per series of a range query ((end - start) / step + 1). Prometheus itself stops at 11,000. */
   maxPointsPerSeries: number;
   /** Series a query may touch (checked with the count pre-check, see series-check.ts). */
@@ -25,6 +26,7 @@ export interface GuardrailLimits {
 }
 
 export const defaultLimits: GuardrailLimits = {
+  ...defaultPromQLLimits,
   maxPointsPerSeries: 11_000,
   maxSeries: 10_000,
   maxRangeWindowMs: 31 * 86_400_000,
@@ -42,6 +44,8 @@ export type GuardrailRule =
   | 'max-series'
   | 'unbounded-selector'
   | 'match-everything-regex'
+  | 'selects-every-series'
+  | 'regex'
   | 'range-window-too-long'
   | 'subquery-resolution'
   | 'timeout';
@@ -92,14 +96,31 @@ export function isHighCardinality(metric: string | undefined, limits: GuardrailL
   return limits.highCardinalityMetrics.some((p) => (typeof p === 'string' ? p === metric : p.test(metric)));
 }
 
-/** A matcher that actually narrows the selection (not `__name__`, not match-all, not merely "label present"). */
-function narrows(selector: SelectorInfo): boolean {
-  return selector.matchers.some((m) => m.name !== '__name__' && !matchesEverything(m) && !matchesAnyNonEmpty(m));
+/**
+ * Whether a label matcher confines the selection to some values of its label: an exact value, or a
+ * regex that needs the label (does not match the empty value) and leaves out some value. Negative
+ * matchers (`!=`, `!~`) only exclude, and `=~".+"` only asks for the label: neither narrows.
+ */
+export function narrowsLabel(m: LabelMatcher, budget: RegexBudget): boolean {
+  if (m.name === '__name__') return false;
+  if (m.op === '=') return m.value !== '';
+  if (m.op !== '=~') return false;
+  const regex = judgeRegex(m.value, budget);
+  return !regex.matchesEmpty && !regex.matchesEveryNonEmpty(budget);
+}
+
+function narrows(selector: SelectorInfo, budget: RegexBudget): boolean {
+  return selector.matchers.some((m) => narrowsLabel(m, budget));
+}
+
+/** Whether the selector names its metrics: an exact name, or a name regex that leaves some out. */
+export function namesMetrics(selector: SelectorInfo, budget: RegexBudget): boolean {
+  return selector.metric !== undefined || selector.matchers.some((m) => m.name === '__name__' && narrowsMetricNames(m, budget));
 }
 
 export function checkGuardrails(query: string | ParseResult, shape: QueryShape, limits: Partial<GuardrailLimits> = {}): GuardrailResult {
   const lim: GuardrailLimits = { ...defaultLimits, ...limits };
-  const parse = typeof query === 'string' ? parsePromQL(query) : query;
+  const parse = typeof query === 'string' ? parsePromQL(query, lim) : query;
   const violations: Violation[] = [];
   const refuse = (rule: GuardrailRule, message: string, suggestion: string) => violations.push({ rule, message, suggestion, severity: 'refuse' });
   const warn = (rule: GuardrailRule, message: string, suggestion: string) => violations.push({ rule, message, suggestion, severity: 'warn' });
@@ -127,24 +148,41 @@ export function checkGuardrails(query: string | ParseResult, shape: QueryShape, 
     }
   }
 
+  const budget = parse.regexBudget;
   for (const s of parse.selectors) {
-    const nameRegex = s.matchers.find((m) => m.name === '__name__' && (m.op === '=~' || m.op === '!~'));
-    // Every series has a name, so on __name__ "any non-empty value" already means every metric.
-    if (nameRegex && (matchesEverything(nameRegex) || matchesAnyNonEmpty(nameRegex))) {
-      refuse('match-everything-regex', `${s.text} selects every series of every metric`, 'name the metric, e.g. `up` or `{__name__=~"container_.*"}` with a real prefix');
-      continue;
-    }
-    for (const m of s.matchers) {
-      if (m.name !== '__name__' && matchesEverything(m)) {
-        warn('match-everything-regex', `${m.name}${m.op}"${m.value}" in ${s.text} matches every value and filters nothing`, `remove it, or give a real pattern such as ${m.name}=~"petsite|petsearch"`);
+    try {
+      const nameRegex = s.matchers.find((m) => m.name === '__name__' && m.op === '=~');
+      // Judged in RE2 semantics on what the regex accepts, not on its text: `.+`, `(?s:.)*`, `.*|x`,
+      // `[a-zA-Z_:][a-zA-Z0-9_:]*` all accept every name a metric can have.
+      if (nameRegex && !s.metric && !narrowsMetricNames(nameRegex, budget)) {
+        refuse('match-everything-regex', `${s.text} selects every series of every metric`, 'name the metric, e.g. `up` or `{__name__=~"container_.*"}` with a real prefix');
+        continue;
       }
-    }
-    if (isHighCardinality(s.metric, lim) && !narrows(s) && !s.aggregated) {
-      refuse(
-        'unbounded-selector',
-        `${s.text} selects every series of the high-cardinality metric ${s.metric}`,
-        `narrow it with a label (e.g. ${s.metric}{service="petsite"} or {namespace="petadoptions"}) or aggregate it, e.g. sum by (service) (rate(${s.metric}[5m]))`,
-      );
+      if (!namesMetrics(s, budget) && !narrows(s, budget)) {
+        refuse(
+          'selects-every-series',
+          `${s.text} selects every series of every metric: it names no metric and no label matcher narrows it (!=, !~ and =~".+" only exclude or ask for a label)`,
+          'name the metric, e.g. `up{job="prometheus"}`, or narrow it with an exact label such as {namespace="petadoptions"}; list_metrics finds names',
+        );
+        continue;
+      }
+      for (const m of s.matchers) {
+        if (m.name !== '__name__' && matchesEverything(m, budget)) {
+          warn('match-everything-regex', `${m.name}${m.op}"${m.value}" in ${s.text} matches every value and filters nothing`, `remove it, or give a real pattern such as ${m.name}=~"petsite|petsearch"`);
+        }
+      }
+      if (isHighCardinality(s.metric, lim) && !narrows(s, budget) && !s.aggregated) {
+        refuse(
+          'unbounded-selector',
+          `${s.text} selects every series of the high-cardinality metric ${s.metric}`,
+          `narrow it with a label (e.g. ${s.metric}{service="petsite"} or {namespace="petadoptions"}) or aggregate it, e.g. sum by (service) (rate(${s.metric}[5m]))`,
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof RegexProblem)) throw error;
+      // The parser already reported a regex it could not compile; a second refusal would say it again.
+      if (parse.ok) refuse('regex', `${error.message} (in ${s.text.length > 200 ? `${s.text.slice(0, 200)}...` : s.text})`, error.hint);
+      continue;
     }
     if (s.rangeMs !== undefined && s.rangeMs > lim.maxRangeWindowMs) {
       refuse('range-window-too-long', `range [${formatDuration(s.rangeMs)}] on ${s.text} exceeds ${formatDuration(lim.maxRangeWindowMs)}`, `use a shorter window (at most ${formatDuration(lim.maxRangeWindowMs)}) or a recording rule`);

@@ -11,6 +11,64 @@ const openers: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
 const closers: Record<string, string> = { ')': '(', ']': '[', '}': '{' };
 const bracketName: Record<string, string> = { '(': 'parenthesis', '[': 'bracket', '{': 'brace' };
 
+/**
+ * How deeply a query nests, read from its text before any parser runs: each open bracket is a level,
+ * and so is each operator or sign in a chain inside one (`a + b + c` nests as `(a + b) + c`, `- - x`
+ * as `-(-x)`). An upper estimate (a sign in `offset -1h` counts too); strings, comments and label
+ * matchers are skipped. `at` is where the deepest level is reached.
+ */
+export function nestingDepth(query: string): { depth: number; at: number } {
+  // Operators counted in each open bracket, innermost last; braces hold matchers, not operators.
+  const chains: number[] = [0];
+  let brackets = 0;
+  let braces = 0;
+  let deepest = { depth: 0, at: 0 };
+  const reach = (at: number) => {
+    const depth = brackets + chains.reduce((sum, n) => sum + n, 0);
+    if (depth > deepest.depth) deepest = { depth, at };
+  };
+  for (let i = 0; i < query.length; i++) {
+    const c = query[i]!;
+    if (c === '#') {
+      while (i < query.length && query[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') {
+      i++;
+      while (i < query.length && query[i] !== c) {
+        if (query[i] === '\\' && c !== '`') i++;
+        i++;
+      }
+      continue;
+    }
+    if (c === '{') braces++;
+    else if (c === '}') braces = Math.max(0, braces - 1);
+    if (braces > 0) continue;
+    if (c === '(' || c === '[') {
+      brackets++;
+      chains.push(0);
+      reach(i);
+    } else if (c === ')' || c === ']') {
+      brackets = Math.max(0, brackets - 1);
+      if (chains.length > 1) chains.pop();
+    } else if ('+-*/%^<>!='.includes(c)) {
+      // `==`, `!=`, `>=`, `<=` are one operator.
+      if (c !== '=' || !'=!<>'.includes(query[i - 1] ?? '')) {
+        chains[chains.length - 1]!++;
+        reach(i);
+      }
+    } else if (/[a-z]/i.test(c) && !/[\w:.]/.test(query[i - 1] ?? '')) {
+      const word = /^(?:and|or|unless|atan2)(?![\w:])/i.exec(query.slice(i, i + 7));
+      if (word) {
+        chains[chains.length - 1]!++;
+        reach(i);
+        i += word[0].length - 1;
+      }
+    }
+  }
+  return deepest;
+}
+
 /** Unterminated strings and unbalanced brackets, found by a scan that skips strings and comments. */
 export function lexicalErrors(query: string): PromQLError[] {
   const stack: { char: string; at: number }[] = [];

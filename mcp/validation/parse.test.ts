@@ -71,4 +71,25 @@ test('string escapes and quoted label values are read as Prometheus reads them',
   assert.equal(r.selectors[0]!.matchers.map((m) => m.value), ['q"uote', 'single', 'raw\\n']);
 });
 
+test('limits: a query too long or nested too deeply is refused before it is parsed, naming the limit', () => {
+  const long = parsePromQL(`up{job="${'x'.repeat(20_000)}"}`);
+  assert.is(long.ok, false);
+  assert.match(long.error!.message, /20010 characters long; the limit is 16384/);
+  assert.match(parsePromQL(`${'('.repeat(200)}up${')'.repeat(200)}`).error!.message, /nests 200 levels deep; the limit is 128/);
+  assert.match(parsePromQL(`${'- '.repeat(300)}1`).error!.message, /nests 300 levels deep/);
+  assert.match(parsePromQL(`1${' + 1'.repeat(300)}`).error!.message, /nests 300 levels deep; the limit is 128/);
+  assert.match(parsePromQL(`up${' or up'.repeat(1000)}`).error!.message, /nests 1000 levels deep/);
+  assert.ok(parsePromQL('sum by (pod) (rate(x{a!="b",c=~"d"}[5m])) / sum by (pod) (y) > 0.5 and on (pod) z').ok, 'matchers are not operators');
+  assert.ok(parsePromQL(`${'('.repeat(20)}up${')'.repeat(20)}`).ok);
+  assert.ok(parsePromQL('rate(up[5m] offset -1h) - -1').ok, 'signs in durations and operators are not nesting');
+  assert.match(parsePromQL('up', { maxQueryLength: 1 }).error!.message, /the limit is 1/);
+});
+
+test('a label regex that is not RE2 is a parse error, as in Prometheus', () => {
+  const r = parsePromQL('up{job=~"(?<=x)y"}');
+  assert.is(r.ok, false);
+  assert.match(r.error!.message, /invalid regex/);
+  assert.match(r.error!.hint!, /RE2 syntax/);
+});
+
 test.run();

@@ -6,10 +6,31 @@
  */
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode, Tree } from '@lezer/common';
-import { toExpr, walk, type Expr, type LabelMatcher } from './ast.js';
+import { expressionDepth, toExpr, walk, type Expr, type LabelMatcher } from './ast.js';
 import type { ValueType } from './functions.js';
-import { syntaxErrorHint, lexicalErrors } from './hints.js';
+import { syntaxErrorHint, lexicalErrors, nestingDepth } from './hints.js';
+import { defaultRegexLimits, RegexBudget, type RegexLimits } from './regex.js';
 import { typeCheck } from './typecheck.js';
+
+/**
+ * What one query may cost to read: its length (the parser is never fed megabytes), how deeply it
+ * nests (parsing and walking the tree grow with depth), and its label regexes (regex.ts).
+ */
+export interface PromQLLimits extends RegexLimits {
+  /** Longest query, in characters. */
+  maxQueryLength: number;
+  /** Deepest nesting: brackets, chained unary signs, or expressions inside expressions. */
+  maxDepth: number;
+}
+
+const strictParser = parser.configure({ strict: true });
+const DETAILED_ERRORS_UP_TO = 2048;
+
+export const defaultPromQLLimits: PromQLLimits = {
+  ...defaultRegexLimits,
+  maxQueryLength: 16_384,
+  maxDepth: 128,
+};
 
 export interface PromQLError {
   message: string;
@@ -66,6 +87,9 @@ export interface ParseResult {
   resultType?: ValueType;
   /** The typed tree (absent when the query is empty). */
   expr?: Expr;
+  /** What is left of the query's regex work budget, for the guardrails that judge its selectors. */
+  regexBudget: RegexBudget;
+  limits: PromQLLimits;
 }
 
 export function positionOf(query: string, offset: number): { line: number; column: number } {
@@ -100,13 +124,41 @@ function firstSyntaxError(tree: Tree): SyntaxNode | undefined {
   return found;
 }
 
-export function parsePromQL(query: string): ParseResult {
-  const empty: ParseResult = { ok: false, errors: [], warnings: [], selectors: [], functions: [], aggregations: [], ranges: [] };
+export function parsePromQL(query: string, limits: Partial<PromQLLimits> = {}): ParseResult {
+  const lim: PromQLLimits = { ...defaultPromQLLimits, ...limits };
+  const empty: ParseResult = { ok: false, errors: [], warnings: [], selectors: [], functions: [], aggregations: [], ranges: [], regexBudget: new RegexBudget(lim.regexWorkBudget), limits: lim };
+  const refuse = (error: PromQLError): ParseResult => ({ ...empty, error, errors: [error] });
   if (query.trim() === '') {
-    const error = promqlError(query, 0, 0, 'empty query', 'write an expression, e.g. `up` or `sum(rate(http_requests_total[5m]))`');
-    return { ...empty, error, errors: [error] };
+    return refuse(promqlError(query, 0, 0, 'empty query', 'write an expression, e.g. `up` or `sum(rate(http_requests_total[5m]))`'));
   }
-  const tree = parser.parse(query);
+  if (query.length > lim.maxQueryLength) {
+    return refuse({ ...promqlError('', 0, 0, `the query is ${query.length} characters long; the limit is ${lim.maxQueryLength}`, 'split it into smaller queries, aggregate, or match label values with a shorter regex (a prefix such as pod=~"petsite-.*")'), offset: lim.maxQueryLength });
+  }
+  // Checked on the text before parsing: the parser's own cost grows with nesting.
+  const nested = nestingDepth(query);
+  if (nested.depth > lim.maxDepth) {
+    return refuse(promqlError(query, nested.at, nested.at + 1, `the query nests ${nested.depth} levels deep; the limit is ${lim.maxDepth}`, 'flatten it: fewer nested brackets, chained operators (a + b + c + ...) or signs; split it into several queries'));
+  }
+  // Error recovery costs lezer about 10 µs a character (160 ms for 16 KiB of `1.1.1...`), so it only
+  // runs on short queries, for its hints; a longer one that does not parse strictly is refused at
+  // the first position that does not parse.
+  let tree: Tree;
+  try {
+    tree = strictParser.parse(query);
+  } catch (error) {
+    if (query.length > DETAILED_ERRORS_UP_TO) {
+      const lexical = lexicalErrors(query)[0];
+      if (lexical) return refuse(lexical);
+      const at = Math.min(query.length, Number(/at (\d+)/.exec((error as Error).message)?.[1] ?? 0));
+      const token = /^\S{0,40}/.exec(query.slice(at))?.[0] ?? '';
+      return refuse(promqlError(query, at, at + token.length, token ? `unexpected "${token}"` : 'unexpected end of input', 'fix the syntax near that position; shorter queries get a more specific hint'));
+    }
+    tree = parser.parse(query);
+  }
+  const depth = expressionDepth(tree);
+  if (depth.depth > lim.maxDepth) {
+    return refuse(promqlError(query, depth.at, depth.at + 1, `the query nests ${depth.depth} expressions deep; the limit is ${lim.maxDepth}`, 'split a long chain of operators (a + b + c + ...) into sums of groups, or into several queries'));
+  }
   const errors: PromQLError[] = [...lexicalErrors(query)];
   const bad = firstSyntaxError(tree);
   if (bad && errors.length === 0) {
@@ -122,7 +174,7 @@ export function parsePromQL(query: string): ParseResult {
   const result: ParseResult = { ...empty, expr, errors, warnings: [] };
   describe(query, expr, result);
   if (errors.length === 0) {
-    const checked = typeCheck(query, expr);
+    const checked = typeCheck(query, expr, result.regexBudget, lim);
     errors.push(...checked.errors);
     result.warnings.push(...checked.warnings);
     result.resultType = checked.type;

@@ -6,7 +6,7 @@
 import type { Expr } from './ast.js';
 import { aggregations, counterFunctions, functions, type ValueType } from './functions.js';
 import { promqlError, type PromQLError } from './parse.js';
-import { matchesEmpty } from './regex.js';
+import { judgeRegex, matchesEmpty, RegexBudget, RegexProblem, type RegexLimits } from './regex.js';
 
 const typeName: Record<ValueType, string> = { vector: 'an instant vector', matrix: 'a range vector', scalar: 'a scalar', string: 'a string' };
 const comparison = new Set(['==', '!=', '>', '<', '>=', '<=']);
@@ -20,7 +20,7 @@ export interface TypeCheckResult {
   warnings: string[];
 }
 
-export function typeCheck(query: string, expr: Expr): TypeCheckResult {
+export function typeCheck(query: string, expr: Expr, budget = new RegexBudget(), limits?: RegexLimits): TypeCheckResult {
   const errors: PromQLError[] = [];
   const warnings: string[] = [];
   const text = (e: Expr) => query.slice(e.from, e.to);
@@ -28,10 +28,27 @@ export function typeCheck(query: string, expr: Expr): TypeCheckResult {
     errors.push(promqlError(query, e.from, e.to, message, hint));
   };
 
+  const regexProblem = (pattern: string | undefined): RegexProblem | undefined => {
+    if (pattern === undefined) return undefined;
+    try {
+      judgeRegex(pattern, budget, limits);
+      return undefined;
+    } catch (error) {
+      if (error instanceof RegexProblem) return error;
+      throw error;
+    }
+  };
+
   const check = (e: Expr): ValueType | undefined => {
     switch (e.kind) {
       case 'selector': {
-        if (e.matchers.length > 0 && !e.metric && e.matchers.every((m) => matchesEmpty(m))) {
+        // Every regex is compiled (RE2, linear) and held to the limits here, as Prometheus' parser does.
+        const bad = e.matchers.map((m) => regexProblem(m.op === '=~' || m.op === '!~' ? m.value : undefined)).find((p) => p);
+        if (bad) {
+          fail(e, bad.message, bad.hint);
+          return 'vector';
+        }
+        if (e.matchers.length > 0 && !e.metric && e.matchers.every((m) => matchesEmpty(m, budget, limits))) {
           fail(e, 'vector selector must contain at least one non-empty matcher', 'add a metric name or a matcher such as {job="..."}');
         }
         return 'vector';

@@ -3,6 +3,7 @@
  * series around it, its rate of change, its limit, its history a day and a week ago, and the
  * Kubernetes signals that usually explain that kind of anomaly.
  */
+import { labelMatcher, selector } from '../promql.js';
 import type { AnomalyKind, SeriesContext } from './types.js';
 
 /** `metric{a="x",b="y"}` with label values escaped the PromQL way; `__name__` is dropped. */
@@ -10,8 +11,8 @@ export function selectorOf(metric: string, labels: Record<string, string> = {}):
   const matchers = Object.entries(labels)
     .filter(([k]) => k !== '__name__')
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
-  return matchers.length ? `${metric}{${matchers.join(',')}}` : metric;
+    .map(([k, v]) => labelMatcher(k, '=', v));
+  return selector(metric, matchers, ',');
 }
 
 function pick(labels: Record<string, string>, keys: string[]): Record<string, string> {
