@@ -17,6 +17,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { isFinal, moveIncident } from '../core/incident-lifecycle.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { Alert, Incident } from '../core/types.js';
+import { Credentials } from './api/credentials.js';
 import { createApi, type Readiness } from './api/server.js';
 import type { AgentConfig, EvidenceConfig } from './config.js';
 import { parseAnyEvent } from './intake/events.js';
@@ -151,6 +152,10 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
 
   let url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   const baseUrl = () => config.publicUrl ?? url;
+  const credentials = new Credentials({ ...config.credentials, ...(config.apiToken ? { apiToken: config.apiToken } : {}) });
+  // What approve commands in notifications send: the operator token file they read, the legacy
+  // variable, or (false) the placeholder $DEVOPS_AGENT_TOKEN_FILE. Never the token.
+  const commandCredential: boolean | string = config.curlTokenFile ?? (config.credentials?.operators.length ? false : Boolean(config.apiToken));
   const engine = new WorkflowEngine({
     store,
     clock,
@@ -164,7 +169,7 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
     safety: config.safety,
     baseUrl,
     autoApprove: config.autoApprove,
-    tokenRequired: Boolean(config.apiToken),
+    tokenRequired: commandCredential,
     defaultTimeoutMs: config.stepTimeoutMs,
     resolution: config.metrics,
     ...(deps.sleep ? { sleep: deps.sleep } : {}),
@@ -203,7 +208,20 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
     checks.playbooks = `${library.playbooks.length} loaded, fallback ${library.fallback.name}`;
     return { ready, checks };
   };
-  const app = createApi({ intake, store, desk, metrics, log: log.child({ component: 'api' }), readiness, ...(config.apiToken ? { apiToken: config.apiToken } : {}) });
+  let listening: { host: string; port: number } | undefined;
+  const app = createApi({
+    intake,
+    store,
+    desk,
+    metrics,
+    log: log.child({ component: 'api' }),
+    readiness,
+    credentials,
+    listening: () => listening,
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+    allowedHosts: config.allowedHosts ?? [],
+    allowedOrigins: config.allowedOrigins ?? [],
+  });
   const consumer = config.aws.alarmQueueUrl
     ? new SqsEventConsumer({ queueUrl: config.aws.alarmQueueUrl, intake, metrics, log: log.child({ component: 'sqs-alarms' }), ...(deps.sqsClient ? { client: deps.sqsClient } : {}), ...(config.aws.region ? { region: config.aws.region } : {}) })
     : undefined;
@@ -252,7 +270,9 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
         s.once('error', reject);
       });
       const address = server.address() as AddressInfo;
+      listening = { host: config.host, port: address.port };
       url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${address.port}`;
+      for (const warning of [...(config.warnings ?? []), ...accessWarnings(credentials, config.host)]) log.warn(warning);
       await recover();
       pool.start();
       sweeper = setInterval(() => {
@@ -287,4 +307,17 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
     accept: (alerts) => intake.accept(alerts),
   };
   return agent;
+}
+
+/** What the API's access lets through, said at start when it is more than it should be. */
+function accessWarnings(credentials: Credentials, host: string): string[] {
+  if (!credentials.configured) {
+    return [
+      `the API has no credentials: webhooks and reads are open to whoever reaches ${host}, and nobody can approve over HTTP; give --webhook-token-file and --operator-tokens-file (docs/agent-configuration.md, Access)`,
+    ];
+  }
+  const warnings: string[] = [];
+  if (!credentials.requires('webhook')) warnings.push('no webhook credential: every webhook delivery is refused (401); give --webhook-token-file');
+  if (!credentials.requires('operator')) warnings.push('no operator tokens: nobody can read incidents or approve over HTTP; give --operator-tokens-file');
+  return warnings;
 }

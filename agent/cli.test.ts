@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -100,6 +102,28 @@ test('the local target starts serve with flags serve accepts', () => {
   assert.is(parsed.command, 'serve');
   const config = resolveAgentConfig('serve', parsed.flags, {});
   assert.equal([config.port, config.sqlitePath, config.evidence.kubeconfig, config.evidence.mcpUrl, config.evidence.xrayEndpoint, config.autoApprove], [18080, '/state/agent/agent.sqlite', '/state/kubeconfig', 'http://127.0.0.1:18081/mcp', 'http://127.0.0.1:16444', true]);
+});
+
+test('credentials come from files or the environment, never the command line', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-credentials-'));
+  const token = (c: string) => c.repeat(32);
+  writeFileSync(join(dir, 'webhook.token'), `${token('w')}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'operators.tokens'), `# who may approve\nlocal:alice ${token('a')}\n`, { mode: 0o600 });
+  const config = resolveAgentConfig('serve', { 'webhook-token-file': join(dir, 'webhook.token'), 'operator-tokens-file': join(dir, 'operators.tokens') }, {});
+  assert.equal(config.credentials, { webhook: [{ name: 'webhook', token: token('w') }], operators: [{ name: 'local:alice', token: token('a') }] });
+  assert.is(config.warnings, undefined);
+  const fromEnv = resolveAgentConfig('serve', {}, { DEVOPS_AGENT_WEBHOOK_TOKEN: token('x'), DEVOPS_AGENT_OPERATOR_TOKENS: `alice ${token('a')};bob ${token('b')}` });
+  assert.equal(fromEnv.credentials?.operators.map((o) => o.name), ['alice', 'bob']);
+  for (const flag of ['--webhook-token', '--operator-token', '--operator-tokens']) assert.throws(() => parseArgs(['serve', flag, 'x']), /unknown option/);
+  writeFileSync(join(dir, 'bad.tokens'), `policy ${token('p')}\n`);
+  assert.throws(() => resolveAgentConfig('serve', { 'operator-tokens-file': join(dir, 'bad.tokens') }, {}), /--operator-tokens-file: .*bad\.tokens line 1: "policy" is reserved/);
+  assert.throws(() => resolveAgentConfig('serve', { 'operator-tokens-file': join(dir, 'nope') }, {}), /cannot read .*nope: ENOENT/);
+  assert.throws(() => resolveAgentConfig('serve', {}, { DEVOPS_AGENT_WEBHOOK_TOKEN: token('a'), DEVOPS_AGENT_OPERATOR_TOKENS: `alice ${token('a')}` }), /same token/);
+  writeFileSync(join(dir, 'open.tokens'), `alice ${token('a')}\n`, { mode: 0o644 });
+  chmodSync(join(dir, 'open.tokens'), 0o644);
+  assert.match(resolveAgentConfig('serve', { 'operator-tokens-file': join(dir, 'open.tokens') }, {}).warnings?.[0] ?? '', /can be read by other users \(mode 0644\); chmod 600/);
+  assert.match(resolveAgentConfig('serve', { 'api-token': 's3cret-token' }, {}).warnings?.[0] ?? '', /visible to every user of this machine \(ps\)/);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test('every option is documented in docs/agent-configuration.md', () => {

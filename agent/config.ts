@@ -6,9 +6,11 @@
 import { packageRoot } from '../lib/platform/package-root.js';
 import { commaList, defineCli, duration, oneOf, port, readOptions, UsageError, wholeNumber, type GivenFlags, type OptionSpec } from '../lib/platform/cli.js';
 import { kitStateDir } from '../core/state-dir.js';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatDuration } from '../core/duration.js';
+import { CredentialError, Credentials, defaultWebhookName, parseTokens, type NamedToken } from './api/credentials.js';
 import type { SafetyPolicy } from './workflow/step.js';
 
 export interface AgentConfig {
@@ -34,8 +36,20 @@ export interface AgentConfig {
   evidence: EvidenceConfig;
   safety: SafetyPolicy;
   autoApprove: boolean;
-  /** When set, webhooks, incidents, approvals and audit need `Authorization: Bearer <token>` or `X-Api-Key`. */
+  /**
+   * The legacy shared token (`--api-token`): a credential with both roles, named `api-token`. Prefer
+   * `credentials`, which keep the webhook's credential from approving.
+   */
   apiToken?: string;
+  /** Who may call the API (agent/api/credentials.ts), read from files or the environment, never argv. */
+  credentials?: { webhook: NamedToken[]; operators: NamedToken[] };
+  /** The operator token file the approve/reject commands in notifications read (`$(cat FILE)`); never read by the agent. */
+  curlTokenFile?: string;
+  /** More Host names and browser origins the API answers (agent/api/guards.ts). */
+  allowedHosts?: string[];
+  allowedOrigins?: string[];
+  /** Said once at start: a token on the command line, a token file others can read. */
+  warnings?: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -113,7 +127,12 @@ const agentOptionTable = {
   maxPodsPerAction: { flag: '--max-pods-per-action', value: 'N', env: 'DEVOPS_AGENT_MAX_PODS_PER_ACTION', default: String(defaultSafety.maxPodsPerAction), schema: wholeNumber(1, 1000), describe: 'pods one action may delete or evict', commands: both },
   minReplicas: { flag: '--min-replicas', value: 'N', env: 'DEVOPS_AGENT_MIN_REPLICAS', default: String(defaultSafety.minReplicas), schema: wholeNumber(0, 1000), describe: 'scaling never goes below', commands: both },
   maxReplicas: { flag: '--max-replicas', value: 'N', env: 'DEVOPS_AGENT_MAX_REPLICAS', default: String(defaultSafety.maxReplicas), schema: wholeNumber(1, 1000), describe: 'scaling never goes above', commands: both },
-  apiToken: { flag: '--api-token', value: 'TOKEN', env: 'DEVOPS_AGENT_API_TOKEN', describe: 'require this token (Authorization: Bearer, or X-Api-Key) on every route but health and metrics; set it whenever the port is reachable by others', commands: serve },
+  webhookTokenFile: { flag: '--webhook-token-file', value: 'FILE', env: 'DEVOPS_AGENT_WEBHOOK_TOKEN_FILE', describe: "the webhook credential (Alertmanager's credentials_file): one token, or NAME TOKEN lines, one per sender; it opens POST /webhooks/* only. Or the token itself in DEVOPS_AGENT_WEBHOOK_TOKEN", commands: serve },
+  operatorTokensFile: { flag: '--operator-tokens-file', value: 'FILE', env: 'DEVOPS_AGENT_OPERATOR_TOKENS_FILE', describe: 'operator tokens, NAME TOKEN per line: they open incidents, the audit and approve/reject, and NAME is the approver the audit records. Or the lines in DEVOPS_AGENT_OPERATOR_TOKENS', commands: serve },
+  curlTokenFile: { flag: '--curl-token-file', value: 'FILE', env: 'DEVOPS_AGENT_CURL_TOKEN_FILE', describe: 'the operator token file the approve/reject curl commands in notifications read with $(cat FILE); shown, never read', commands: both },
+  allowedHosts: { flag: '--allowed-hosts', value: 'HOST[,HOST]', env: 'DEVOPS_AGENT_ALLOWED_HOSTS', schema: commaList(), describe: 'Host names the API answers besides 127.0.0.1, localhost and the public URL\'s (an ingress\'s); others get 421 (DNS rebinding)', commands: serve },
+  allowedOrigins: { flag: '--allowed-origins', value: 'ORIGIN[,ORIGIN]', env: 'DEVOPS_AGENT_ALLOWED_ORIGINS', schema: commaList(), describe: 'browser origins allowed to call the API besides its own; any other Origin gets 403', commands: serve },
+  apiToken: { flag: '--api-token', value: 'TOKEN', env: 'DEVOPS_AGENT_API_TOKEN', describe: 'legacy: one shared token for webhooks and operators (named api-token in the audit); prefer --webhook-token-file and --operator-tokens-file, and the variable to the flag (argv is visible in ps)', commands: serve },
   autoApprove: { flag: '--auto-approve', env: 'DEVOPS_AGENT_AUTO_APPROVE', describe: 'approve every proposed action at once (CI and rehearsals only)', commands: both },
   logLevel: { flag: '--log-level', value: 'LEVEL', env: 'LOG_LEVEL', default: 'info', schema: oneOf(['debug', 'info', 'warn', 'error']), describe: 'debug, info, warn or error', commands: both },
 } as const satisfies Record<string, AgentOption>;
@@ -153,6 +172,17 @@ export function resolveAgentConfig(command: Command, flags: FlagValues, env: Nod
   if (o.queue === 'sqs' && !aws.workQueueUrl) throw new UsageError('--queue sqs needs --work-queue-url URL (or DEVOPS_AGENT_WORK_QUEUE_URL)');
   if (o.minReplicas > o.maxReplicas) throw new UsageError(`--min-replicas ${o.minReplicas} is above --max-replicas ${o.maxReplicas}`);
   if (o.allowedNamespaces.includes('kube-system')) throw new UsageError('--allowed-namespaces must not include kube-system: the agent never acts there');
+  const warnings: string[] = [];
+  if (typeof flags['api-token'] === 'string') warnings.push('--api-token on the command line is visible to every user of this machine (ps); give it in DEVOPS_AGENT_API_TOKEN, or use --webhook-token-file and --operator-tokens-file');
+  const webhook = command === 'serve' ? readTokens(o.webhookTokenFile, '--webhook-token-file', env.DEVOPS_AGENT_WEBHOOK_TOKEN, 'DEVOPS_AGENT_WEBHOOK_TOKEN', defaultWebhookName, warnings) : [];
+  const operators = command === 'serve' ? readTokens(o.operatorTokensFile, '--operator-tokens-file', env.DEVOPS_AGENT_OPERATOR_TOKENS, 'DEVOPS_AGENT_OPERATOR_TOKENS', undefined, warnings) : [];
+  try {
+    // Refuses a token used twice (a webhook credential that would also approve) before anything starts.
+    new Credentials({ webhook, operators, ...(o.apiToken ? { apiToken: o.apiToken } : {}) });
+  } catch (error) {
+    if (error instanceof CredentialError) throw new UsageError(error.message);
+    throw error;
+  }
   return {
     host: o.host,
     port: o.port,
@@ -189,8 +219,37 @@ export function resolveAgentConfig(command: Command, flags: FlagValues, env: Nod
     },
     autoApprove: o.autoApprove,
     ...optional('apiToken', o.apiToken),
+    ...(webhook.length || operators.length ? { credentials: { webhook, operators } } : {}),
+    ...optional('curlTokenFile', o.curlTokenFile ? resolve(o.curlTokenFile) : undefined),
+    ...(o.allowedHosts?.length ? { allowedHosts: o.allowedHosts } : {}),
+    ...(o.allowedOrigins?.length ? { allowedOrigins: o.allowedOrigins } : {}),
+    ...(warnings.length ? { warnings } : {}),
     logLevel: o.logLevel,
   };
+}
+
+/**
+ * Tokens from a file (the flag or its *_FILE variable) or, failing that, a variable holding the text
+ * itself; never from the command line. A file others may read is used, with a warning.
+ */
+function readTokens(file: string | undefined, flag: string, text: string | undefined, variable: string, bareName: string | undefined, warnings: string[]): NamedToken[] {
+  try {
+    if (file) {
+      let content: string;
+      try {
+        content = readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new CredentialError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      const mode = statSync(file).mode & 0o777;
+      if (mode & 0o077) warnings.push(`${file} (${flag}) can be read by other users (mode ${mode.toString(8).padStart(4, '0')}); chmod 600 ${file}`);
+      return parseTokens(content, file, bareName);
+    }
+    return text ? parseTokens(text, variable, bareName) : [];
+  } catch (error) {
+    if (error instanceof CredentialError) throw new UsageError(`${flag}: ${error.message}`);
+    throw error;
+  }
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

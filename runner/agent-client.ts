@@ -1,16 +1,28 @@
 /**
  * The AgentApi port over the DevOps agent's HTTP API (DESIGN.md, docs/api/openapi.yaml): incidents and
- * approvals. An API token, when the agent requires one, is sent as a bearer token.
+ * approvals, sent with an operator token as a bearer token. The agent records the token's name as the
+ * approver (the `by` sent is only a note).
  */
+import { readFileSync } from 'node:fs';
 import type { Incident } from '../core/types.js';
 import type { AgentApi, IncidentSummary } from './ports.js';
 
+/** Where the operator token comes from: the token itself (`--agent-token`), else a 0600 file, read at each request. */
+export interface AgentCredential {
+  token?: string;
+  tokenFile?: string;
+}
+
 export class AgentHttpClient implements AgentApi {
+  private readonly credential: AgentCredential;
+
   constructor(
     readonly url: string,
-    private readonly token?: string,
+    credential?: string | AgentCredential,
     private readonly timeoutMs = 10_000,
-  ) {}
+  ) {
+    this.credential = typeof credential === 'string' ? { token: credential } : (credential ?? {});
+  }
 
   async healthy(): Promise<boolean> {
     try {
@@ -46,12 +58,24 @@ export class AgentHttpClient implements AgentApi {
     return this.url.replace(/\/+$/, '');
   }
 
+  /** Read at each request: `local-cluster up` keeps the file, and a replaced one is picked up. */
+  private token(): string | undefined {
+    if (this.credential.token) return this.credential.token;
+    if (!this.credential.tokenFile) return undefined;
+    try {
+      return readFileSync(this.credential.tokenFile, 'utf8').trim() || undefined;
+    } catch (error) {
+      throw new Error(`cannot read the agent token file ${this.credential.tokenFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); run local-cluster up, or give --agent-token-file`);
+    }
+  }
+
   private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     let response: Response;
+    const token = this.token();
     try {
       response = await fetch(`${this.base()}${path}`, {
         method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

@@ -56,7 +56,8 @@ const runOptions = {
   keepChanges: { flag: '--keep-changes', describe: "leave the agent's changes (raised limits, replicas, cordons) in place; by default the target is restored" },
   history: { flag: '--history', value: 'FILE', default: join('reports', 'history.jsonl'), describe: 'run history to append to / read' },
   agentUrl: { flag: '--agent-url', value: 'URL', env: 'RUN_SCENARIO_AGENT_URL', describe: 'the DevOps agent API, when the target does not report one' },
-  agentToken: { flag: '--agent-token', value: 'TOKEN', env: 'DEVOPS_AGENT_API_TOKEN', describe: 'API token of the agent, if it requires one' },
+  agentToken: { flag: '--agent-token', value: 'TOKEN', env: 'DEVOPS_AGENT_API_TOKEN', describe: "an operator token of the agent (prefer --agent-token-file or the variable: the command line is visible in ps)" },
+  agentTokenFile: { flag: '--agent-token-file', value: 'FILE', env: 'DEVOPS_AGENT_TOKEN_FILE', defaultDescription: "local: the stack's agentTokenFile", describe: 'file holding an operator token of the agent (approves and reads; its name is the approver)' },
   portOffset: { flag: '--port-offset', value: 'N', describe: 'local target: the stack started with local-cluster --port-offset N' },
   stateDir: { flag: '--state-dir', value: 'DIR', describe: 'local target: the stack of this state directory' },
   kubeconfig: { flag: '--kubeconfig', value: 'FILE', env: 'KUBECONFIG', describe: 'eks target: kubeconfig of the cluster' },
@@ -212,14 +213,18 @@ async function run(parsed: Parsed, io: CliIo, cwd: string): Promise<number> {
   const historyFile = resolve(cwd, o.history);
   const agentUrl = o.agentUrl;
   const token = o.agentToken;
+  if (typeof parsed.flags['agent-token'] === 'string') io.stderr.write('run-scenario: warning: --agent-token on the command line is visible to every user (ps); use --agent-token-file or DEVOPS_AGENT_API_TOKEN\n');
   // The local stack's own options (local-cluster's config reads them).
   const stackFlags = { ...(o.portOffset ? { 'port-offset': o.portOffset } : {}), ...(o.stateDir ? { 'state-dir': o.stateDir } : {}) };
   const lastRunFile = targetName === 'local' ? lastRunPath(localStackId({ stackFlags, env: io.env }), io.env) : undefined;
   const fresh = targetName !== 'local' ? undefined : o.fresh ? 'requested with --fresh' : o.reuse ? undefined : restartReason(readLastRun(lastRunFile!), { scenario: definition.spec.name, params: given }, Date.now());
-  const target =
+  const chosen =
     targetName === 'eks'
       ? eksTarget({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.prometheusUrl ? { prometheusUrl: o.prometheusUrl } : {}), ...(agentUrl ? { agentUrl } : {}), env: io.env })
       : localTarget({ stackFlags, ...(agentUrl ? { agentUrl } : {}), ...(fresh ? { fresh } : {}), env: io.env });
+  // An explicit --agent-token-file is the one the runner and its printed commands use, on either target.
+  const tokenFile = o.agentTokenFile ? resolve(cwd, o.agentTokenFile) : undefined;
+  const target: typeof chosen = tokenFile ? { ...chosen, prepare: async (options) => ({ ...(await chosen.prepare(options)), agentTokenFile: tokenFile }) } : chosen;
   const progress = terminalProgress(io.stderr);
   progress.note(`run-scenario ${definition.spec.name} on ${targetName}${fast ? ' (--fast)' : ''}${autoApprove ? (o.autoApprove ? ', auto-approve' : ', auto-approve (no terminal to approve in)') : ''}${o.manual ? ', manual mode' : ''}: run ${runId}, reports in ${outDir}`);
   const record = await runScenario(
@@ -242,7 +247,7 @@ async function run(parsed: Parsed, io: CliIo, cwd: string): Promise<number> {
       signal: io.signal,
       cluster: (kubeconfig) => new KubernetesCluster(kubeconfig),
       metrics: (url) => new PrometheusMetrics(url),
-      agent: (url) => new AgentHttpClient(url, token),
+      agent: (url, endpoints) => new AgentHttpClient(url, { ...(token ? { token } : {}), ...(endpoints?.agentTokenFile ? { tokenFile: endpoints.agentTokenFile } : {}) }),
       ...(io.presenter ? { presenter: io.presenter } : {}),
     },
   );

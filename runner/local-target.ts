@@ -1,7 +1,8 @@
 /**
  * The local target: the `local-cluster` stack, brought up (or switched to the profile the run needs)
  * through the stack's own `up()`, so a presenter can type `run-scenario memory-leak` on a machine where
- * nothing runs yet. The agent is whatever the stack reports as `agentUrl`, or `--agent-url`.
+ * nothing runs yet. The agent is whatever the stack reports as `agentUrl`, or `--agent-url`; the runner
+ * calls it with the stack's approver token (`agentTokenFile`).
  */
 import { down, up, status } from '../infra/local/deploy/commands.js';
 import { resolveStackConfig, stackSelector, type FlagValues } from '../infra/local/deploy/config.js';
@@ -74,6 +75,8 @@ export function localTarget(options: LocalTargetOptions): Target {
         agentUrl,
         ...(current.xrayUrl ? { xrayUrl: current.xrayUrl } : {}),
         ...(current.alertmanagerUrl ? { alertmanagerUrl: current.alertmanagerUrl } : {}),
+        // The approver's token: the runner approves and reads with it (its name is who approved).
+        ...(current.agentTokenFile ? { agentTokenFile: current.agentTokenFile } : {}),
         description: `local-cluster (profile ${wanted}, state ${config.stateDir})`,
         profile: wanted,
       };

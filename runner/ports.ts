@@ -82,6 +82,11 @@ export interface Endpoints {
   kubeconfig: string;
   prometheusUrl: string;
   agentUrl: string;
+  /**
+   * A 0600 file holding the operator token the runner approves with (`local-cluster status --json`'s
+   * `agentTokenFile`, or `--agent-token-file`); printed commands read it, never show the token.
+   */
+  agentTokenFile?: string;
   xrayUrl?: string;
   /** Where Alertmanager routes alerts from (for the hint when no incident opens). */
   alertmanagerUrl?: string;

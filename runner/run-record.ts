@@ -44,7 +44,8 @@ export interface RunDeps {
   signal: AbortSignal;
   cluster(kubeconfig: string): Cluster;
   metrics(prometheusUrl: string): Metrics;
-  agent(agentUrl: string): AgentApi;
+  /** The agent's API client; `endpoints` tell where its credential is (agentTokenFile). */
+  agent(agentUrl: string, endpoints?: Endpoints): AgentApi;
   /** Interactive input, when there is a terminal; absent in CI. */
   presenter?: Presenter;
 }

@@ -22,7 +22,8 @@ async function call(agent: Agent, method: 'get' | 'post', route: string, path: s
   const response = await fetch(`${agent.url}${path}`, {
     method: method.toUpperCase(),
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    headers: body !== undefined && typeof body !== 'string' ? { 'content-type': 'application/json', ...headers } : headers,
+    // JSON unless the test says otherwise: non-JSON bodies get 415 (issue 11).
+    headers: body !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
   });
   const text = await response.text();
   const operation = spec.paths[route]?.[method];
@@ -49,10 +50,17 @@ async function call(agent: Agent, method: 'get' | 'post', route: string, path: s
 
 const quiet = () => createLogger('test', { sink: () => undefined });
 
-async function startAgent(options: { world?: StubWorld; handlers?: boolean; store?: SqliteStateStore; apiToken?: string } = {}) {
+// Named operator tokens and a webhook token, as the local target generates them.
+const aliceToken = 'alice-token-0123456789abcdefghij';
+const webhookToken = 'webhook-token-0123456789abcdefghij';
+const credentials = { operators: [{ name: 'alice', token: aliceToken }], webhook: [{ name: 'alertmanager', token: webhookToken }] };
+const asAlice = { authorization: `Bearer ${aliceToken}` };
+const asWebhook = { authorization: `Bearer ${webhookToken}` };
+
+async function startAgent(options: { world?: StubWorld; handlers?: boolean; store?: SqliteStateStore; apiToken?: string; credentials?: typeof credentials } = {}) {
   const world = options.world ?? new StubWorld();
   const notifier = new RecordingNotifier();
-  const agent = await createAgent(testConfig({ concurrency: 2, ...(options.handlers === false ? { playbookDirs: [] } : {}), ...(options.apiToken ? { apiToken: options.apiToken } : {}) }), {
+  const agent = await createAgent(testConfig({ concurrency: 2, ...(options.handlers === false ? { playbookDirs: [] } : {}), ...(options.apiToken ? { apiToken: options.apiToken } : {}), ...(options.credentials ? { credentials: options.credentials } : {}) }), {
     log: quiet(),
     stepHandlers: options.handlers === false ? [] : stubHandlers(world),
     evidence: {},
@@ -85,42 +93,46 @@ test('health, readiness and metrics', async () => {
 });
 
 test('an alert goes from webhook to approval to resolution over HTTP', async () => {
-  const { agent, notifier } = await startAgent();
-  const accepted = await call(agent, 'post', '/webhooks/alertmanager', '/webhooks/alertmanager', fixture('alertmanager-memory-near-limit.json'), { 'content-type': 'application/json' });
+  const { agent, notifier } = await startAgent({ credentials });
+  const accepted = await call(agent, 'post', '/webhooks/alertmanager', '/webhooks/alertmanager', fixture('alertmanager-memory-near-limit.json'), { 'content-type': 'application/json', ...asWebhook });
   assert.is(accepted.status, 202);
   const incidentId = (accepted.body.results as { incidentId: string }[])[0]!.incidentId;
   const request = await notifier.next((n) => n.kind === 'approval-requested');
   assert.match(request.text, new RegExp(`curl -X POST ${agent.url}/incidents/${incidentId}/actions/`));
 
-  const list = await call(agent, 'get', '/incidents', '/incidents?status=awaiting-approval&limit=10');
+  const list = await call(agent, 'get', '/incidents', '/incidents?status=awaiting-approval&limit=10', undefined, asAlice);
   assert.equal((list.body.items as { id: string }[]).map((i) => i.id), [incidentId]);
-  const detail = await call(agent, 'get', '/incidents/{id}', `/incidents/${incidentId}`);
+  const detail = await call(agent, 'get', '/incidents/{id}', `/incidents/${incidentId}`, undefined, asAlice);
   const workflow = detail.body.workflow as { status: string; records: unknown[] };
   assert.is(workflow.status, 'awaiting-approval');
   assert.ok(workflow.records.length >= 8);
-  const timeline = await call(agent, 'get', '/incidents/{id}/timeline', `/incidents/${incidentId}/timeline`);
+  const timeline = await call(agent, 'get', '/incidents/{id}/timeline', `/incidents/${incidentId}/timeline`, undefined, asAlice);
   const at = (timeline.body.items as { at: string }[]).map((t) => t.at);
   assert.equal(at, [...at].sort(), 'oldest first');
 
   const actionId = request.action!.id;
-  const missingBy = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `/incidents/${incidentId}/actions/${actionId}/approve`, {});
-  assert.is(missingBy.status, 400);
-  assert.match(missingBy.body.error!, /by/);
-  // curl -d without a content type still works.
-  const approved = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `/incidents/${incidentId}/actions/${actionId}/approve`, '{"by":"alice","comment":"ok"}');
+  // Issue 11: `by` no longer names the approver (the credential does), so it is no longer required; a
+  // body that is not JSON (curl -d without a content type) gets 415.
+  const unknownField = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `/incidents/${incidentId}/actions/${actionId}/approve`, { approver: 'alice' }, asAlice);
+  assert.is(unknownField.status, 400);
+  assert.match(unknownField.body.error!, /approver/);
+  const form = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `/incidents/${incidentId}/actions/${actionId}/approve`, '{"by":"alice","comment":"ok"}', { 'content-type': 'application/x-www-form-urlencoded', ...asAlice });
+  assert.is(form.status, 415);
+  const approved = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `/incidents/${incidentId}/actions/${actionId}/approve`, '{"by":"mallory","comment":"ok"}', asAlice);
   assert.is(approved.status, 200);
   assert.is((approved.body.action as { status: string }).status, 'approved');
+  assert.is((approved.body.action as { approval: { by: string } }).approval.by, 'alice', 'the approver is the credential, not the body');
   await notifier.next((n) => n.kind === 'incident-resolved' && n.incident.id === incidentId);
-  const again = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/reject', `/incidents/${incidentId}/actions/${actionId}/reject`, { by: 'bob' });
+  const again = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/reject', `/incidents/${incidentId}/actions/${actionId}/reject`, { by: 'bob' }, asAlice);
   assert.is(again.status, 409);
-  const unknownAction = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `/incidents/${incidentId}/actions/act-nope/approve`, { by: 'bob' });
+  const unknownAction = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `/incidents/${incidentId}/actions/act-nope/approve`, { by: 'bob' }, asAlice);
   assert.is(unknownAction.status, 404);
-  const unknownIncident = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/reject', `/incidents/inc-nope/actions/${actionId}/reject`, { by: 'bob' });
+  const unknownIncident = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/reject', `/incidents/inc-nope/actions/${actionId}/reject`, { by: 'bob' }, asAlice);
   assert.is(unknownIncident.status, 404);
 
-  const resolved = await call(agent, 'get', '/incidents/{id}', `/incidents/${incidentId}`);
+  const resolved = await call(agent, 'get', '/incidents/{id}', `/incidents/${incidentId}`, undefined, asAlice);
   assert.is(resolved.body.status, 'resolved');
-  const audit = await call(agent, 'get', '/audit', `/audit?incidentId=${incidentId}`);
+  const audit = await call(agent, 'get', '/audit', `/audit?incidentId=${incidentId}`, undefined, asAlice);
   const actions = (audit.body.items as { actor: string; action: string }[]).map((e) => `${e.actor}:${e.action}`);
   assert.ok(actions.includes('alice:action.approved'));
   assert.ok(actions.includes('agent/remediate:action.succeeded'));
@@ -225,6 +237,55 @@ test('with --api-token, every route but health and metrics needs the token', asy
   const incidentId = request.incident.id;
   const approved = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `/incidents/${incidentId}/actions/${request.action!.id}/approve`, { by: 'alice' }, { 'x-api-key': 's3cret-token' });
   assert.is(approved.status, 200);
+  await agent.stop();
+});
+
+test('roles: the webhook credential only delivers alerts, operator tokens read and decide; refusals are audited', async () => {
+  const { agent, notifier } = await startAgent({ credentials });
+  const accepted = await call(agent, 'post', '/webhooks/alertmanager', '/webhooks/alertmanager', fixture('alertmanager-memory-near-limit.json'), asWebhook);
+  assert.is(accepted.status, 202);
+  const byOperator = await call(agent, 'post', '/webhooks/alertmanager', '/webhooks/alertmanager', fixture('alertmanager-memory-near-limit.json'), asAlice);
+  assert.is(byOperator.status, 403, 'an operator token is no webhook credential');
+  const request = await notifier.next((n) => n.kind === 'approval-requested');
+  const path = `/incidents/${request.incident.id}/actions/${request.action!.id}`;
+  assert.is((await call(agent, 'get', '/incidents', '/incidents', undefined, asWebhook)).status, 403);
+  assert.is((await call(agent, 'get', '/audit', '/audit', undefined, asWebhook)).status, 403);
+  const byWebhook = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `${path}/approve`, { by: 'alice' }, asWebhook);
+  assert.is(byWebhook.status, 403);
+  assert.match(byWebhook.body.error!, /webhook credential alertmanager cannot approve or reject/);
+  const anonymous = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/reject', `${path}/reject`, { by: 'policy' });
+  assert.is(anonymous.status, 401);
+  assert.is(anonymous.headers.get('www-authenticate'), 'Bearer realm="devops-agent"');
+  const wrong = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `${path}/approve`, undefined, { authorization: 'Bearer not-a-token-of-this-agent-0123' });
+  assert.is(wrong.status, 401);
+  const plain = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `${path}/approve`, '{}', { 'content-type': 'text/plain', ...asAlice });
+  assert.is(plain.status, 415);
+  const foreign = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `${path}/approve`, {}, { origin: 'http://evil.example', ...asAlice });
+  assert.is(foreign.status, 403);
+  assert.is(foreign.headers.get('access-control-allow-origin'), null);
+  assert.is((await call(agent, 'get', '/healthz', '/healthz', undefined, { origin: 'http://evil.example' })).status, 403);
+  // No body at all: curl -X POST with the token.
+  const approved = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `${path}/approve`, undefined, asAlice);
+  assert.is(approved.status, 200);
+  const late = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/reject', `${path}/reject`, {}, asAlice);
+  assert.is(late.status, 409);
+  const audit = (await call(agent, 'get', '/audit', `/audit?incidentId=${request.incident.id}`, undefined, asAlice)).body.items as { actor: string; action: string; detail: { status?: number; reason?: string; remote?: string } }[];
+  const refused = audit.filter((e) => e.action === 'approval.refused').map((e) => `${e.actor}:${e.detail.status}`);
+  assert.equal(refused, ['alertmanager:403', 'anonymous:401', 'anonymous:401', 'alice:403', 'alice:409']);
+  assert.ok(audit.filter((e) => e.action === 'approval.refused').every((e) => e.detail.remote && e.detail.reason), 'who, from where, why');
+  assert.equal(audit.filter((e) => e.action === 'action.approved').map((e) => e.actor), ['alice']);
+  await agent.stop();
+});
+
+test('without any credential (development): webhooks and reads open, approvals refused', async () => {
+  const { agent, notifier } = await startAgent();
+  assert.is((await call(agent, 'post', '/webhooks/alertmanager', '/webhooks/alertmanager', fixture('alertmanager-memory-near-limit.json'))).status, 202);
+  const request = await notifier.next((n) => n.kind === 'approval-requested');
+  assert.match(request.text, /-H "Authorization: Bearer \$\(cat "\$DEVOPS_AGENT_TOKEN_FILE"\)"/);
+  const refused = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `/incidents/${request.incident.id}/actions/${request.action!.id}/approve`, { by: 'alice' });
+  assert.is(refused.status, 401);
+  assert.match(refused.body.error!, /no operator tokens: start it with --operator-tokens-file/);
+  assert.is((await call(agent, 'get', '/incidents/{id}', `/incidents/${request.incident.id}`)).body.status, 'awaiting-approval');
   await agent.stop();
 });
 

@@ -3,10 +3,12 @@
  * docs/api/openapi.yaml; api.test.ts checks every route's answers against it. Bad input always gets a
  * 4xx JSON `{error}` and is never a reason for the agent to stop; bodies over 1 MiB get a 413.
  *
- * Webhook bodies are parsed as JSON whatever their content type (EventBridge API destinations and
- * hand-written curl commands do not always say application/json).
+ * Every request is checked (guards.ts) and authenticated to a principal (credentials.ts): the webhook
+ * credential opens only `POST /webhooks/*`; operator tokens open the reads and approve/reject, and the
+ * approver recorded is the operator token's name, never the body's `by`. Health, readiness and metrics
+ * need no credential. Bodies must be JSON (`application/json` or `application/*+json`; Alertmanager and
+ * EventBridge API destinations send `application/json`). Refused approvals are audited.
  */
-import { timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../core/log.js';
@@ -19,7 +21,9 @@ import type { StateStore } from '../ports.js';
 import { IncidentConflict, StoreUnavailable } from '../store/errors.js';
 import { InvalidCursor } from '../store/sqlite-store.js';
 import { ApprovalError, type ApprovalDesk } from '../workflow/approvals.js';
+import { Credentials, type Principal } from './credentials.js';
 import { HttpError } from './errors.js';
+import { authorize, bodyEncodingCheck, callerName, hostCheck, jsonMediaTypes, jsonOnly, originCheck, securityHeaders, type Listening } from './guards.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -36,8 +40,17 @@ export interface ApiOptions {
   log: Logger;
   readiness(): Promise<Readiness>;
   maxBodyBytes?: number;
-  /** Required on every route but health and metrics, when set. */
+  /** Who may call (credentials.ts); without any, a development setup: webhooks and reads open, no approvals. */
+  credentials?: Credentials;
+  /** The legacy shared token (`--api-token`), used when `credentials` is not given. */
   apiToken?: string;
+  /** Where the server listens, once it does (the Host and Origin checks allow its names). */
+  listening?: () => Listening | undefined;
+  /** How people reach the API (`--public-url`). */
+  publicUrl?: string;
+  /** More Host names (`--allowed-hosts`) and browser origins (`--allowed-origins`) to accept. */
+  allowedHosts?: readonly string[];
+  allowedOrigins?: readonly string[];
 }
 
 const statuses = ['open', 'investigating', 'awaiting-approval', 'remediating', 'verifying', 'resolved', 'unresolved', 'closed'] as const;
@@ -61,35 +74,20 @@ const listQuery = z
 
 const auditQuery = z.object({ incidentId: z.string().min(1).optional(), limit: z.coerce.number().int().min(1).max(5000).default(200) }).strict();
 
+/** `by` is ignored: the approver is the credential's name (a differing `by` is audited as `claimedBy`). */
 const decisionBody = z
   .object({
-    by: z.string().trim().min(1, 'by (who decides) is required').max(200),
+    by: z.string().trim().max(200).optional(),
     comment: z.string().max(2000).optional(),
   })
   .strict();
+
+const decisionPath = /^\/incidents\/([^/]+)\/actions\/([^/]+)\/(approve|reject)$/;
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
   if (!result.success) throw new HttpError(400, `invalid ${what}: ${result.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`).join('; ')}`);
   return result.data;
-}
-
-/**
- * Alertmanager sends `Authorization: Bearer` (webhook_config.http_config.authorization), EventBridge API
- * destinations an API-key header of the connection, people a bearer token in curl.
- */
-function requireToken(token: string) {
-  const expected = Buffer.from(token);
-  const matches = (given: string | undefined) => {
-    if (!given) return false;
-    const value = Buffer.from(given);
-    return value.length === expected.length && timingSafeEqual(value, expected);
-  };
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
-    if (matches(bearer) || matches(req.get('x-api-key'))) return next();
-    next(new HttpError(401, 'missing or wrong API token: send Authorization: Bearer <token> or X-Api-Key: <token> (the agent\'s --api-token)'));
-  };
 }
 
 /** The list view: enough to pick an incident, not its whole record. */
@@ -109,12 +107,32 @@ export function summaryOf(incident: Incident) {
   };
 }
 
+const safeDecode = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
 export function createApi(options: ApiOptions): express.Express {
   const { intake, store, desk, metrics, log } = options;
+  const credentials = options.credentials ?? new Credentials(options.apiToken ? { apiToken: options.apiToken } : {});
+  const policy = {
+    listening: options.listening ?? (() => undefined),
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    allowedHosts: options.allowedHosts ?? [],
+    allowedOrigins: options.allowedOrigins ?? [],
+  };
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  const jsonBody = express.json({ limit: options.maxBodyBytes ?? MAX_BODY_BYTES, type: () => true, strict: false });
+  const jsonBody = express.json({ limit: options.maxBodyBytes ?? MAX_BODY_BYTES, type: jsonMediaTypes, strict: false });
+  const decisionJson = express.json({ limit: '64kb', type: jsonMediaTypes });
+  const principal = (res: Response) => res.locals.principal as Principal;
+
+  // Before anything: a page on another origin, or reaching the agent by a rebound name, gets nothing.
+  app.use(securityHeaders, hostCheck(policy), originCheck(policy));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -129,19 +147,21 @@ export function createApi(options: ApiOptions): express.Express {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  // Everything below can change the cluster (approvals) or reveal it (incidents): behind the token.
-  if (options.apiToken) app.use(requireToken(options.apiToken));
+  app.use(bodyEncodingCheck);
 
+  const asWebhook = authorize(credentials, 'webhook', { what: 'deliver alerts' });
   const webhook = (kind: EventKind) => async (req: Request, res: Response) => {
     if (req.body === undefined) throw new PayloadRejected('invalid-payload', 'empty body: send the event as JSON');
-    const results = await intake.receive(kind, req.body);
+    const sender = principal(res);
+    const results = await intake.receive(kind, req.body, { name: sender.name, authenticated: sender.authenticated });
     res.status(202).json({ accepted: results.length, results });
   };
-  app.post('/webhooks/alertmanager', jsonBody, webhook('alertmanager'));
-  app.post('/webhooks/eventbridge', jsonBody, webhook('eventbridge'));
-  app.post('/webhooks/anomaly', jsonBody, webhook('anomaly'));
+  app.post('/webhooks/alertmanager', asWebhook, jsonOnly, jsonBody, webhook('alertmanager'));
+  app.post('/webhooks/eventbridge', asWebhook, jsonOnly, jsonBody, webhook('eventbridge'));
+  app.post('/webhooks/anomaly', asWebhook, jsonOnly, jsonBody, webhook('anomaly'));
 
-  app.get('/incidents', async (req, res) => {
+  const asReader = authorize(credentials, 'operator', { what: 'read incidents and the audit' });
+  app.get('/incidents', asReader, async (req, res) => {
     const query = parse(listQuery, req.query, 'query');
     const page = await store.listIncidents(query);
     res.json({ items: page.items.map(summaryOf), ...(page.cursor ? { cursor: page.cursor } : {}) });
@@ -149,40 +169,65 @@ export function createApi(options: ApiOptions): express.Express {
 
   const incidentOr404 = async (id: string): Promise<Incident> => {
     const incident = await store.getIncident(id);
-    if (!incident) throw new HttpError(404, `incident ${id} not found`);
+    if (!incident) throw new HttpError(404, `incident ${id.slice(0, 200)} not found`);
     return incident;
   };
 
-  app.get('/incidents/:id', async (req, res) => {
+  app.get('/incidents/:id', asReader, async (req: Request<{ id: string }>, res: Response) => {
     const incident = await incidentOr404(req.params.id);
     const workflow = await store.loadWorkflowState(incident.id);
     res.json({ ...incident, workflow: workflow ?? null });
   });
 
-  app.get('/incidents/:id/timeline', async (req, res) => {
+  app.get('/incidents/:id/timeline', asReader, async (req: Request<{ id: string }>, res: Response) => {
     const incident = await incidentOr404(req.params.id);
     const items = [...incident.timeline].sort((a, b) => a.at.localeCompare(b.at));
     res.json({ incidentId: incident.id, items });
   });
 
+  const asDecider = authorize(credentials, 'operator', { what: 'approve or reject actions', alwaysRequired: true });
   const decide = (decision: 'approved' | 'rejected') => async (req: Request<{ id: string; actionId: string }>, res: Response) => {
     const body = parse(decisionBody, req.body, 'body');
-    const { action } = await desk.decide(req.params.id, req.params.actionId, decision, body.by, body.comment);
+    const by = principal(res).name;
+    const origin = { ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}), ...(body.by && body.by !== by ? { claimedBy: body.by } : {}) };
+    const { action } = await desk.decide(req.params.id, req.params.actionId, decision, by, body.comment, origin);
     res.json({ incidentId: req.params.id, action });
   };
-  app.post('/incidents/:id/actions/:actionId/approve', express.json({ limit: '64kb', type: () => true }), decide('approved'));
-  app.post('/incidents/:id/actions/:actionId/reject', express.json({ limit: '64kb', type: () => true }), decide('rejected'));
+  app.post('/incidents/:id/actions/:actionId/approve', asDecider, jsonOnly, decisionJson, decide('approved'));
+  app.post('/incidents/:id/actions/:actionId/reject', asDecider, jsonOnly, decisionJson, decide('rejected'));
 
-  app.get('/audit', async (req, res) => {
+  app.get('/audit', asReader, async (req, res) => {
     const query = parse(auditQuery, req.query, 'query');
     res.json({ items: await store.listAudit(query) });
   });
 
-  app.use((req, _res, next: NextFunction) => next(new HttpError(404, `no route ${req.method} ${req.path} (see docs/api/openapi.yaml)`)));
+  app.use((req, _res, next: NextFunction) => next(new HttpError(404, `no route ${req.method} ${req.path.slice(0, 200)} (see docs/api/openapi.yaml)`)));
 
-  const errors: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+  /** A refused approve/reject (no or a wrong credential, a foreign Origin or Host) goes to the audit. */
+  const auditRefusal = async (req: Request, status: number, reason: string) => {
+    const match = req.method === 'POST' ? decisionPath.exec(req.path) : null;
+    if (!match || ![401, 403, 421].includes(status)) return;
+    const headers: Record<string, string> = {};
+    for (const name of ['origin', 'host', 'user-agent', 'x-forwarded-for', 'sec-fetch-site']) {
+      const value = req.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    await desk.recordRefusal({
+      incidentId: safeDecode(match[1]!),
+      actionId: safeDecode(match[2]!),
+      decision: match[3] === 'approve' ? 'approved' : 'rejected',
+      actor: callerName(req, credentials),
+      status,
+      reason,
+      ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}),
+      headers,
+    });
+  };
+
+  const errors: ErrorRequestHandler = async (error: unknown, req, res, _next) => {
     const isWebhook = req.path.startsWith('/webhooks/');
-    const e = error as { type?: string; status?: number; message?: string };
+    const e = error as { type?: string; status?: number; statusCode?: number; expose?: boolean; message?: string };
+    const clientStatus = e?.status ?? e?.statusCode;
     let status = 500;
     let message = 'internal error; see the agent log';
     if (e?.type === 'entity.too.large') {
@@ -193,9 +238,6 @@ export function createApi(options: ApiOptions): express.Express {
       status = 400;
       message = `body is not valid JSON: ${e.message}`;
       if (isWebhook) metrics.alertsRejected.inc({ reason: 'malformed-json' });
-    } else if (e?.type && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-      status = e.status;
-      message = e.message ?? 'bad request';
     } else if (error instanceof PayloadRejected) {
       status = error.status;
       message = error.message;
@@ -212,9 +254,18 @@ export function createApi(options: ApiOptions): express.Express {
       // 503 makes Alertmanager and EventBridge retry the delivery later.
       status = 503;
       message = error.message;
+    } else if (error instanceof URIError) {
+      status = 400;
+      message = 'the path is not valid percent-encoded UTF-8';
+    } else if (typeof clientStatus === 'number' && clientStatus >= 400 && clientStatus < 500 && e.expose !== false) {
+      // What express and body-parser refuse (a path that does not decode, a body that does not inflate).
+      status = clientStatus;
+      message = clientStatus === 400 && /decode param/i.test(e.message ?? '') ? 'the path is not valid percent-encoded UTF-8' : (e.message ?? 'bad request');
     }
-    if (status >= 500) log.error('request failed', { method: req.method, path: req.path, status, error: (error as Error)?.stack ?? String(error) });
-    else log.info('request refused', { method: req.method, path: req.path, status, error: message });
+    if (status >= 500) log.error('request failed', { method: req.method, path: req.path.slice(0, 200), status, error: (error as Error)?.stack ?? String(error) });
+    else log.info('request refused', { method: req.method, path: req.path.slice(0, 200), status, error: message });
+    await auditRefusal(req, status, message);
+    if (error instanceof HttpError && error.extra.headers) res.set(error.extra.headers as Record<string, string>);
     res.status(status).json({ error: message });
   };
   app.use(errors);

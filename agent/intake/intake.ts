@@ -56,8 +56,12 @@ export class Intake {
     this.groupWindowMs = options.groupWindowMs ?? 30 * 60_000;
   }
 
-  /** Validates a payload of a known kind and takes its alerts; PayloadRejected is counted and rethrown. */
-  async receive(kind: EventKind, payload: unknown): Promise<IntakeResult[]> {
+  /**
+   * Validates a payload of a known kind and takes its alerts; PayloadRejected is counted and rethrown.
+   * `sender` is who delivered it (the API's principal; `authenticated: false` only without credentials),
+   * passed through for per-source limits.
+   */
+  async receive(kind: EventKind, payload: unknown, _sender?: { name: string; authenticated: boolean }): Promise<IntakeResult[]> {
     let alerts: Alert[];
     try {
       alerts = parseEvent(kind, payload, new Date(this.options.clock.now()).toISOString());

@@ -47,9 +47,26 @@ export function rootCauseFound(incident: Incident): Notification {
   };
 }
 
-export function approvalRequested(incident: Incident, action: Action, baseUrl: string, tokenRequired = false): Notification {
+const shellQuote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The header a printed curl command authenticates with, reading the credential where it is kept: an
+ * operator token file (`$(cat FILE)`, the local target's credentials/approver.token), the legacy
+ * `$DEVOPS_AGENT_API_TOKEN`, or a file the reader names in `$DEVOPS_AGENT_TOKEN_FILE`. Never the token.
+ */
+export function authorizationHeader(credential: boolean | string): string {
+  if (typeof credential === 'string') return `-H "Authorization: Bearer $(cat ${shellQuote(credential)})"`;
+  if (credential) return '-H "authorization: Bearer $DEVOPS_AGENT_API_TOKEN"';
+  return '-H "Authorization: Bearer $(cat "$DEVOPS_AGENT_TOKEN_FILE")"';
+}
+
+/**
+ * `credential` says how the commands authenticate (authorizationHeader): approve/reject always need an
+ * operator token, and the approver recorded is that token's name.
+ */
+export function approvalRequested(incident: Incident, action: Action, baseUrl: string, credential: boolean | string = false): Notification {
   const { approveUrl, rejectUrl } = actionUrls(baseUrl, incident, action);
-  const auth = tokenRequired ? ` -H "authorization: Bearer $DEVOPS_AGENT_API_TOKEN"` : '';
+  const auth = ` ${authorizationHeader(credential)}`;
   const diff = action.dryRun?.diff.slice(0, 12).map((line) => `    ${line}`) ?? [];
   return {
     kind: 'approval-requested',
@@ -62,8 +79,8 @@ export function approvalRequested(incident: Incident, action: Action, baseUrl: s
       ...(diff.length ? [`  dry run (${action.dryRun!.method}):`, ...diff] : []),
       ...(action.dryRun?.warnings.length ? [`  warnings: ${action.dryRun.warnings.join('; ')}`] : []),
       `  rollback: ${action.rollback.description}`,
-      `  approve:  curl -X POST ${approveUrl}${auth} -H 'content-type: application/json' -d '{"by":"you"}'`,
-      `  reject:   curl -X POST ${rejectUrl}${auth} -H 'content-type: application/json' -d '{"by":"you","comment":"why"}'`,
+      `  approve:  curl -X POST ${approveUrl}${auth}`,
+      `  reject:   curl -X POST ${rejectUrl}${auth} -H 'content-type: application/json' -d '{"comment":"why"}'`,
       `  expires:  ${action.expiresAt}`,
     ].join('\n'),
   };

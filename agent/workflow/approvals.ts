@@ -15,7 +15,7 @@ import { isWorkflowState } from './state.js';
 
 export class ApprovalError extends Error {
   constructor(
-    readonly status: 400 | 404 | 409,
+    readonly status: 400 | 403 | 404 | 409,
     message: string,
   ) {
     super(message);
@@ -24,6 +24,42 @@ export class ApprovalError extends Error {
 }
 
 export type Decision = Approval['decision'];
+
+/**
+ * Actors the agent records for its own decisions. No credential may carry one of these names, and the
+ * approval desk refuses them: a person's decision can never pass for the policy's or the agent's.
+ */
+const reservedActors = new Set(['policy', 'auto-approve', 'agent', 'system']);
+
+/** `policy`, `auto-approve`, `system`, `agent` and `agent/<step>` (any case; also `agent:`, `agent-`, `agent.`). */
+export function isReservedActor(name: string): boolean {
+  const lower = name.trim().toLowerCase();
+  return reservedActors.has(lower) || /^agent[-/:.]/.test(lower);
+}
+
+/** Where a decision came from, for the audit: the address, and what the caller claimed. */
+export interface DecisionOrigin {
+  /** The caller's address (the socket's peer). */
+  remote?: string;
+  /** The body's `by`, when it differs from the credential's name (recorded, never believed). */
+  claimedBy?: string;
+}
+
+/** A refused attempt to decide, as the audit records it (who tried, from where, why). */
+export interface RefusedDecision extends DecisionOrigin {
+  incidentId: string;
+  actionId: string;
+  decision: Decision;
+  /** The credential's name; `anonymous` without one. */
+  actor: string;
+  status: number;
+  reason: string;
+  /** Request headers that tell where it came from (Origin, Host, User-Agent, X-Forwarded-For), cut short. */
+  headers?: Record<string, string>;
+}
+
+/** Refusals audited per minute at most: an attacker hammering the API cannot fill the disk through the audit. */
+const REFUSALS_AUDITED_PER_MINUTE = 60;
 
 /** The change a decision makes to an incident (used through mutateIncident or the engine's ledger). */
 export function applyDecision(incident: Incident, approval: Approval): Action {
@@ -36,7 +72,7 @@ export function applyDecision(incident: Incident, approval: Approval): Action {
   incident.timeline.push({
     at: approval.at,
     type: 'approval',
-    source: approval.by.startsWith('agent') || approval.by === 'policy' || approval.by === 'auto-approve' ? 'agent' : 'human',
+    source: isReservedActor(approval.by) ? 'agent' : 'human',
     summary: `${action.kind} of ${action.target.name} ${approval.decision} by ${approval.by}${approval.comment ? `: ${approval.comment}` : ''}`,
     refs: [action.id],
   });
@@ -62,9 +98,58 @@ export interface ApprovalDeskOptions {
 }
 
 export class ApprovalDesk {
+  private refusalWindow = { start: 0, audited: 0, suppressed: 0 };
+
   constructor(private readonly options: ApprovalDeskOptions) {}
 
-  async decide(incidentId: string, actionId: string, decision: Decision, by: string, comment?: string): Promise<{ incident: Incident; action: Action }> {
+  /**
+   * A person's decision: `by` is the name of the credential that made it (agent/api), never a name from a
+   * request body. A decision that cannot be taken (the action is decided, executing or expired: 409) is
+   * audited as refused.
+   */
+  async decide(incidentId: string, actionId: string, decision: Decision, by: string, comment?: string, origin: DecisionOrigin = {}): Promise<{ incident: Incident; action: Action }> {
+    if (isReservedActor(by)) throw new ApprovalError(403, `"${by}" is an actor of the agent itself; a person's decision cannot be recorded under it`);
+    try {
+      return await this.take(incidentId, actionId, decision, by, comment, origin);
+    } catch (error) {
+      if (error instanceof ApprovalError && error.status === 409) await this.recordRefusal({ incidentId, actionId, decision, actor: by, status: 409, reason: error.message, ...origin });
+      throw error;
+    }
+  }
+
+  /**
+   * Audits a refused attempt to approve or reject (no or a wrong credential, a webhook credential, a
+   * foreign Origin or Host, an action not awaiting a decision). At most REFUSALS_AUDITED_PER_MINUTE a
+   * minute; the ones over are counted in one `approval.refusals-suppressed` entry.
+   */
+  async recordRefusal(refusal: RefusedDecision): Promise<void> {
+    const { store, clock, log } = this.options;
+    const now = clock.now();
+    const window = this.refusalWindow;
+    const at = new Date(now).toISOString();
+    if (now - window.start >= 60_000) {
+      if (window.suppressed) await store.appendAudit({ at, actor: 'agent', action: 'approval.refusals-suppressed', detail: { count: window.suppressed, since: new Date(window.start).toISOString(), limitPerMinute: REFUSALS_AUDITED_PER_MINUTE } }).catch(() => undefined);
+      this.refusalWindow = { start: now, audited: 0, suppressed: 0 };
+    }
+    const cut = (text: string | undefined, max = 200) => (text === undefined ? undefined : text.length > max ? `${text.slice(0, max)}...` : text);
+    log.warn('decision refused', { incidentId: cut(refusal.incidentId, 100), actionId: cut(refusal.actionId, 100), actor: cut(refusal.actor, 100), status: refusal.status, reason: refusal.reason, remote: refusal.remote });
+    if (this.refusalWindow.audited >= REFUSALS_AUDITED_PER_MINUTE) {
+      this.refusalWindow.suppressed++;
+      return;
+    }
+    this.refusalWindow.audited++;
+    const detail: Record<string, unknown> = { actionId: cut(refusal.actionId), decision: refusal.decision, status: refusal.status, reason: refusal.reason };
+    if (refusal.remote) detail.remote = refusal.remote;
+    if (refusal.claimedBy) detail.claimedBy = cut(refusal.claimedBy);
+    if (refusal.headers && Object.keys(refusal.headers).length) detail.headers = Object.fromEntries(Object.entries(refusal.headers).map(([k, v]) => [k, cut(v)]));
+    try {
+      await store.appendAudit({ at, incidentId: cut(refusal.incidentId)!, actor: cut(refusal.actor, 100)!, action: 'approval.refused', detail });
+    } catch (error) {
+      log.error('could not audit a refused decision', { error: (error as Error).message });
+    }
+  }
+
+  private async take(incidentId: string, actionId: string, decision: Decision, by: string, comment: string | undefined, origin: DecisionOrigin): Promise<{ incident: Incident; action: Action }> {
     const { store, clock, metrics, log } = this.options;
     const incident = await store.getIncident(incidentId);
     if (!incident) throw new ApprovalError(404, `incident ${incidentId} not found`);
@@ -81,7 +166,7 @@ export class ApprovalDesk {
     let decided: Action | undefined;
     const updated = await mutateIncident(store, incidentId, (i) => void (decided = applyDecision(i, approval)), { clock, initial: incident });
     await store.recordApproval(incidentId, approval);
-    await store.appendAudit({ at, incidentId, actor: by, action: `action.${decision}`, detail: { actionId, kind: action.kind, target: action.target, params: action.params, ...(comment ? { comment } : {}) } });
+    await store.appendAudit({ at, incidentId, actor: by, action: `action.${decision}`, detail: { actionId, kind: action.kind, target: action.target, params: action.params, ...(comment ? { comment } : {}), ...(origin.remote ? { remote: origin.remote } : {}), ...(origin.claimedBy ? { claimedBy: origin.claimedBy.slice(0, 200) } : {}) } });
     metrics.approvals.inc({ decision });
     metrics.actions.inc({ kind: action.kind, status: decision });
     log.info(`action ${decision}`, { incidentId, actionId, by });

@@ -64,7 +64,8 @@ test('sequence, parallel evidence and decide lead to an approval request, every 
   assert.equal(state.records.find((r) => r.id === 'route')!.output, { branch: 'leak found', goto: 'recommend' });
   assert.equal(h.notifier.kinds(id), ['incident-opened', 'root-cause', 'approval-requested']);
   const approval = h.notifier.sent.find((n) => n.kind === 'approval-requested')!;
-  assert.match(approval.text, /curl -X POST http:\/\/127\.0\.0\.1:0\/incidents\/inc-.*\/actions\/act-[0-9a-f]+\/approve -H 'content-type: application\/json' -d '\{"by":"you"\}'/);
+  // The approver is the operator token's name (issue 11): the command sends the token read from a file, no `by`.
+  assert.match(approval.text, /curl -X POST http:\/\/127\.0\.0\.1:0\/incidents\/inc-.*\/actions\/act-[0-9a-f]+\/approve -H "Authorization: Bearer \$\(cat "\$DEVOPS_AGENT_TOKEN_FILE"\)"/);
   assert.is(approval.approve!.expiresAt, incident.actions[0]!.expiresAt);
   assert.equal(h.cluster.writes, []);
 });

@@ -36,8 +36,11 @@ export interface EngineOptions {
   baseUrl: () => string;
   /** Approve every proposed action on the spot (`--auto-approve`, CI runs). */
   autoApprove?: boolean;
-  /** The API needs a token: approve commands in notifications say so (never print the token). */
-  tokenRequired?: boolean;
+  /**
+   * How approve commands in notifications send the credential (never the token itself): the operator
+   * token file they read (a path), true for the legacy $DEVOPS_AGENT_API_TOKEN, false for a placeholder file.
+   */
+  tokenRequired?: boolean | string;
   /** Waits between retries (default: the clock's sleep); tests pass a fake. */
   sleep?: RetryWait;
   /** Per-attempt timeout of steps that do not set one (default 30 s). */

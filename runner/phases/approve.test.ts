@@ -58,6 +58,11 @@ test('the instructions: what, why, the dry run, and the curl commands', () => {
   assert.match(text, /The agent asks for approval: raise-limits Deployment petadoptions\/petsite \(risk medium\)/);
   assert.match(text, / {2}dry run \(server-side\):\n {6}~ raise-limits/);
   assert.match(text, /curl -sX POST http:\/\/agent\.test\/incidents\/inc-9\/actions\/act-1\/approve/);
+  // The commands read the operator token from its file; the approver is that token's name, not a `by`.
+  assert.match(text, /approve -H "Authorization: Bearer \$\(cat "\$DEVOPS_AGENT_TOKEN_FILE"\)"/);
+  const local = approvalInstructions('http://agent.test', newIncident('inc-9', at), proposedAction('act-1', 'raise-limits', 'petsite', at), '/home/alice/state dir/credentials/approver.token');
+  assert.match(local, /approve -H "Authorization: Bearer \$\(cat '\/home\/alice\/state dir\/credentials\/approver\.token'\)"/);
+  assert.not.match(local, /"by"/);
 });
 
 test.run();

@@ -37,7 +37,7 @@ export const approve: Phase = {
         for (const action of pending) {
           if (instructed.has(action.id)) continue;
           instructed.add(action.id);
-          progress.note(approvalInstructions(endpoints.agentUrl, incident, action));
+          progress.note(approvalInstructions(endpoints.agentUrl, incident, action, endpoints.agentTokenFile));
         }
         if (deps.presenter && !presenterAsking) {
           presenterAsking = deps.presenter.ask('Press Enter here to approve all proposed actions as the presenter (or approve with the commands above): ').then(async () => {
@@ -57,17 +57,23 @@ export const approve: Phase = {
   },
 };
 
-/** What the presenter (or anyone with the token) runs to approve or reject one action. */
-export function approvalInstructions(agentUrl: string, incident: Incident, action: Incident['actions'][number]): string {
+const shellQuote = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * What the presenter (or anyone with the token) runs to approve or reject one action: the commands read
+ * the operator token from its file (the local target's credentials/approver.token), never show it.
+ */
+export function approvalInstructions(agentUrl: string, incident: Incident, action: Incident['actions'][number], tokenFile?: string): string {
   const base = agentUrl.replace(/\/+$/, '');
+  const auth = `-H "Authorization: Bearer $(cat ${tokenFile ? shellQuote(tokenFile) : '"$DEVOPS_AGENT_TOKEN_FILE"'})"`;
   const diff = action.dryRun?.diff.slice(0, 8).map((line) => `      ${line}`) ?? [];
   return [
     '',
     `The agent asks for approval: ${action.kind} ${action.target.kind} ${action.target.namespace ? `${action.target.namespace}/` : ''}${action.target.name} (risk ${action.risk})`,
     `  why: ${action.rationale}`,
     ...(diff.length ? [`  dry run (${action.dryRun!.method}):`, ...diff] : []),
-    `  approve: curl -sX POST ${base}/incidents/${incident.id}/actions/${action.id}/approve -H 'content-type: application/json' -d '{"by":"'"$USER"'"}'`,
-    `  reject:  curl -sX POST ${base}/incidents/${incident.id}/actions/${action.id}/reject -H 'content-type: application/json' -d '{"by":"'"$USER"'","comment":"why"}'`,
+    `  approve: curl -sX POST ${base}/incidents/${incident.id}/actions/${action.id}/approve ${auth}`,
+    `  reject:  curl -sX POST ${base}/incidents/${incident.id}/actions/${action.id}/reject ${auth} -H 'content-type: application/json' -d '{"comment":"why"}'`,
     `  incident: ${base}/incidents/${incident.id}`,
     '',
   ].join('\n');

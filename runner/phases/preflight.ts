@@ -18,7 +18,7 @@ export const preflight: Phase = {
     const endpoints = await options.target.prepare({ fast: options.fast, say: (line) => progress.note(line), signal });
     record.targetDescription = endpoints.description;
     record.agentUrl = endpoints.agentUrl;
-    const connections = { endpoints, cluster: deps.cluster(endpoints.kubeconfig), metrics: deps.metrics(endpoints.prometheusUrl), agent: deps.agent(endpoints.agentUrl) };
+    const connections = { endpoints, cluster: deps.cluster(endpoints.kubeconfig), metrics: deps.metrics(endpoints.prometheusUrl), agent: deps.agent(endpoints.agentUrl, endpoints) };
     run.connections = connections;
     const { cluster, metrics, agent } = connections;
     progress.status('checking the cluster, Prometheus, the agent and leftovers of earlier runs');

@@ -1,7 +1,8 @@
 /**
  * alertmanager.yml for the local target: every alert goes to the DevOps agent's webhook, grouped by
- * alert name and namespace with the profile's timings. Until the agent runs, Alertmanager logs the failed
- * deliveries and retries; nothing else depends on them.
+ * alert name and namespace with the profile's timings, with the stack's webhook token (read from its
+ * file by Alertmanager at each delivery). Until the agent runs, Alertmanager logs the failed deliveries
+ * and retries; nothing else depends on them. Its own API is behind basic auth (credentials.ts).
  */
 import { stringify } from 'yaml';
 import type { TimingProfile } from '../profiles.js';
@@ -9,7 +10,7 @@ import { agentWebhookUrl, loopbackUrl, type StackPaths, type StackPorts } from '
 
 export const agentReceiver = 'devops-agent';
 
-export function renderAlertmanagerConfig(profile: TimingProfile, ports: StackPorts): string {
+export function renderAlertmanagerConfig(profile: TimingProfile, ports: StackPorts, paths: Pick<StackPaths, 'webhookToken'>): string {
   const config = {
     route: {
       receiver: agentReceiver,
@@ -18,14 +19,21 @@ export function renderAlertmanagerConfig(profile: TimingProfile, ports: StackPor
       group_interval: profile.groupInterval,
       repeat_interval: profile.repeatInterval,
     },
-    receivers: [{ name: agentReceiver, webhook_configs: [{ url: agentWebhookUrl(ports), send_resolved: true }] }],
+    receivers: [
+      {
+        name: agentReceiver,
+        webhook_configs: [{ url: agentWebhookUrl(ports), send_resolved: true, http_config: { authorization: { type: 'Bearer', credentials_file: paths.webhookToken } } }],
+      },
+    ],
   };
   return stringify(config, { lineWidth: 0 });
 }
 
-export function alertmanagerArgs(ports: StackPorts, paths: Pick<StackPaths, 'alertmanagerConfig' | 'alertmanagerData'>): string[] {
+export function alertmanagerArgs(ports: StackPorts, paths: Pick<StackPaths, 'alertmanagerConfig' | 'alertmanagerData' | 'alertmanagerWebConfig'>): string[] {
   return [
     `--config.file=${paths.alertmanagerConfig}`,
+    // Basic auth on the API: Alertmanager has no CORS setting, and answers every origin otherwise.
+    `--web.config.file=${paths.alertmanagerWebConfig}`,
     `--storage.path=${paths.alertmanagerData}`,
     `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
     `--web.external-url=${loopbackUrl(ports.alertmanager)}/`,

@@ -5,7 +5,7 @@
  * 130 interrupted.
  */
 import { defineCli, runCommandLine } from '../../../lib/platform/cli.js';
-import { agentWebhookUrl, resolveStackConfig, shellQuote, stackOptions, stackSelector, type StackConfig, type Subcommand } from './config.js';
+import { agentWebhookUrl, resolveStackConfig, shellQuote, stackOptions, stackPaths, stackSelector, type StackConfig, type Subcommand } from './config.js';
 import { ComponentFailure, down, Interrupted, status, up, type UpResult } from './commands.js';
 import { lineProgress } from './progress.js';
 import { renderStatusTable, statusExitCode, type StackStatus } from './status.js';
@@ -100,15 +100,17 @@ export function upSummary(result: UpResult, config: StackConfig): string {
     `  Kubernetes API  ${s.kubeApiUrl}`,
     `  X-Ray API       ${s.xrayUrl}   (exporters and Prometheus service discovery there too)`,
     `  Prometheus      ${s.prometheusUrl}`,
-    `  Alertmanager    ${s.alertmanagerUrl}   (alerts go to ${agentWebhookUrl(config.ports)})`,
+    `  Alertmanager    ${s.alertmanagerUrl}   (alerts go to ${agentWebhookUrl(config.ports)}; log in as prometheus, password in ${shellQuote(stackPaths(config.stateDir).alertmanagerPassword)})`,
     ...(s.mcpUrl ? [`  MCP server      ${s.mcpUrl}`] : []),
     ...(s.agentUrl ? [`  DevOps agent    ${s.agentUrl}`] : []),
     `  kubeconfig      ${kubeconfig}`,
+    ...(s.agentTokenFile ? [`  agent token     ${shellQuote(s.agentTokenFile)}   (the approver's; 0600)`] : []),
     '',
     'Look around:',
     `  kubectl --kubeconfig ${kubeconfig} get pods -n petadoptions`,
     `  kubectl --kubeconfig ${kubeconfig} top pods -n petadoptions`,
     `  ${s.prometheusUrl}/alerts   (Prometheus UI: graphs, targets, alerts)`,
+    ...(s.agentUrl && s.agentTokenFile ? [`  curl -s ${s.agentUrl}/incidents -H "Authorization: Bearer $(cat ${shellQuote(s.agentTokenFile)})"`] : []),
     `  npx local-cluster status${selector}`,
     'Stop everything:',
     `  npx local-cluster down${selector}`,

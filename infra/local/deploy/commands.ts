@@ -10,6 +10,7 @@ import { renderKubeconfig } from '../../../lib/kubernetes/kubeconfig.js';
 import { selfSignedCertificate } from '../../../lib/platform/tls.js';
 import type { TimingProfile } from '../profiles.js';
 import { ensureBinaries } from './binaries.js';
+import { ensureCredentials } from './credentials.js';
 import { loopbackHttpsUrl, stackPaths, type StackConfig, type StackPaths, type StackPorts } from './config.js';
 import type { Component, Readiness, StartContext } from './components/component.js';
 import { stackComponents } from './components/registry.js';
@@ -86,7 +87,9 @@ export async function up(config: StackConfig, options: CommandOptions = {}): Pro
     state.profile = config.profile.name;
     state.ports = config.ports;
 
-    const plan = await planStart(components, state, config.ports, config.profile);
+    // Before anything starts: Alertmanager, Prometheus, the simulation and the agent read them.
+    ensureCredentials(paths);
+    const plan = await planStart(components, state, config.ports, config.profile, paths);
     if (plan.length === 0) {
       writeKubeconfig(paths, config.ports, state.kubeToken);
       return { status: await inspectStack(components, state, config.ports, paths), started, timings, seconds: (performance.now() - began) / 1000 };
@@ -208,12 +211,12 @@ export async function status(config: Pick<StackConfig, 'stateDir' | 'ports'>, op
 }
 
 /** Components to start: each that is not running and healthy, and each that restarts with one of those. */
-async function planStart(components: readonly Component[], state: StackState, ports: StackPorts, profile: TimingProfile): Promise<Component[]> {
+async function planStart(components: readonly Component[], state: StackState, ports: StackPorts, profile: TimingProfile, paths: StackPaths): Promise<Component[]> {
   const plan: Component[] = [];
   for (const component of components) {
     const fresh = new Set(plan.map((c) => c.name));
     const record = runningRecord(state, component.name);
-    const healthy = record ? (await component.isReady({ ports, profile, state })).ready : false;
+    const healthy = record ? (await component.isReady({ ports, profile, state, paths })).ready : false;
     if (!healthy || component.restartsWith.some((name) => fresh.has(name))) plan.push(component);
   }
   return plan;

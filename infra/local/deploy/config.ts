@@ -159,11 +159,26 @@ export interface StackPaths {
   prometheusData: string;
   alertmanagerConfig: string;
   alertmanagerData: string;
+  /** Alertmanager's web configuration (basic auth), beside its configuration. */
+  alertmanagerWebConfig: string;
+  /** The stack's credentials, 0600 files in a 0700 folder, kept across restarts (credentials.ts). */
+  credentialsDir: string;
+  /** Alertmanager's bearer token to the agent's webhook. */
+  webhookToken: string;
+  /** The operator token people and the runner approve with (`status --json`'s `agentTokenFile`). */
+  approverToken: string;
+  /** The agent's operator tokens file: the approver's name and token. */
+  operatorTokens: string;
+  /** Password of Alertmanager's API (basic auth), for Prometheus and people. */
+  alertmanagerPassword: string;
+  /** The simulated Kubernetes API's bearer token, for the simulation (never on its command line). */
+  kubeToken: string;
   log(component: string): string;
 }
 
 export function stackPaths(stateDir: string): StackPaths {
   const logsDir = join(stateDir, 'logs');
+  const credentialsDir = join(stateDir, 'credentials');
   return {
     stateDir,
     stateFile: join(stateDir, 'state.json'),
@@ -178,6 +193,13 @@ export function stackPaths(stateDir: string): StackPaths {
     prometheusData: join(stateDir, 'prometheus', 'data'),
     alertmanagerConfig: join(stateDir, 'alertmanager', 'alertmanager.yml'),
     alertmanagerData: join(stateDir, 'alertmanager', 'data'),
+    alertmanagerWebConfig: join(stateDir, 'alertmanager', 'web.yml'),
+    credentialsDir,
+    webhookToken: join(credentialsDir, 'webhook.token'),
+    approverToken: join(credentialsDir, 'approver.token'),
+    operatorTokens: join(credentialsDir, 'operators.tokens'),
+    alertmanagerPassword: join(credentialsDir, 'alertmanager.password'),
+    kubeToken: join(credentialsDir, 'kube.token'),
     log: (component) => join(logsDir, `${component}.log`),
   };
 }

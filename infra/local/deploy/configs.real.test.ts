@@ -37,7 +37,7 @@ for (const profile of Object.values(profiles)) {
 
   test(`${profile.name}: amtool check-config accepts alertmanager.yml`, () => {
     mkdirSync(dirname(paths.alertmanagerConfig), { recursive: true });
-    writeFileSync(paths.alertmanagerConfig, renderAlertmanagerConfig(profile, defaultPorts));
+    writeFileSync(paths.alertmanagerConfig, renderAlertmanagerConfig(profile, defaultPorts, paths));
     check(process.env.AMTOOL_BIN ?? findOnPath(['amtool']), ['check-config', paths.alertmanagerConfig]);
   });
 }

@@ -28,22 +28,27 @@ test('prometheus.yml: profile intervals, cluster label, http_sd jobs honouring t
     assert.equal(job.http_sd_configs, [{ url: `http://127.0.0.1:16444/sd/${job.job_name}`, refresh_interval: '2s' }]);
   }
   assert.equal(config.alerting.alertmanagers[0].static_configs, [{ targets: ['127.0.0.1:19093'] }]);
+  assert.equal(config.alerting.alertmanagers[0].basic_auth, { username: 'prometheus', password_file: paths.alertmanagerPassword });
 });
 
 test('everything listens on loopback only; Alertmanager gossip is off', () => {
   const prometheus = prometheusArgs(defaultPorts, paths);
   assert.ok(prometheus.includes('--web.listen-address=127.0.0.1:19090'));
-  assert.ok(prometheus.includes('--web.enable-lifecycle'));
+  // Issue 11: no lifecycle API (any page could POST /-/quit), CORS for Prometheus's own origin only.
+  assert.not.ok(prometheus.includes('--web.enable-lifecycle'));
+  assert.ok(prometheus.includes('--web.cors.origin=http://(127\\.0\\.0\\.1|localhost):19090'));
   assert.ok(prometheus.includes('--storage.tsdb.retention.time=15d'));
   const alertmanager = alertmanagerArgs(defaultPorts, paths);
   assert.ok(alertmanager.includes('--web.listen-address=127.0.0.1:19093'));
   assert.ok(alertmanager.includes('--cluster.listen-address='));
+  assert.ok(alertmanager.includes(`--web.config.file=${paths.alertmanagerWebConfig}`));
 });
 
 test('Alertmanager routes everything to the agent webhook, grouped by alertname and namespace', () => {
-  const config = parse(renderAlertmanagerConfig(profiles.fast, { ...defaultPorts, agent: 28080 }));
+  const config = parse(renderAlertmanagerConfig(profiles.fast, { ...defaultPorts, agent: 28080 }, paths));
   assert.equal(config.route, { receiver: 'devops-agent', group_by: ['alertname', 'namespace'], group_wait: '1s', group_interval: '5s', repeat_interval: '1h' });
-  assert.equal(config.receivers[0].webhook_configs, [{ url: 'http://127.0.0.1:28080/webhooks/alertmanager', send_resolved: true }]);
+  // Issue 11: with the webhook token, read from its file.
+  assert.equal(config.receivers[0].webhook_configs, [{ url: 'http://127.0.0.1:28080/webhooks/alertmanager', send_resolved: true, http_config: { authorization: { type: 'Bearer', credentials_file: paths.webhookToken } } }]);
 });
 
 test.run();

@@ -9,10 +9,10 @@ export interface ProbeResult<T> {
   error?: string;
 }
 
-export async function probeJson<T = unknown>(url: string, timeoutMs = 2_000, signal?: AbortSignal): Promise<ProbeResult<T>> {
+export async function probeJson<T = unknown>(url: string, timeoutMs = 2_000, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<ProbeResult<T>> {
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await fetch(url, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    const response = await fetch(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
     const text = await response.text();
     let body: T | undefined;
     try {

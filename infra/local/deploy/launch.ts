@@ -39,6 +39,11 @@ export interface LocalAgentSettings {
   /** The profile's rate window and scrape interval, so checks see fresh changes. */
   rateWindow?: string;
   minStepSeconds?: number;
+  /** Credential files (never tokens: argv is visible to every user in `ps`). */
+  webhookTokenFile?: string;
+  operatorTokensFile?: string;
+  /** The approver's token file, which the approve commands the agent prints read. */
+  curlTokenFile?: string;
 }
 
 export function localServeArgs(settings: LocalAgentSettings): string[] {
@@ -58,6 +63,9 @@ export function localServeArgs(settings: LocalAgentSettings): string[] {
     ...flag('public-url', settings.publicUrl),
     ...flag('rate-window', settings.rateWindow),
     ...flag('min-step', settings.minStepSeconds ? `${settings.minStepSeconds}s` : undefined),
+    ...flag('webhook-token-file', settings.webhookTokenFile),
+    ...flag('operator-tokens-file', settings.operatorTokensFile),
+    ...flag('curl-token-file', settings.curlTokenFile),
     ...(settings.autoApprove ? ['--auto-approve'] : []),
   ];
 }

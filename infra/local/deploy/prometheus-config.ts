@@ -6,13 +6,14 @@
 import { stringify } from 'yaml';
 import type { TimingProfile } from '../profiles.js';
 import { loopbackUrl, type StackPaths, type StackPorts } from './config.js';
+import { alertmanagerUser } from './credentials.js';
 
 /** The simulation's scrape jobs; each has `/sd/<job>` on the simulation's port. */
 export const simulationJobs = ['kubernetes-cadvisor', 'node-exporter', 'kube-state-metrics', 'kubernetes-pods'] as const;
 
 export const clusterLabel = 'petadoptions-local';
 
-export function renderPrometheusConfig(profile: TimingProfile, ports: StackPorts, paths: Pick<StackPaths, 'rulesFile'>): string {
+export function renderPrometheusConfig(profile: TimingProfile, ports: StackPorts, paths: Pick<StackPaths, 'rulesFile' | 'alertmanagerPassword'>): string {
   const interval = `${profile.scrapeIntervalSeconds}s`;
   const config = {
     global: {
@@ -24,7 +25,7 @@ export function renderPrometheusConfig(profile: TimingProfile, ports: StackPorts
     },
     rule_files: [paths.rulesFile],
     alerting: {
-      alertmanagers: [{ api_version: 'v2', static_configs: [{ targets: [`127.0.0.1:${ports.alertmanager}`] }] }],
+      alertmanagers: [{ api_version: 'v2', basic_auth: { username: alertmanagerUser, password_file: paths.alertmanagerPassword }, static_configs: [{ targets: [`127.0.0.1:${ports.alertmanager}`] }] }],
     },
     scrape_configs: [
       { job_name: 'prometheus', static_configs: [{ targets: [`127.0.0.1:${ports.prometheus}`] }] },
@@ -47,7 +48,14 @@ export function prometheusArgs(ports: StackPorts, paths: Pick<StackPaths, 'prome
     `--storage.tsdb.retention.time=15d`,
     `--web.listen-address=127.0.0.1:${ports.prometheus}`,
     `--web.external-url=${loopbackUrl(ports.prometheus)}/`,
-    // /-/reload lets later components (and users) apply rule changes without a restart.
-    '--web.enable-lifecycle',
+    // No lifecycle API (any page could POST /-/quit or /-/reload). Nothing here reloads Prometheus (`up`
+    // restarts it with a new configuration); by hand: kill -HUP <its pid from local-cluster status>.
+    // CORS for Prometheus's own origin only (the default is every origin): another page cannot read it.
+    `--web.cors.origin=${ownOrigins(ports.prometheus)}`,
   ];
+}
+
+/** The regex of Prometheus's own origins (Prometheus anchors it). */
+export function ownOrigins(port: number): string {
+  return `http://(127\\.0\\.0\\.1|localhost):${port}`;
 }

@@ -6,7 +6,7 @@ import { formatTable } from '../../../lib/platform/table.js';
 import { existsSync } from 'node:fs';
 import type { TimingProfile } from '../profiles.js';
 import { resolveProfile } from '../profiles.js';
-import { loopbackUrl, type StackPaths, type StackPorts } from './config.js';
+import { loopbackUrl, shellQuote, type StackPaths, type StackPorts } from './config.js';
 import type { Component, EndpointField } from './components/component.js';
 import { isOurProcess, lastLines } from './processes.js';
 import type { StackState } from './state.js';
@@ -36,6 +36,8 @@ export type StackStatus = {
   startedAt: string | null;
   /** Written by `up`; null until the first `up`. */
   kubeconfig: string | null;
+  /** A 0600 file holding the operator token that approves actions on the agent's API (DESIGN.md); null until the first `up`. */
+  agentTokenFile: string | null;
   /** The X-Ray API subset is served by the simulation, beside the Kubernetes API. */
   xrayUrl: string | null;
   components: ComponentStatus[];
@@ -61,7 +63,7 @@ export async function probeComponent(component: Component, state: StackState | u
   if (!isOurProcess(record)) {
     return report({ pid: record.pid, state: 'crashed', healthy: false, detail: `process ${record.pid} is gone`, lastLines: lastLines(log) });
   }
-  const readiness = await component.isReady({ ports, profile, state: state! });
+  const readiness = await component.isReady({ ports, profile, state: state!, paths });
   return readiness.ready
     ? report({ pid: record.pid, state: 'running', healthy: true })
     : report({ pid: record.pid, state: 'running', healthy: false, detail: readiness.detail, lastLines: lastLines(log) });
@@ -81,6 +83,7 @@ export async function inspectStack(components: readonly Component[], state: Stac
     ...endpoints,
     xrayUrl: state ? loopbackUrl(ports.simulation) : null,
     kubeconfig: existsSync(paths.kubeconfig) ? paths.kubeconfig : null,
+    agentTokenFile: existsSync(paths.approverToken) ? paths.approverToken : null,
     components: statuses,
   };
 }
@@ -107,5 +110,6 @@ export function renderStatusTable(status: StackStatus): string {
     for (const line of c.lastLines ?? []) lines.push(`  | ${line}`);
   }
   if (status.kubeconfig) lines.push('', `kubeconfig ${status.kubeconfig}`);
+  if (status.agentTokenFile) lines.push(`agent token ${status.agentTokenFile}   (approve: curl -X POST <agentUrl>/incidents/<id>/actions/<actionId>/approve -H "Authorization: Bearer $(cat ${shellQuote(status.agentTokenFile)})")`);
   return lines.join('\n') + '\n';
 }

@@ -16,13 +16,16 @@ import { createLocalClusterServer } from './server.js';
 import { Simulation } from './simulation.js';
 import { createXRayApi, TraceRecorder } from './xray/index.js';
 
+/** Where the token may come from instead of its file (the environment is the process's own to read). */
+const kubeTokenVariable = 'LOCAL_CLUSTER_SIM_KUBE_TOKEN';
+
 const simulationOptions = {
   stateDir: { flag: '--state-dir', value: 'DIR', required: true, describe: 'where the history file goes (the stack\'s simulation directory)' },
   port: { flag: '--port', value: 'PORT', default: '16444', schema: portNumber(0), describe: 'exporters, Prometheus service discovery and the X-Ray API subset (http)' },
   kubePort: { flag: '--kube-port', value: 'PORT', default: '16443', schema: portNumber(0), describe: 'the Kubernetes API subset (https)' },
   host: { flag: '--host', value: 'HOST', default: '127.0.0.1', describe: 'address to listen on' },
   profile: { flag: '--profile', value: 'NAME', default: 'realistic', schema: readWith(resolveProfile), describe: 'timing profile: realistic or fast' },
-  kubeToken: { flag: '--kube-token', value: 'T', describe: 'bearer token the Kubernetes API requires (none: no authentication)' },
+  kubeTokenFile: { flag: '--kube-token-file', value: 'FILE', describe: `file holding the bearer token the Kubernetes API requires (or the token in ${kubeTokenVariable}; neither: no authentication). Never the token itself: the command line is visible to every user` },
   tlsCert: { flag: '--tls-cert', value: 'FILE', describe: 'serving certificate of the Kubernetes API (with --tls-key; default: a self-signed one)' },
   tlsKey: { flag: '--tls-key', value: 'FILE', describe: 'its private key' },
   seed: { flag: '--seed', value: 'N', schema: wholeNumber(0, 2 ** 31 - 1), describe: 'seed of the simulation (reproducible traffic and noise)' },
@@ -60,6 +63,19 @@ function readArguments(): OptionValues<typeof simulationOptions> {
 }
 
 const values = readArguments();
+
+/** The Kubernetes API's token: its file (made 0600 by local-cluster up), else the variable, else none. */
+function readKubeToken(file: string | undefined): string | undefined {
+  if (!file) return process.env[kubeTokenVariable] || undefined;
+  try {
+    const token = readFileSync(file, 'utf8').trim();
+    if (!token) throw new Error('the file is empty');
+    return token;
+  } catch (error) {
+    process.stderr.write(`local-cluster-sim: --kube-token-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    process.exit(2);
+  }
+}
 const log = createLogger('local-cluster-sim', { sink: (r) => process.stdout.write(JSON.stringify(r) + '\n') });
 const profile = values.profile;
 const port = values.port;
@@ -97,7 +113,7 @@ const certificate = values.tlsCert && values.tlsKey
   ? { cert: readFileSync(values.tlsCert, 'utf8'), key: readFileSync(values.tlsKey, 'utf8') }
   : selfSignedCertificate();
 const kubeApiUrl = `https://${values.host}:${kubePort}`;
-const token = values.kubeToken;
+const token = readKubeToken(values.kubeTokenFile);
 const kubeApi = createKubeApi(simulation, { token, logger: log.child({ face: 'kube-api' }) });
 const kubeServer = createHttpsServer({ key: certificate.key, cert: certificate.cert }, (req, res) => {
   if (!kubeApi(req, res)) {

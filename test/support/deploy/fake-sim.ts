@@ -3,7 +3,7 @@
  * and HTTP contract (history file, /-/ready, /sd/<job>, expositions, bearer-token Kubernetes API root),
  * with a handful of DESIGN.md series instead of a cluster model.
  *
- *   node --import tsx fake-sim.ts --port P --state-dir DIR --profile fast|realistic --kube-token T [--seed N]
+ *   node --import tsx fake-sim.ts --port P --state-dir DIR --profile fast|realistic --kube-token-file FILE [--seed N]
  *
  * Knobs (environment): FAKE_SIM_EXTRA_SERIES=N adds N more history series (backfill load for the
  * benchmark); FAKE_SIM_FAIL=1 exits with an error before listening (failure paths).
@@ -23,14 +23,14 @@ const { values } = parseArgs({
     'tls-key': { type: 'string' },
     'state-dir': { type: 'string' },
     profile: { type: 'string' },
-    'kube-token': { type: 'string' },
+    'kube-token-file': { type: 'string' },
     seed: { type: 'string' },
   },
 });
 const port = Number(values.port);
 const stateDir = values['state-dir']!;
 const profile = resolveProfile(values.profile);
-const token = values['kube-token'] ?? '';
+const token = values['kube-token-file'] ? readFileSync(values['kube-token-file'], 'utf8').trim() : (process.env.LOCAL_CLUSTER_SIM_KUBE_TOKEN ?? '');
 const log = (msg: string, fields: Record<string, unknown> = {}) => console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', component: 'fake-sim', msg, ...fields }));
 
 const nodes = ['ip-10-0-1-23.us-west-2.compute.internal', 'ip-10-0-2-41.us-west-2.compute.internal'];

@@ -1,6 +1,7 @@
 /**
  * The DevOps agent (agent/, `devops-agent serve`): Alertmanager's webhook receiver, investigating with
- * the stack's MCP server, Kubernetes API and X-Ray API, and remediating after approval.
+ * the stack's MCP server, Kubernetes API and X-Ray API, and remediating after approval. It gets the
+ * stack's credentials as files (credentials.ts): the webhook token, and the approver's operator token.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +42,10 @@ export const agent: Component = {
         publicUrl: loopbackUrl(ctx.ports.agent),
         rateWindow: ctx.profile.rateWindow,
         minStepSeconds: ctx.profile.scrapeIntervalSeconds,
+        // Alertmanager delivers with the webhook token; people and the runner approve with the approver's.
+        webhookTokenFile: ctx.paths.webhookToken,
+        operatorTokensFile: ctx.paths.operatorTokens,
+        curlTokenFile: ctx.paths.approverToken,
       }),
     );
     return launchDetached({ ...launch, log: ctx.paths.log('agent') });

@@ -19,6 +19,8 @@ export interface ProbeContext {
   profile: TimingProfile;
   state: StackState;
   signal?: AbortSignal;
+  /** The stack's files (credentials a probe logs in with). */
+  paths?: StackPaths;
 }
 
 export interface StartContext extends ProbeContext {

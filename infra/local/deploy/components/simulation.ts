@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { packageRoot } from '../../../../lib/platform/package-root.js';
 import { loopbackHttpsUrl, loopbackUrl } from '../config.js';
+import { writeSecretFile } from '../credentials.js';
 import { probeJson } from '../http.js';
 import { nodeArgsFor } from '../launch.js';
 import { launchDetached } from '../processes.js';
@@ -32,6 +33,8 @@ export const simulation: Component = {
     if (!existsSync(entry)) {
       throw new Error(`the simulation's entry script ${entry} does not exist; build the kit first (npm run build)`);
     }
+    // The token by its 0600 file: a command line is visible to every user of the machine (`ps`).
+    writeSecretFile(ctx.paths.kubeToken, `${ctx.state.kubeToken}\n`);
     const args = [
       // A larger young generation: replaying the history allocates many short-lived strings.
       ...nodeArgsFor(entry, ['--max-semi-space-size=32']),
@@ -47,8 +50,8 @@ export const simulation: Component = {
       ctx.paths.simulationDir,
       '--profile',
       ctx.profile.name,
-      // One argument: a base64url token may start with "-", which a separate value would turn into an option.
-      `--kube-token=${ctx.state.kubeToken}`,
+      '--kube-token-file',
+      ctx.paths.kubeToken,
       ...(ctx.config.seed === undefined ? [] : ['--seed', String(ctx.config.seed)]),
     ];
     return launchDetached({ command: process.execPath, args, cwd: packageRoot, log: ctx.paths.log('simulation') });

@@ -22,22 +22,50 @@ export function success(code: number, details?: Status['details']): Status {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', ...(details ? { details } : {}), code };
 }
 
+/**
+ * Reads a request body up to the API server's limit. A larger one is refused with 413 and a `Status`, as
+ * kube-apiserver does, rather than a reset connection: the rest of the body is read and dropped (up to a
+ * bound, then the connection is closed) so the client gets to read the answer.
+ */
 export function readBody(req: IncomingMessage): Promise<string> {
+  const tooLarge = () => new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_BODY_BYTES}`);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    discardRest(req, 0);
+    return Promise.reject(tooLarge());
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
-        req.destroy();
+        req.off('data', onData);
+        req.off('end', onEnd);
+        chunks.length = 0;
+        discardRest(req, size);
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    req.on('data', onData);
+    req.on('end', onEnd);
     req.on('error', reject);
   });
+}
+
+/** Past this much of a refused body, the connection is closed instead of read further. */
+const MAX_DISCARDED_BYTES = 64 * 1024 * 1024;
+
+function discardRest(req: IncomingMessage, alreadyRead: number): void {
+  let discarded = alreadyRead;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARDED_BYTES) req.destroy();
+  });
+  req.resume();
 }
 
 /** Media type without parameters, lower-cased ("application/merge-patch+json"). */

@@ -30,6 +30,28 @@ test('a token is required everywhere but health and version, with the real 401 S
   }
 });
 
+test('a body over 3 MiB gets 413 with a Status, not a reset connection, whether its length is declared or not', async () => {
+  const api = await startSampleApi();
+  try {
+    const body = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { x: 'x'.repeat(3 * 1024 * 1024 + 10) } });
+    const declared = await fetch(`${api.url}/api/v1/namespaces/petadoptions/configmaps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    assert.is(declared.status, 413);
+    assert.equal(await declared.json(), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Request entity too large: limit is 3145728', reason: 'RequestEntityTooLarge', code: 413 });
+    const chunks = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 4; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(1024 * 1024)));
+        controller.close();
+      },
+    });
+    const streamed = await fetch(`${api.url}/api/v1/namespaces/petadoptions/configmaps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chunks, duplex: 'half' } as RequestInit);
+    assert.is(streamed.status, 413);
+    assert.is(((await streamed.json()) as { reason: string }).reason, 'RequestEntityTooLarge');
+    assert.is((await api.call('GET', '/api/v1/namespaces/petadoptions/pods')).status, 200, 'the server carries on');
+  } finally {
+    await api.close();
+  }
+});
+
 test('discovery serves legacy and aggregated documents from the resource registry', async () => {
   const api = await startSampleApi();
   try {

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AgentHttpClient } from './agent-client.js';
+
+test('the client sends the operator token from its file (read at each request), or the token given', async () => {
+  const seen: (string | undefined)[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers.authorization);
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"items":[]}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'agent-client-'));
+  try {
+    const file = join(dir, 'approver.token');
+    writeFileSync(file, 'first-token\n', { mode: 0o600 });
+    const client = new AgentHttpClient(url, { tokenFile: file });
+    await client.listIncidents();
+    writeFileSync(file, 'second-token\n');
+    await client.decide('inc-1', 'act-1', 'approve', 'run-scenario');
+    await new AgentHttpClient(url, { token: 'given-token', tokenFile: file }).listIncidents();
+    await new AgentHttpClient(url).listIncidents();
+    assert.equal(seen, ['Bearer first-token', 'Bearer second-token', 'Bearer given-token', undefined]);
+    const missing = await new AgentHttpClient(url, { tokenFile: join(dir, 'missing') }).listIncidents().then(() => undefined, (error: Error) => error.message);
+    assert.match(missing ?? '', /cannot read the agent token file .*missing \(ENOENT\)/);
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
