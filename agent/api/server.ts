@@ -11,7 +11,7 @@ import express, { type ErrorRequestHandler, type NextFunction, type Request, typ
 import { z } from 'zod';
 import type { Logger } from '../../core/log.js';
 import type { Incident } from '../../core/types.js';
-import { PayloadRejected } from '../intake/errors.js';
+import { AlertsRateLimited, PayloadRejected } from '../intake/errors.js';
 import type { EventKind } from '../intake/events.js';
 import type { Intake } from '../intake/intake.js';
 import type { AgentMetrics } from '../metrics.js';
@@ -134,7 +134,8 @@ export function createApi(options: ApiOptions): express.Express {
 
   const webhook = (kind: EventKind) => async (req: Request, res: Response) => {
     if (req.body === undefined) throw new PayloadRejected('invalid-payload', 'empty body: send the event as JSON');
-    const results = await intake.receive(kind, req.body);
+    // The sender principal (part A replaces this with the principal its credential check resolves).
+    const results = await intake.receive(kind, req.body, options.apiToken ? { name: 'api-token', authenticated: true } : { name: 'anonymous', authenticated: false });
     res.status(202).json({ accepted: results.length, results });
   };
   app.post('/webhooks/alertmanager', jsonBody, webhook('alertmanager'));
@@ -199,6 +200,7 @@ export function createApi(options: ApiOptions): express.Express {
     } else if (error instanceof PayloadRejected) {
       status = error.status;
       message = error.message;
+      if (error instanceof AlertsRateLimited) res.set('Retry-After', String(error.retryAfterSeconds));
     } else if (error instanceof HttpError || error instanceof ApprovalError) {
       status = error.status;
       message = error.message;

@@ -11,7 +11,7 @@ import { FindingKind as K } from '../analysis/finding-kinds.js';
 import type { KubeEventSummary, NodeSummary, PodSummary, RolloutSummary } from '../ports.js';
 import { defineStep } from '../workflow/step.js';
 import { gather, missingSource } from './gaps.js';
-import { iso, scopeOf, scopeParams, type Scope } from './scope.js';
+import { durationText, iso, objectName, scopeOf, scopeParams, type Scope } from './scope.js';
 import { parseDuration } from '../../core/duration.js';
 
 const READS = ['pods', 'events', 'rollouts', 'nodes', 'networkPolicies'] as const;
@@ -19,8 +19,8 @@ const READS = ['pods', 'events', 'rollouts', 'nodes', 'networkPolicies'] as cons
 const params = z.object({
   ...scopeParams,
   reads: z.array(z.enum(READS)).default(['pods', 'events', 'rollouts', 'nodes']).describe('What to read from the API'),
-  rolloutWindow: z.string().default('2h').describe('A revision newer than this is a recent rollout'),
-  deployments: z.array(z.string()).optional().describe('Deployments whose rollouts to read (default: the alert\'s and those with unhealthy pods)'),
+  rolloutWindow: durationText.default('2h').describe('A revision newer than this is a recent rollout'),
+  deployments: z.array(objectName).optional().describe('Deployments whose rollouts to read (default: the alert\'s and those with unhealthy pods)'),
 });
 
 
