@@ -78,7 +78,9 @@ export function checkAlertLimits(alerts: readonly Alert[], limits = ALERT_LIMITS
   });
 }
 
-// C0 and C1 controls and the bidirectional overrides that make text display other than it reads.
+// C0 and C1 controls (but tab and newlines, handled apart) and the bidirectional overrides that make
+// text display other than it reads. Matching control characters is this expression's purpose.
+// eslint-disable-next-line no-control-regex
 const controls = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 /**
