@@ -170,4 +170,21 @@ test('intake: an unauthenticated "critical" is queued as a warning, an authentic
   assert.equal((await counter(metrics, 'agent_alert_priority_capped_total'))[0]!.value, 1);
 });
 
+test('intake: what an authenticated sender raised, an unauthenticated one can neither rewrite nor resolve', async () => {
+  const { intake, store, metrics } = bench();
+  const [opened] = await intake.receive('alertmanager', fixture('alertmanager-memory-near-limit.json'), { name: 'alertmanager', authenticated: true });
+  const id = opened!.incidentId!;
+  const incident = (await store.getIncident(id))!;
+  await store.putIncident({ ...incident, status: 'verifying' });
+  const [forged] = await intake.receive('alertmanager', fixture('alertmanager-memory-near-limit-resolved.json'));
+  assert.is(forged!.outcome, 'ignored');
+  assert.is((await store.getIncident(id))!.status, 'verifying', 'the verification goes on');
+  const [stored] = await store.getAlerts([opened!.alertId]);
+  assert.is(stored!.status, 'firing');
+  assert.equal((await counter(metrics, 'agent_alerts_override_refused_total'))[0]!.value, 1);
+  const [real] = await intake.receive('alertmanager', fixture('alertmanager-memory-near-limit-resolved.json'), { name: 'alertmanager', authenticated: true });
+  assert.is(real!.outcome, 'resolved');
+  assert.is((await store.getIncident(id))!.status, 'resolved');
+});
+
 test.run();

@@ -133,6 +133,17 @@ export class Intake {
   private async acceptOne(alert: Alert): Promise<IntakeResult> {
     const { store, metrics, log } = this.options;
     const base = { alertId: alert.id, status: alert.status };
+    if (alert.sender && !alert.sender.authenticated) {
+      // What an authenticated sender raised, nobody unauthenticated may rewrite or resolve (a forged
+      // "resolved" would end the verification of a real incident).
+      const [stored] = await store.getAlerts([alert.id]);
+      if (stored?.sender?.authenticated) {
+        metrics.alertsOverrideRefused.inc();
+        log.warn('an unauthenticated sender tried to change an alert an authenticated sender raised; ignored', { alertId: alert.id, sender: alert.sender.name, raisedBy: stored.sender.name, status: alert.status });
+        const incident = await this.incidentHolding(stored);
+        return { ...base, outcome: 'ignored', ...(incident ? { incidentId: incident.id } : {}) };
+      }
+    }
     const { duplicate } = await store.saveAlert(alert);
     if (duplicate) {
       metrics.alertsDeduplicated.inc({ source: alert.source });

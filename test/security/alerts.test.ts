@@ -340,7 +340,7 @@ const eventbridgeAlarm = (world: World) => {
   return event;
 };
 
-test('forged alerts of other kinds (CPU, crash loop, OOM, node pressure, latency, replicas, a CloudWatch alarm) on a healthy cluster: no root cause to act on, nothing proposed', async () => {
+test('forged alerts of other kinds (CPU, crash loop, OOM, memory growth, node pressure, node not ready, eviction, latency, errors, replicas, a CloudWatch alarm) on a healthy cluster: no root cause to act on, nothing proposed', async () => {
   const world = await healthyWorld();
   const node = nodeName(world.sim, 1);
   const forged: { kind: 'alertmanager' | 'eventbridge'; payload: unknown }[] = [
@@ -351,6 +351,9 @@ test('forged alerts of other kinds (CPU, crash loop, OOM, node pressure, latency
     ['NodeMemoryPressure', { node }],
     ['HighRequestLatency', { namespace: NS, service: 'petsite' }],
     ['DeploymentReplicasUnavailable', { namespace: NS, deployment: 'petsearch' }],
+    ['HighErrorRate', { namespace: NS, service: 'payforadoption' }],
+    ['PodEvicted', { namespace: NS, pod: podOf(world, 'pethistory'), node }],
+    ['KubeNodeNotReady', { node }],
   ].map(([name, labels]) => ({ kind: 'alertmanager' as const, payload: alertmanagerPayload({ alertname: name as string, severity: 'critical', ...(labels as Record<string, string>) }, { summary: `${name as string} (forged)`, startsAt: at(world, 3), fingerprint: `forged-${name as string}` }) }));
   forged.push({ kind: 'eventbridge', payload: eventbridgeAlarm(world) });
   for (const { kind, payload } of forged) {
@@ -423,6 +426,21 @@ test('payload limits: nesting, alert and label counts, and text people read', as
   // eslint-disable-next-line no-control-regex
   assert.not.match(incident.title, /[\u0000-\u001f\u202e]/);
   assert.ok(incident.title.startsWith('[2J[31mall good'), incident.title.slice(0, 40));
+});
+
+test('a forged "resolved" from an unauthenticated sender cannot end the verification of a real incident, nor rewrite the alert', async () => {
+  const { intake, store } = intakeBench();
+  const firing = alertmanagerPayload({ alertname: 'ContainerOOMKilled', severity: 'critical', namespace: NS, deployment: 'petsite', pod: 'petsite-7d4b9c6f5b-x2k8q', container: 'petsite' }, { summary: 'petsite was OOMKilled', startsAt: '2026-11-25T09:00:00.000Z', fingerprint: 'real-oom' });
+  const [opened] = await intake.receive('alertmanager', firing, { name: 'alertmanager', authenticated: true });
+  const incident = (await store.getIncident(opened!.incidentId!))!;
+  await store.putIncident({ ...incident, status: 'verifying' });
+  const resolved = { ...firing, status: 'resolved', alerts: [{ ...(firing.alerts as object[])[0], status: 'resolved', endsAt: '2026-11-25T09:04:00.000Z' }] };
+  await intake.receive('alertmanager', resolved, { name: 'anonymous', authenticated: false });
+  assert.is((await store.getIncident(incident.id))!.status, 'verifying', 'still verifying: the forged resolution was ignored');
+  const rewritten = { ...firing, alerts: [{ ...(firing.alerts as object[])[0], startsAt: '2026-11-25T09:03:00.000Z', labels: { alertname: 'ContainerOOMKilled', namespace: NS, deployment: 'petsearch' } }] };
+  await intake.receive('alertmanager', rewritten, { name: 'anonymous', authenticated: false });
+  const [stored] = await store.getAlerts([opened!.alertId]);
+  assert.is(stored!.labels.deployment, 'petsite', 'the alert keeps what its authenticated sender said');
 });
 
 test('per-sender limits: an authenticated sender has its own, larger budget, and one sender\'s flood does not silence another', async () => {
