@@ -33,7 +33,10 @@ export async function readTarget(env: ActionEnv, target: ResourceRef): Promise<{
 export function markPatch(patch: unknown, patchType: PatchType, deployment: DeploymentObject, env: Pick<ActionEnv, 'change' | 'now'>): unknown {
   if (!env.change) return patch;
   const mark = changeAnnotations({ ...env.change, at: new Date(env.now()).toISOString() });
-  if (patchType !== 'json') return { ...(patch as object), metadata: { ...(patch as { metadata?: object }).metadata, annotations: { ...(patch as { metadata?: { annotations?: object } }).metadata?.annotations, ...mark } }, spec: withTemplateMark((patch as { spec?: object }).spec ?? {}, mark) };
+  if (patchType !== 'json') {
+    const object = patch as { metadata?: { annotations?: Record<string, string> }; spec?: { template?: PodTemplate } };
+    return { ...object, metadata: { ...object.metadata, annotations: { ...object.metadata?.annotations, ...mark } }, spec: { ...object.spec, template: withMark(object.spec?.template ?? {}, mark) } };
+  }
   const ops = (patch as { op: string; path: string; value?: unknown }[]).map((op) => (op.path === '/spec/template' && 'value' in op ? { ...op, value: withMark(op.value as PodTemplate, mark) } : op));
   const templateReplaced = ops.some((op) => op.path === '/spec/template');
   return [
@@ -45,10 +48,6 @@ export function markPatch(patch: unknown, patchType: PatchType, deployment: Depl
 
 function withMark(template: PodTemplate, mark: Record<string, string>): PodTemplate {
   return { ...template, metadata: { ...template.metadata, annotations: { ...template.metadata?.annotations, ...mark } } };
-}
-
-function withTemplateMark(spec: { template?: PodTemplate }, mark: Record<string, string>): object {
-  return { ...spec, template: withMark(spec.template ?? {}, mark) };
 }
 
 /** JSON Patch adds of each annotation (keys escaped as JSON Pointer), or of the whole map when there is none yet. */

@@ -65,6 +65,9 @@ test('templates that cannot be escaped are refused when the playbook loads', () 
   assert.throws(() => checkTemplate('up{namespace="\\\\{{labels.namespace}}"}'), /must not follow a backslash/);
   assert.throws(() => checkTemplate('{{#if labels.namespace}}"{{/if}}'), /must not open or close a quoted string/);
   assert.throws(() => checkTemplate('{{> partial}}'), /not allowed in playbook templates/);
+  assert.throws(() => checkTemplate('No root cause of {{incident.title}}'), /free text .* write \{\{text incident\.title\}\}/);
+  assert.throws(() => checkTemplate('{{alert.annotations.summary}} fired'), /free text/);
+  checkTemplate('summary="{{alert.summary}}"');
   checkTemplate('{{#if labels.namespace}}up{namespace="{{labels.namespace}}"}{{else}}up{{/if}}');
   assert.throws(() => renderString('up{namespace="{{{labels.namespace}}}"}', vars('x')), (e: unknown) => e instanceof TemplateValueRefused);
 });

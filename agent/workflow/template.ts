@@ -17,7 +17,8 @@
  *                           syntax (`0 or up`, `x}`).
  *
  * Helpers say what a value is when that is not a word: `{{text x}}` is prose for messages (control
- * characters removed, shortened; escaped inside quotes, as it is elsewhere), `{{json x}}` is JSON,
+ * characters removed, shortened; escaped inside quotes, as it is elsewhere; a bare `{{incident.title}}`,
+ * `{{alert.summary}}` and the like are refused at load with that advice), `{{json x}}` is JSON,
  * `{{regexEscape x}}` matches x literally in a regex (inside `=~"..."` the escaping then doubles its
  * backslashes, as PromQL needs). `{{{ }}}` (no escaping) and partials are refused when a playbook loads.
  * A refused value fails the step (StepFailed), with the reason; it never reaches the handler.
@@ -84,6 +85,9 @@ hb.registerHelper(inContext['`'], (value: unknown) => {
   return text;
 });
 
+/** Variables that hold prose (titles, summaries, annotations): never a plain word, so refused bare at load. */
+const freeText = /^(incident\.title|alerts?(\.\d+)?\.(summary|description|name|annotations(\..+)?)|rootCause\.summary)$/;
+
 type Quote = keyof typeof inContext;
 interface LexState {
   quote: Quote;
@@ -123,6 +127,8 @@ function escapeByContext(program: hbs.AST.Program, start: LexState): LexState {
         const mustache = node as hbs.AST.MustacheStatement;
         if (!mustache.escaped) throw new Error('{{{ }}} (unescaped output) is not allowed: values are escaped for where they stand; write {{text x}} for prose or {{json x}} for JSON');
         if (state.escaping) throw new Error('a {{ }} must not follow a backslash inside a string');
+        const path = mustache.path.type === 'PathExpression' ? (mustache.path as hbs.AST.PathExpression).original : '';
+        if (state.quote === 'bare' && !mustache.params.length && freeText.test(path)) throw new Error(`{{${path}}} is free text and stands outside a quoted string, where only a plain word may go: write {{text ${path}}} for prose`);
         const inner: hbs.AST.Expression = mustache.params.length || mustache.hash?.pairs.length ? ({ type: 'SubExpression', path: mustache.path as hbs.AST.PathExpression, params: mustache.params, hash: mustache.hash, loc: mustache.loc } as hbs.AST.SubExpression) : mustache.path;
         const helper = inContext[state.quote];
         mustache.path = { type: 'PathExpression', data: false, depth: 0, parts: [helper], original: helper, loc: mustache.loc } as hbs.AST.PathExpression;
