@@ -22,11 +22,12 @@ import { createApi, type Readiness } from './api/server.js';
 import type { AgentConfig, EvidenceConfig } from './config.js';
 import { parseAnyEvent } from './intake/events.js';
 import { Intake, type IntakeResult } from './intake/intake.js';
+import { ratePoliciesFor } from './intake/rate-limit.js';
 import { SqsEventConsumer } from './intake/sqs-consumer.js';
 import { AgentMetrics } from './metrics.js';
 import { ConsoleNotifier } from './notify/console-notifier.js';
 import type { ClusterWriter, EvidenceSources, Job, Notifier, StateStore, WorkQueue } from './ports.js';
-import { blastRadiusOf, priorityOf } from './queue/priority.js';
+import { queuePriorityOf } from './queue/priority.js';
 import { SqliteWorkQueue } from './queue/sqlite-queue.js';
 import { SqsWorkQueue } from './queue/sqs-queue.js';
 import { WorkerPool } from './queue/worker-pool.js';
@@ -182,7 +183,7 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
     ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
     handle: async (job, signal) => ((await engine.process(job.incidentId, signal)) === 'interrupted' ? 'interrupted' : 'done'),
   });
-  const intake = new Intake({ store, queue, clock, log: log.child({ component: 'intake' }), metrics, groupWindowMs: config.groupWindowMs, onEnqueued: () => pool.kick() });
+  const intake = new Intake({ store, queue, clock, log: log.child({ component: 'intake' }), metrics, groupWindowMs: config.groupWindowMs, onEnqueued: () => pool.kick(), ...(config.alertRatePerMinute ? { rateLimits: ratePoliciesFor(config.alertRatePerMinute) } : {}) });
   const desk = new ApprovalDesk({ store, queue, clock, log: log.child({ component: 'approvals' }), metrics, onEnqueued: () => pool.kick() });
 
   const readiness = async (): Promise<Readiness> => {
@@ -239,7 +240,7 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
         const state = await store.loadWorkflowState(incident.id);
         if (isWorkflowState(state) && (state.status === 'completed' || state.status === 'failed')) continue;
         const alerts = await store.getAlerts(incident.alertIds);
-        await queue.enqueue({ incidentId: incident.id, priority: priorityOf(incident.severity, blastRadiusOf(alerts)), dedupeKey: incident.id });
+        await queue.enqueue({ incidentId: incident.id, priority: queuePriorityOf(alerts), dedupeKey: incident.id });
         requeued++;
       }
       cursor = page.cursor;

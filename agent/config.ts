@@ -28,6 +28,8 @@ export interface AgentConfig {
   visibilityMs: number;
   maxAttempts: number;
   groupWindowMs: number;
+  /** New alerts per minute (and burst) each authenticated webhook sender may send; a tenth without credentials. */
+  alertRatePerMinute?: number;
   sweepIntervalMs: number;
   stepTimeoutMs: number;
   /** Metric resolution of the monitored cluster: rate()/increase() window and the finest range step. */
@@ -110,6 +112,7 @@ const agentOptionTable = {
   concurrency: { flag: '--concurrency', value: 'N', env: 'DEVOPS_AGENT_CONCURRENCY', default: '4', schema: wholeNumber(1, 256), describe: 'investigations run at once', commands: serve },
   visibilityTimeout: { flag: '--visibility-timeout', value: 'DURATION', env: 'DEVOPS_AGENT_VISIBILITY_TIMEOUT', default: '2m', schema: duration(), describe: 'how long a leased job stays hidden without a heartbeat', commands: serve },
   maxAttempts: { flag: '--max-attempts', value: 'N', env: 'DEVOPS_AGENT_MAX_ATTEMPTS', default: '5', schema: wholeNumber(1, 100), describe: 'leases of one job before it is dead-lettered', commands: serve },
+  alertRate: { flag: '--alert-rate', value: 'N', env: 'DEVOPS_AGENT_ALERT_RATE', default: '600', schema: wholeNumber(1, 1_000_000), describe: 'new alerts per minute (and at once) one authenticated sender may send before 429; a tenth without credentials', commands: serve },
   groupWindow: { flag: '--group-window', value: 'DURATION', env: 'DEVOPS_AGENT_GROUP_WINDOW', default: '30m', schema: duration(), describe: 'related alerts join an open incident active within this window', commands: both },
   stepTimeout: { flag: '--step-timeout', value: 'DURATION', env: 'DEVOPS_AGENT_STEP_TIMEOUT', default: '30s', schema: duration(), describe: 'timeout of steps that set none', commands: both },
   rateWindow: { flag: '--rate-window', value: 'DURATION', env: 'DEVOPS_AGENT_RATE_WINDOW', default: '5m', schema: duration(), describe: 'window of rate()/increase() in metric checks; match the alert rules (30s on the fast local target)', commands: both },
@@ -196,6 +199,7 @@ export function resolveAgentConfig(command: Command, flags: FlagValues, env: Nod
     visibilityMs: o.visibilityTimeout,
     maxAttempts: o.maxAttempts,
     groupWindowMs: o.groupWindow,
+    alertRatePerMinute: o.alertRate,
     sweepIntervalMs: 5_000,
     stepTimeoutMs: o.stepTimeout,
     metrics: { rateWindow: formatDuration(o.rateWindow), minStepSeconds: Math.max(1, Math.round(o.minStep / 1000)) },

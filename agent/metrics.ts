@@ -5,13 +5,17 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type RejectReason = 'malformed-json' | 'too-large' | 'invalid-payload' | 'unsupported-event' | 'internal';
+export type RejectReason = 'malformed-json' | 'too-large' | 'invalid-payload' | 'unsupported-event' | 'rate-limited' | 'internal';
 
 export class AgentMetrics {
   readonly registry = new Registry();
   readonly alertsReceived = new Counter({ name: 'agent_alerts_received_total', help: 'Alert notifications accepted, by source and status.', labelNames: ['source', 'status'], registers: [this.registry] });
   readonly alertsRejected = new Counter({ name: 'agent_alerts_rejected_total', help: 'Payloads refused (4xx), by reason.', labelNames: ['reason'], registers: [this.registry] });
   readonly alertsDeduplicated = new Counter({ name: 'agent_alerts_deduplicated_total', help: 'Alert notifications that repeated one already recorded.', labelNames: ['source'], registers: [this.registry] });
+  readonly alertsThrottled = new Counter({ name: 'agent_alerts_throttled_total', help: 'New alerts refused (429) because their sender was over its rate, by whether the sender was authenticated.', labelNames: ['authenticated'], registers: [this.registry] });
+  readonly alertLabelsSetAside = new Counter({ name: 'agent_alert_labels_set_aside_total', help: 'Alerts taken without a target because a target label was not a valid Kubernetes name, by label.', labelNames: ['label'], registers: [this.registry] });
+  readonly alertsOverrideRefused = new Counter({ name: 'agent_alerts_override_refused_total', help: 'Notifications from unauthenticated senders ignored because an authenticated sender raised the alert they would change or resolve.', registers: [this.registry] });
+  readonly alertPriorityCapped = new Counter({ name: 'agent_alert_priority_capped_total', help: 'Alerts from unauthenticated senders whose claimed severity was above what orders the queue (warning).', registers: [this.registry] });
   readonly alertsGrouped = new Counter({ name: 'agent_alerts_grouped_total', help: 'Firing alerts that joined an open incident instead of opening one.', registers: [this.registry] });
   readonly incidentsOpened = new Counter({ name: 'agent_incidents_opened_total', help: 'Incidents opened, by severity.', labelNames: ['severity'], registers: [this.registry] });
   private depthOf?: () => Promise<number>;

@@ -49,6 +49,16 @@ export interface Alert {
   generatorUrl?: string;
   /** The payload as received, kept for the audit trail. */
   raw?: unknown;
+  /**
+   * Who delivered it: the principal of the webhook or queue it came through. An unauthenticated
+   * sender's severity does not order the work queue. Absent for alerts made in-process.
+   */
+  sender?: { name: string; authenticated: boolean };
+  /**
+   * Target labels (namespace, pod, deployment, node...) set aside at intake because a value is not a
+   * valid Kubernetes name: the alert then names no target. Values shortened, kept for the record only.
+   */
+  setAsideLabels?: Record<string, string>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 /**
- * The alert as a fact: what condition fired, about which object, since when. Prometheus rule names
- * (infra/local/deploy/rules.ts) and the CloudWatch alarms of the eks target map to the finding kind
- * their condition states; an alert counts for the analysis at half the weight of an evidence source,
- * since it re-states metrics the agent reads anyway.
+ * The alert as a claim: what condition its sender says fired, about which object, since when.
+ * Prometheus rule names (infra/local/deploy/rules.ts) and the CloudWatch alarms of the eks target map
+ * to the finding kind their condition states. The claim points the investigation and counts at half
+ * the weight of an evidence source, but it confirms nothing: anyone with the webhook's address (or a
+ * broken rule) can say anything, so a cause only the alert supports stays below the action threshold
+ * (confidence.ts, `confirmingSources`).
  */
 import type { Alert, Finding, ResourceRef } from '../../core/types.js';
 import { FindingKind as K } from './finding-kinds.js';

@@ -5,6 +5,7 @@
  * the gaps. Pure and synchronous: the replay cases run it offline in milliseconds.
  */
 import type { Alert, Evidence, EvidenceSource, Finding, Hypothesis, InvestigationGap, RootCause, TimelineEntry } from '../../core/types.js';
+import { agentChangedTargets, describeMark, type ChangeMark } from './agent-changes.js';
 import { alertFindings } from './alert-findings.js';
 import { currentCalibration, rank, type Calibration } from './confidence.js';
 import { correlate, evidenceSources, type Correlation } from './correlate.js';
@@ -36,6 +37,8 @@ export interface RankedCause {
   relevance: Candidate['relevance'];
   onset?: string;
   trigger?: Candidate['trigger'];
+  /** Only the alert supports it (no metric, cluster state, log or trace): the confidence it would have otherwise. */
+  unconfirmed?: { uncapped: number };
 }
 
 export interface Analysis {
@@ -55,6 +58,8 @@ export interface Analysis {
   sources: EvidenceSource[];
   /** Problems seen that cannot explain this alert (another workload's resource trouble, an unconnected service). */
   otherProblems: { kind: Candidate['kind']; target: TargetRef; score: number; reason: string; summary: string }[];
+  /** What the investigation must say about its own claims: causes only the alert supports, changes the agent made. */
+  notes: string[];
 }
 
 export function analyse(input: AnalysisInput): Analysis {
@@ -69,17 +74,18 @@ export function analyse(input: AnalysisInput): Analysis {
     .filter((c) => c.relevance.unrelated && c.score >= 3)
     .map((c) => ({ kind: c.kind, target: c.target, score: c.score, reason: c.relevance.reason, summary: causeSummary(c, byId) }));
   const keep = ranked.slice(0, input.keep ?? 5);
-  const rankedCauses: RankedCause[] = keep.map(({ candidate, confidence }) => ({
+  const rankedCauses: RankedCause[] = keep.map(({ candidate, confidence, unconfirmed }) => ({
     kind: candidate.kind,
     target: candidate.target,
     confidence: round(confidence),
     score: candidate.score,
-    summary: causeSummary(candidate, byId),
+    summary: `${causeSummary(candidate, byId)}${unconfirmed ? ` ${onlyTheAlert(candidate.kind, candidate.target)}` : ''}`,
     supporting: candidate.supporting,
     contradicting: candidate.contradicting,
     relevance: candidate.relevance,
     ...(candidate.onset !== undefined ? { onset: new Date(candidate.onset).toISOString() } : {}),
     ...(candidate.trigger ? { trigger: candidate.trigger } : {}),
+    ...(unconfirmed ? { unconfirmed: { uncapped: round(unconfirmed.uncapped) } } : {}),
   }));
   const hypotheses = rankedCauses.map((c) => ({
     kind: c.kind,
@@ -91,7 +97,8 @@ export function analyse(input: AnalysisInput): Analysis {
   }));
 
   const best = rankedCauses[0];
-  const rootCause = best && best.confidence >= calibration.minConfidence ? conclusion(best, byId, input.gaps) : unknownCause(input, rankedCauses, none, byId);
+  const notes = notesOf(rankedCauses, facts, calibration.minConfidence);
+  const rootCause = best && best.confidence >= calibration.minConfidence ? conclusion(best, byId, input.gaps, notes) : unknownCause(input, rankedCauses, none, byId, notes);
   const correlations = correlate(facts);
   const sources = evidenceSources(rootCause.evidence.map((e) => e.source));
   const timeline = mergeTimeline({
@@ -102,7 +109,22 @@ export function analyse(input: AnalysisInput): Analysis {
     gaps: input.gaps,
     now: input.now,
   });
-  return { rootCause, ranked: rankedCauses, none: round(none), hypotheses, facts, correlations, timeline, gaps: [...input.gaps], sources, otherProblems };
+  return { rootCause, ranked: rankedCauses, none: round(none), hypotheses, facts, correlations, timeline, gaps: [...input.gaps], sources, otherProblems, notes };
+}
+
+function onlyTheAlert(kind: string, target: TargetRef): string {
+  return `Only the alert claims ${kind} in ${describeTarget(target)}: no metric, cluster state, log or trace confirms it.`;
+}
+
+/**
+ * Said in the conclusion whatever it is: causes that would have been acted on if the alert's word were
+ * taken (only the alert claims them), and the agent's own changes, which are never taken as a cause.
+ */
+function notesOf(ranked: readonly RankedCause[], facts: readonly Finding[], minConfidence: number): string[] {
+  const notes: string[] = [];
+  for (const c of ranked) if (c.unconfirmed && c.unconfirmed.uncapped >= minConfidence) notes.push(`${onlyTheAlert(c.kind, c.target)} It would be ${Math.round(c.unconfirmed.uncapped * 100)}% on the alert's word; it stays below the action threshold.`);
+  for (const change of agentChangedTargets(facts).values()) notes.push(`The latest rollout of ${change.subject ? `${change.subject.namespace}/${change.subject.name}` : 'a deployment'} is the agent's own change (${describeMark(change.data?.changedBy as ChangeMark)}): never taken as the cause.`);
+  return notes;
 }
 
 function describeTarget(t: TargetRef): string {
@@ -138,7 +160,7 @@ function gapNote(gaps: readonly InvestigationGap[]): string {
   return ` Not reached: ${[...new Set(gaps.map((g) => g.source))].join(', ')} (confidence is lower for it).`;
 }
 
-function conclusion(best: RankedCause, byId: Map<string, Finding>, gaps: readonly InvestigationGap[]): RootCause {
+function conclusion(best: RankedCause, byId: Map<string, Finding>, gaps: readonly InvestigationGap[], notes: readonly string[]): RootCause {
   const evidence = evidenceOf(best.supporting, byId);
   const sources = evidenceSources(evidence.map((e) => e.source));
   const since = best.onset ? ` Began around ${best.onset.replace('.000Z', 'Z')}.` : '';
@@ -146,12 +168,12 @@ function conclusion(best: RankedCause, byId: Map<string, Finding>, gaps: readonl
     kind: best.kind,
     target: { kind: best.target.kind, ...(best.target.namespace ? { namespace: best.target.namespace } : {}), name: best.target.name },
     confidence: best.confidence,
-    summary: `${best.summary} Corroborated by ${sources.length} source${sources.length === 1 ? '' : 's'} (${sources.join(', ')}).${since}${gapNote(gaps)}`,
+    summary: `${best.summary} Corroborated by ${sources.length} source${sources.length === 1 ? '' : 's'} (${sources.join(', ')}).${since}${gapNote(gaps)}${notes.length ? ` ${notes.join(' ')}` : ''}`,
     evidence,
   };
 }
 
-function unknownCause(input: AnalysisInput, ranked: RankedCause[], none: number, byId: Map<string, Finding>): RootCause {
+function unknownCause(input: AnalysisInput, ranked: RankedCause[], none: number, byId: Map<string, Finding>, notes: readonly string[]): RootCause {
   const alertTarget = input.alerts.flatMap(targetsOfAlert)[0];
   const target = alertTarget ?? { kind: 'Deployment' as const, namespace: input.alerts[0]?.labels.namespace, name: input.alerts[0]?.labels.service ?? 'unknown' };
   const best = ranked[0];
@@ -161,7 +183,7 @@ function unknownCause(input: AnalysisInput, ranked: RankedCause[], none: number,
     kind: 'unknown',
     target: { kind: target.kind, ...(target.namespace ? { namespace: target.namespace } : {}), name: target.name },
     confidence: round(none),
-    summary: `No root cause is supported well enough to act on.${lead}${gapNote(input.gaps)} Investigate ${describeTarget(target)} by hand.`,
+    summary: `No root cause is supported well enough to act on.${lead}${notes.length ? ` ${notes.join(' ')}` : ''}${gapNote(input.gaps)} Investigate ${describeTarget(target)} by hand.`,
     evidence: symptoms.map((f) => ({ source: f.source, summary: f.summary, findingId: f.id, ...(f.query ? { query: f.query } : {}), at: f.observedAt })),
   };
 }

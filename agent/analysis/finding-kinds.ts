@@ -57,12 +57,14 @@ export const FindingKind = {
   // context (facts about the system, not problems)
   serviceGraph: 'service-graph',
   workloadPlacement: 'workload-placement',
+  /** A change the agent itself made (a rollout of its rollback, restart or new limits): never a cause. */
+  agentChange: 'agent-change',
 } as const;
 
 export type FindingKindName = (typeof FindingKind)[keyof typeof FindingKind];
 
 /** Kinds that describe the system rather than a problem: never evidence for or against a cause. */
-export const CONTEXT_KINDS: ReadonlySet<string> = new Set([FindingKind.serviceGraph, FindingKind.workloadPlacement, FindingKind.networkPolicy, FindingKind.nodeUnschedulable]);
+export const CONTEXT_KINDS: ReadonlySet<string> = new Set([FindingKind.serviceGraph, FindingKind.workloadPlacement, FindingKind.networkPolicy, FindingKind.nodeUnschedulable, FindingKind.agentChange]);
 
 /**
  * Symptoms: what users feel. They point at the service that shows them, and also (less) at the services

@@ -7,7 +7,8 @@
  */
 import type { Alert, EvidenceSource, Finding } from '../../core/types.js';
 import { CONTEXT_KINDS, CORROBORATING_KINDS, EVENT_KINDS, FindingKind, SYMPTOM_KINDS } from './finding-kinds.js';
-import { ALERT_SOURCE_FACTOR, corroborated, signatures, type Signature } from './signatures.js';
+import { agentChangedTargets, describeMark, type ChangeMark } from './agent-changes.js';
+import { ALERT_SOURCE_FACTOR, CAUSE_LEVEL, corroborated, signatures, type Signature } from './signatures.js';
 import { targetKey, targetsOfFinding, type TargetRef } from './targets.js';
 import { downstreamOf, relevance, type Relevance, type Topology } from './topology.js';
 
@@ -34,8 +35,6 @@ export interface Candidate {
   trigger?: { revision?: number; at: number; changes: string[] };
 }
 
-/** Findings below this weight are not enough to make a target a candidate on their own. */
-const CAUSE_LEVEL = 0.7;
 /** A rollout explains symptoms that start soon after it; its weight fades over the half hour after. */
 const ROLLOUT_FULL_MS = 10 * 60_000;
 const ROLLOUT_DECAY_MS = 30 * 60_000;
@@ -49,11 +48,16 @@ interface Evidence {
   direct: boolean;
 }
 
-/** Findings by target key, symptoms spread to the services their target calls. */
-function evidenceByTarget(findings: readonly Finding[], topology: Topology): Map<string, { target: TargetRef; items: Evidence[] }> {
+/**
+ * Findings by target key, symptoms spread to the services their target calls. A rollout of a target
+ * whose latest rollout is the agent's own change is not evidence: it is that change (seen by another
+ * source) or one the agent's change superseded.
+ */
+function evidenceByTarget(findings: readonly Finding[], topology: Topology, agentChanged: ReadonlyMap<string, Finding>): Map<string, { target: TargetRef; items: Evidence[] }> {
   const byTarget = new Map<string, { target: TargetRef; items: Evidence[] }>();
   const add = (target: TargetRef, finding: Finding, factor: number, direct = true) => {
     const key = targetKey(target);
+    if (finding.kind === FindingKind.recentRollout && agentChanged.has(key)) return;
     if (!byTarget.has(key)) byTarget.set(key, { target, items: [] });
     byTarget.get(key)!.items.push({ finding, factor, direct });
   };
@@ -110,7 +114,8 @@ export function scoreCandidates(findings: readonly Finding[], alerts: readonly A
 }
 
 export function scoreAll(findings: readonly Finding[], alerts: readonly Alert[], topology: Topology): Candidate[] {
-  const byTarget = evidenceByTarget(findings, topology);
+  const agentChanged = agentChangedTargets(findings);
+  const byTarget = evidenceByTarget(findings, topology, agentChanged);
   const candidates: Candidate[] = [];
   for (const signature of signatures) {
     for (const { target, items } of byTarget.values()) {
@@ -123,7 +128,12 @@ export function scoreAll(findings: readonly Finding[], alerts: readonly Alert[],
       const contradicting = terms(items, Object.fromEntries(Object.entries(signature.contradicts).map(([k, w]) => [k, -w])), undefined);
       // A rollout that came after the problem speaks against it: move it to the other side.
       const late = supporting.filter((t) => t.contribution < 0);
-      const rel = relevance(target, alerts, topology);
+      const own = signature.kind === 'bad-deployment' ? agentChanged.get(targetKey(target)) : undefined;
+      const ownMark = own?.data?.changedBy as ChangeMark | undefined;
+      // "The latest rollout cannot run" would name the agent's own change as the cause: never ranked.
+      const rel = own
+        ? { adjustment: 0, reason: `its latest rollout is the agent's own change (${ownMark ? describeMark(ownMark) : own.summary}): the agent never takes its own change as the cause`, unrelated: true }
+        : relevance(target, alerts, topology);
       const score = [...supporting, ...contradicting].reduce((s, t) => s + t.contribution, 0) + rel.adjustment;
       const causeOnset = Math.min(...causeLevel.map((i) => Date.parse(i.finding.observedAt)));
       const rollout = items.find((i) => i.finding.kind === FindingKind.recentRollout && supporting.some((t) => t.kind === FindingKind.recentRollout && t.contribution > 0));

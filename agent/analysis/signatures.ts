@@ -135,5 +135,12 @@ export function corroborated(weight: number, sources: number): number {
   return weight * Math.min(2, 1 + 0.5 * (sources - 1));
 }
 
-/** An alert is Prometheus evaluating the same data: it counts, at half the weight of a source of its own. */
+/**
+ * An alert is a claim: Prometheus evaluating the same data when the rule is real, anything at all when
+ * it is forged. It counts at half the weight of a source of its own, and never as confirmation: a cause
+ * only the alert supports stays below the action threshold (confidence.ts, `confirmingSources`).
+ */
 export const ALERT_SOURCE_FACTOR = 0.5;
+
+/** Findings below this weight are not enough to make a target a candidate on their own. */
+export const CAUSE_LEVEL = 0.7;

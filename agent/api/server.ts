@@ -13,7 +13,7 @@ import express, { type ErrorRequestHandler, type NextFunction, type Request, typ
 import { z } from 'zod';
 import type { Logger } from '../../core/log.js';
 import type { Incident } from '../../core/types.js';
-import { PayloadRejected } from '../intake/errors.js';
+import { AlertsRateLimited, PayloadRejected } from '../intake/errors.js';
 import type { EventKind } from '../intake/events.js';
 import type { Intake } from '../intake/intake.js';
 import type { AgentMetrics } from '../metrics.js';
@@ -241,6 +241,7 @@ export function createApi(options: ApiOptions): express.Express {
     } else if (error instanceof PayloadRejected) {
       status = error.status;
       message = error.message;
+      if (error instanceof AlertsRateLimited) res.set('Retry-After', String(error.retryAfterSeconds));
     } else if (error instanceof HttpError || error instanceof ApprovalError) {
       status = error.status;
       message = error.message;

@@ -25,3 +25,20 @@ export function describeIssues(error: ZodError, max = 5): string {
   const more = error.issues.length > max ? ` (and ${error.issues.length - max} more)` : '';
   return parts.join('; ') + more;
 }
+
+/**
+ * A sender sent more new alerts than its rate allows: answered 429 with Retry-After. The alerts of the
+ * payload taken before the limit was reached are kept; sent again, they are duplicates, so a sender that
+ * retries the whole payload later loses nothing and opens nothing twice.
+ */
+export class AlertsRateLimited extends PayloadRejected {
+  constructor(
+    readonly sender: string,
+    readonly retryAfterSeconds: number,
+    readonly taken: number,
+    readonly refused: number,
+  ) {
+    super('rate-limited', `too many new alerts from ${sender}: ${taken} taken, ${refused} refused; send them again in ${retryAfterSeconds} s`, 429);
+    this.name = 'AlertsRateLimited';
+  }
+}

@@ -8,7 +8,9 @@ import { alertmanagerWebhookSchema, alertsFromAlertmanager, looksLikeAlertmanage
 import { alertsFromAnomaly, anomalyAlertSchema, looksLikeAnomaly } from './anomaly.js';
 import { alarmStateChangeSchema, alertsFromAlarmEvent, looksLikeEventBridge } from './cloudwatch.js';
 import { describeIssues, PayloadRejected } from './errors.js';
+import { ALERT_LIMITS, checkAlertLimits, checkPayloadSize, readableText } from './limits.js';
 import { alertsFromManual, looksLikeManual, manualEventSchema } from './manual.js';
+import { setAsideTargetLabels } from './names.js';
 
 export type EventKind = 'alertmanager' | 'eventbridge' | 'anomaly' | 'manual';
 
@@ -32,12 +34,38 @@ export const eventFormats: Record<EventKind, EventFormat<unknown>> = {
   manual: format({ kind: 'manual', source: 'manual', title: 'Alertmanager API alert (labels/annotations)', schema: manualEventSchema, looksLike: looksLikeManual, normalise: alertsFromManual }),
 };
 
-/** Validates a payload of a known kind; throws PayloadRejected with the schema's reasons. */
+/**
+ * Validates a payload of a known kind; throws PayloadRejected with the schema's reasons, or with the
+ * limit it broke (413). Every alert is then taken as a claim (claimOf): readable text, and no target
+ * when its target labels are not valid Kubernetes names.
+ */
 export function parseEvent(kind: EventKind, payload: unknown, receivedAt: string): Alert[] {
+  checkPayloadSize(payload);
   const f = eventFormats[kind];
   const parsed = f.schema.safeParse(payload);
   if (!parsed.success) throw new PayloadRejected('invalid-payload', `not a valid ${f.title}: ${describeIssues(parsed.error)}`);
-  return f.normalise(parsed.data, receivedAt);
+  const alerts = f.normalise(parsed.data, receivedAt);
+  checkAlertLimits(alerts);
+  return alerts.map(claimOf);
+}
+
+/**
+ * An alert as the agent keeps it. Its identity (id, fingerprint) stays the sender's. Its summary and
+ * description become readable, bounded text. When a target label (namespace, pod, deployment, node,
+ * container, service) is not a valid Kubernetes name, every target label is set aside (kept apart,
+ * shortened, for the record) and the alert names no target: it is still taken (something sent it, and
+ * people should see that) but nothing it says aims a query, a playbook or a fix.
+ */
+export function claimOf(alert: Alert): Alert {
+  const { labels, setAside } = setAsideTargetLabels(alert.labels);
+  const claim: Alert = {
+    ...alert,
+    summary: readableText(alert.summary, ALERT_LIMITS.summaryLength),
+    ...(alert.description !== undefined ? { description: readableText(alert.description, ALERT_LIMITS.descriptionLength, { multiline: true }) } : {}),
+  };
+  if (Object.keys(setAside).length === 0) return claim;
+  const { target: _target, ...untargeted } = claim;
+  return { ...untargeted, labels, setAsideLabels: setAside };
 }
 
 /** Which kind a payload is, from its shape (an SQS message body wrapping an event is unwrapped first). */

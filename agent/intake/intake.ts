@@ -6,6 +6,11 @@
  * Alerts are taken one at a time (a promise chain), so two related alerts arriving together cannot both
  * miss the open incident and open two. Several agent replicas sharing one store could still race; the
  * kit runs one agent per cluster.
+ *
+ * An alert is a claim from its sender (`receive(kind, payload, sender)`): each sender has a rate of new
+ * alerts (429 beyond it), and the severity an unauthenticated sender claims does not order the queue
+ * above a warning (queue/priority.ts). Sizes, readable text and target names are checked when the
+ * payload is parsed (events.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
@@ -14,13 +19,20 @@ import type { Logger } from '../../core/log.js';
 import type { Alert, Incident } from '../../core/types.js';
 import type { AgentMetrics } from '../metrics.js';
 import type { StateStore, WorkQueue } from '../ports.js';
-import { blastRadiusOf, priorityOf } from '../queue/priority.js';
+import { claimsPriority, queuePriorityOf } from '../queue/priority.js';
 import { mutateIncident } from '../store/mutate.js';
-import { PayloadRejected } from './errors.js';
+import { AlertsRateLimited, PayloadRejected } from './errors.js';
 import { parseEvent, type EventKind } from './events.js';
 import { acceptsAlerts, groupKeysOf } from './grouping.js';
+import { ALERT_LIMITS, readableText } from './limits.js';
+import { defaultRatePolicies, SenderRateLimits, type Sender, type SenderRatePolicies } from './rate-limit.js';
 import { maxSeverity } from './severity.js';
 import { describeTarget } from './target.js';
+
+export type { Sender } from './rate-limit.js';
+
+/** Who sent a payload when the caller does not say: nobody vouches for it. */
+export const ANONYMOUS: Sender = { name: 'anonymous', authenticated: false };
 
 export type IntakeOutcome = 'opened' | 'grouped' | 'duplicate' | 'resolved' | 'ignored';
 
@@ -41,6 +53,8 @@ export interface IntakeOptions {
   groupWindowMs?: number;
   /** Called after a job is queued, so idle workers start at once instead of at their next poll. */
   onEnqueued?: () => void;
+  /** New alerts per sender (default: rate-limit.ts defaultRatePolicies). */
+  rateLimits?: SenderRatePolicies;
 }
 
 export function newIncidentId(now: number): string {
@@ -51,17 +65,19 @@ export function newIncidentId(now: number): string {
 export class Intake {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly groupWindowMs: number;
+  private readonly rates: SenderRateLimits;
 
   constructor(private readonly options: IntakeOptions) {
     this.groupWindowMs = options.groupWindowMs ?? 30 * 60_000;
+    this.rates = new SenderRateLimits(options.clock, options.rateLimits ?? defaultRatePolicies);
   }
 
   /**
-   * Validates a payload of a known kind and takes its alerts; PayloadRejected is counted and rethrown.
-   * `sender` is who delivered it (the API's principal; `authenticated: false` only without credentials),
-   * passed through for per-source limits.
+   * Validates a payload of a known kind and takes its alerts as claims of `sender` (the principal the
+   * HTTP layer or the queue consumer authenticated; anonymous when not given). PayloadRejected (bad
+   * payload, over a size limit, over the sender's rate) is counted and rethrown.
    */
-  async receive(kind: EventKind, payload: unknown, _sender?: { name: string; authenticated: boolean }): Promise<IntakeResult[]> {
+  async receive(kind: EventKind, payload: unknown, sender: Sender = ANONYMOUS): Promise<IntakeResult[]> {
     let alerts: Alert[];
     try {
       alerts = parseEvent(kind, payload, new Date(this.options.clock.now()).toISOString());
@@ -69,22 +85,65 @@ export class Intake {
       if (error instanceof PayloadRejected) this.options.metrics.alertsRejected.inc({ reason: error.reason });
       throw error;
     }
-    return this.accept(alerts);
+    for (const alert of alerts) {
+      for (const label of Object.keys(alert.setAsideLabels ?? {})) this.options.metrics.alertLabelsSetAside.inc({ label });
+    }
+    const from = { name: sender.name, authenticated: sender.authenticated };
+    try {
+      return await this.accept(
+        alerts.map((alert) => ({ ...alert, sender: from })),
+        { sender: from },
+      );
+    } catch (error) {
+      if (error instanceof AlertsRateLimited) {
+        this.options.metrics.alertsRejected.inc({ reason: error.reason });
+        this.options.metrics.alertsThrottled.inc({ authenticated: String(from.authenticated) }, error.refused);
+        this.options.log.warn('alerts refused: sender over its rate', { sender: from.name, authenticated: from.authenticated, taken: error.taken, refused: error.refused });
+      }
+      throw error;
+    }
   }
 
-  accept(alerts: readonly Alert[]): Promise<IntakeResult[]> {
+  /**
+   * Takes normalised alerts. With a sender, each new (not duplicate) alert costs one of its tokens;
+   * without one (alerts made in-process: tests, benchmarks, `investigate --event`) none is counted.
+   */
+  accept(alerts: readonly Alert[], options: { sender?: Sender } = {}): Promise<IntakeResult[]> {
     const run = this.chain.then(async () => {
       const results: IntakeResult[] = [];
-      for (const alert of alerts) results.push(await this.acceptOne(alert));
+      for (const [i, alert] of alerts.entries()) {
+        if (options.sender && !(await this.isDuplicate(alert))) {
+          const turn = this.rates.take(options.sender);
+          if (!turn.ok) throw new AlertsRateLimited(options.sender.name, Math.max(1, Math.ceil(turn.retryAfterMs / 1000)), i, alerts.length - i);
+        }
+        results.push(await this.acceptOne(alert));
+      }
       return results;
     });
     this.chain = run.catch(() => undefined);
     return run;
   }
 
+  /** The store's rule for news (saveAlert): same alert, same status, same start is a repeat. */
+  private async isDuplicate(alert: Alert): Promise<boolean> {
+    const [stored] = await this.options.store.getAlerts([alert.id]);
+    return stored !== undefined && stored.status === alert.status && stored.startsAt === alert.startsAt;
+  }
+
   private async acceptOne(alert: Alert): Promise<IntakeResult> {
     const { store, metrics, log } = this.options;
     const base = { alertId: alert.id, status: alert.status };
+    if (alert.sender && !alert.sender.authenticated) {
+      // What an authenticated sender raised, nobody unauthenticated may rewrite or resolve (a forged
+      // "resolved" would end the verification of a real incident).
+      const [stored] = await store.getAlerts([alert.id]);
+      if (stored?.sender?.authenticated) {
+        metrics.alertsOverrideRefused.inc();
+        log.warn('an unauthenticated sender tried to change an alert an authenticated sender raised; ignored', { alertId: alert.id, sender: alert.sender.name, raisedBy: stored.sender.name, status: alert.status });
+        const incident = await this.incidentHolding(stored);
+        return { ...base, outcome: 'ignored', ...(incident ? { incidentId: incident.id } : {}) };
+      }
+    }
     const { duplicate } = await store.saveAlert(alert);
     if (duplicate) {
       metrics.alertsDeduplicated.inc({ source: alert.source });
@@ -93,6 +152,10 @@ export class Intake {
       return { ...base, outcome: 'duplicate', ...(incident ? { incidentId: incident.id } : {}) };
     }
     metrics.alertsReceived.inc({ source: alert.source, status: alert.status });
+    if (alert.status === 'firing' && claimsPriority(alert)) {
+      metrics.alertPriorityCapped.inc();
+      log.info('severity claimed by an unauthenticated sender does not order the queue', { alertId: alert.id, sender: alert.sender?.name, severity: alert.severity });
+    }
     return alert.status === 'resolved' ? this.resolve(alert) : this.fire(alert);
   }
 
@@ -116,7 +179,7 @@ export class Intake {
             at: alert.receivedAt,
             type: 'observation',
             source: 'alert',
-            summary: known ? `${alert.name} fired again: ${alert.summary}` : `${alert.name} joined the incident: ${alert.summary}`,
+            summary: known ? `${nameOf(alert)} fired again: ${alert.summary}` : `${nameOf(alert)} joined the incident: ${alert.summary}`,
             refs: [alert.id],
           });
         },
@@ -150,14 +213,14 @@ export class Intake {
       findings: [],
       hypotheses: [],
       actions: [],
-      timeline: [{ at: alert.startsAt, type: 'observation', source: 'alert', summary: `${alert.name} fired: ${alert.summary}`, refs: [alert.id] }],
+      timeline: [{ at: alert.startsAt, type: 'observation', source: 'alert', summary: `${nameOf(alert)} fired: ${alert.summary}`, refs: [alert.id] }, ...setAsideNote(alert)],
       gaps: [],
       // Detection is when the alert reached the agent: Alertmanager's group_wait and EventBridge
       // delivery belong to the detect phase, not to the investigation.
       milestones: { detectedAt: alert.receivedAt },
     };
     await store.putIncident(incident);
-    await store.appendAudit({ at, incidentId: incident.id, actor: 'agent', action: 'incident.opened', detail: { alertId: alert.id, severity: incident.severity, target: incident.target ?? null, groupKeys } });
+    await store.appendAudit({ at, incidentId: incident.id, actor: 'agent', action: 'incident.opened', detail: { alertId: alert.id, severity: incident.severity, target: incident.target ?? null, groupKeys, sender: alert.sender ?? null, ...(alert.setAsideLabels ? { setAsideLabels: alert.setAsideLabels } : {}) } });
     metrics.incidentsOpened.inc({ severity: incident.severity });
     log.info('incident opened', { incidentId: incident.id, alertId: alert.id, alertname: alert.name, target: describeTarget(alert.target) });
     await this.enqueue(incident);
@@ -182,7 +245,7 @@ export class Intake {
       holding.id,
       (incident) => {
         const at = new Date(clock.now()).toISOString();
-        incident.timeline.push({ at: alert.endsAt ?? alert.receivedAt, type: 'observation', source: 'alert', summary: `${alert.name} resolved`, refs: [alert.id] });
+        incident.timeline.push({ at: alert.endsAt ?? alert.receivedAt, type: 'observation', source: 'alert', summary: `${nameOf(alert)} resolved`, refs: [alert.id] });
         if (allResolved && incident.status === 'verifying') {
           moveIncident(incident, 'resolved');
           incident.milestones.resolvedAt ??= at;
@@ -209,13 +272,33 @@ export class Intake {
 
   private async enqueue(incident: Incident): Promise<void> {
     const alerts = await this.options.store.getAlerts(incident.alertIds);
-    const priority = priorityOf(incident.severity, blastRadiusOf(alerts));
+    const priority = queuePriorityOf(alerts);
     await this.options.queue.enqueue({ incidentId: incident.id, priority, dedupeKey: incident.id });
     this.options.onEnqueued?.();
   }
 }
 
+/** An incident's title: the alert's summary, or its name and target; one readable line. */
 function titleOf(alert: Alert): string {
-  if (alert.summary && alert.summary !== alert.name) return alert.summary;
-  return `${alert.name} on ${describeTarget(alert.target)}`;
+  const title = alert.summary && alert.summary !== alert.name ? alert.summary : `${alert.name} on ${describeTarget(alert.target)}`;
+  return readableText(title, ALERT_LIMITS.titleLength);
+}
+
+function nameOf(alert: Alert): string {
+  return readableText(alert.name, ALERT_LIMITS.titleLength);
+}
+
+/** Why an alert names no target although it had target labels: on the incident's timeline, for people. */
+function setAsideNote(alert: Alert): Incident['timeline'] {
+  const labels = Object.keys(alert.setAsideLabels ?? {});
+  if (!labels.length) return [];
+  return [
+    {
+      at: alert.receivedAt,
+      type: 'observation',
+      source: 'agent',
+      summary: `the alert's target labels (${labels.join(', ')}) are not all valid Kubernetes names and were set aside: the alert names no target, and nothing it says aims a query or a fix`,
+      refs: [alert.id],
+    },
+  ];
 }

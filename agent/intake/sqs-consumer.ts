@@ -78,7 +78,8 @@ export class SqsEventConsumer {
         if (error instanceof PayloadRejected) this.options.metrics?.alertsRejected.inc({ reason: error.reason });
         throw error;
       }
-      await intake.receive('eventbridge', event);
+      // Only principals the queue policy allows (EventBridge, through IAM) can put a message there.
+      await intake.receive('eventbridge', event, { name: `sqs:${queueUrl.split('/').pop() ?? queueUrl}`, authenticated: true });
       await this.client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
       return 'taken';
     } catch (error) {

@@ -4,9 +4,13 @@
  * many callers, so they weigh more than one pod.
  *
  *   priority = severityRank × 1000 + min(999, pods + 3 × workloads + 10 × nodes)
+ *
+ * Severity is a claim of whoever sent the alert. A sender nobody authenticated (an agent run without
+ * credentials) cannot move work up the queue: its alerts rank at most as warnings, and they widen the
+ * blast radius only when nothing authenticated vouches for the incident (then by one alert's worth).
  */
 import type { Alert, Severity } from '../../core/types.js';
-import { severityRank } from '../intake/severity.js';
+import { maxSeverity, severityRank } from '../intake/severity.js';
 import { deploymentOfPod } from '../intake/target.js';
 
 export interface BlastRadius {
@@ -35,4 +39,29 @@ export function blastRadiusOf(alerts: readonly Alert[]): BlastRadius {
 export function priorityOf(severity: Severity, radius: BlastRadius): number {
   const spread = Math.min(999, radius.pods + 3 * radius.workloads + 10 * radius.nodes);
   return severityRank[severity] * 1000 + spread;
+}
+
+/** The highest severity an unauthenticated sender's alert may order the queue with. */
+export const UNAUTHENTICATED_SEVERITY_CAP: Severity = 'warning';
+
+/** Alerts in-process (no sender) and from authenticated senders are vouched for. */
+function vouched(alert: Alert): boolean {
+  return alert.sender === undefined || alert.sender.authenticated;
+}
+
+/** Whether an alert claims more severity than its sender may order the queue with. */
+export function claimsPriority(alert: Alert): boolean {
+  return !vouched(alert) && severityRank[alert.severity] > severityRank[UNAUTHENTICATED_SEVERITY_CAP];
+}
+
+/** The severity an alert orders the queue with. */
+export function queueSeverityOf(alert: Alert): Severity {
+  return claimsPriority(alert) ? UNAUTHENTICATED_SEVERITY_CAP : alert.severity;
+}
+
+/** The priority of an incident's job, from its alerts (see the top of this file). */
+export function queuePriorityOf(alerts: readonly Alert[]): number {
+  const severity = alerts.map(queueSeverityOf).reduce<Severity>(maxSeverity, 'info');
+  const trusted = alerts.filter(vouched);
+  return priorityOf(severity, blastRadiusOf(trusted.length ? trusted : alerts.slice(0, 1)));
 }

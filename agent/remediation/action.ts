@@ -10,6 +10,7 @@ import type { z, ZodType } from 'zod';
 import type { Sleep } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import type { Action, ActionKind, DryRun, Finding, ResourceRef, RiskLevel, RootCause, RootCauseKind } from '../../core/types.js';
+import type { ChangeMark } from '../analysis/agent-changes.js';
 import type { ClusterWriter, MetricsEvidence } from '../ports.js';
 import type { SafetyPolicy } from '../workflow/step.js';
 import type { VerificationCondition } from './verification.js';
@@ -23,6 +24,8 @@ export interface ActionEnv {
   log: Logger;
   signal?: AbortSignal;
   metrics?: MetricsEvidence;
+  /** Who is making the change (incident, action): every write carries it as annotations (agent/analysis/agent-changes.ts). */
+  change?: ChangeMark;
 }
 
 export interface Check {

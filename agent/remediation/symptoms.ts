@@ -5,15 +5,20 @@
  * pressure until it is replaced, so its verification is the drained node and the healthy workloads.
  */
 import type { Alert, RootCause } from '../../core/types.js';
+import { promqlDuration, promqlRegexContent, promqlStringContent } from '../evidence/promql.js';
 import type { VerificationCondition } from './verification.js';
 
+// Label values come from alerts: data, escaped inside their strings and regexes (agent/evidence/promql.ts).
+const q = promqlStringContent;
+
 function podsOf(namespace: string, deployment: string): string {
-  return `namespace="${namespace}", pod=~"${deployment}-[a-z0-9]+-[a-z0-9]+"`;
+  return `namespace="${q(namespace)}", pod=~"${promqlRegexContent(deployment)}-[a-z0-9]+-[a-z0-9]+"`;
 }
 
 export function symptomChecks(alerts: readonly Alert[], rc: RootCause | undefined, rate = '2m'): VerificationCondition[] {
   const out: VerificationCondition[] = [];
   const seen = new Set<string>();
+  rate = promqlDuration(rate);
   for (const alert of alerts) {
     const ns = alert.labels.namespace ?? rc?.target.namespace;
     const workload = alert.labels.deployment ?? (rc?.target.kind === 'Deployment' ? rc.target.name : undefined);
@@ -32,13 +37,13 @@ export function symptomChecks(alerts: readonly Alert[], rc: RootCause | undefine
         if (ns && workload) check = { type: 'promql', description: 'throttling back under 25% of CPU periods', query: `max(sum by (pod, container) (increase(container_cpu_cfs_throttled_periods_total{${podsOf(ns, workload)}, container!="", container!="POD"}[${rate}])) / sum by (pod, container) (increase(container_cpu_cfs_periods_total{${podsOf(ns, workload)}, container!="", container!="POD"}[${rate}])))`, op: '<', threshold: 0.25 };
         break;
       case 'HighRequestLatency':
-        if (ns && service) check = { type: 'promql', description: `p99 latency of ${service} back under 1 s`, query: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="${ns}", service="${service}"}[${rate}])))`, op: '<', threshold: 1 };
+        if (ns && service) check = { type: 'promql', description: `p99 latency of ${service} back under 1 s`, query: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="${q(ns)}", service="${q(service)}"}[${rate}])))`, op: '<', threshold: 1 };
         break;
       case 'HighErrorRate':
-        if (ns && service) check = { type: 'promql', description: `5xx share of ${service} back under 5%`, query: `sum(rate(http_requests_total{namespace="${ns}", service="${service}", code=~"5.."}[${rate}])) / sum(rate(http_requests_total{namespace="${ns}", service="${service}"}[${rate}]))`, op: '<', threshold: 0.05 };
+        if (ns && service) check = { type: 'promql', description: `5xx share of ${service} back under 5%`, query: `sum(rate(http_requests_total{namespace="${q(ns)}", service="${q(service)}", code=~"5.."}[${rate}])) / sum(rate(http_requests_total{namespace="${q(ns)}", service="${q(service)}"}[${rate}]))`, op: '<', threshold: 0.05 };
         break;
       case 'DeploymentReplicasUnavailable':
-        if (ns && workload) check = { type: 'promql', description: 'every desired replica available', query: `max(kube_deployment_spec_replicas{namespace="${ns}", deployment="${workload}"}) - max(kube_deployment_status_replicas_available{namespace="${ns}", deployment="${workload}"}) > 0`, op: 'empty' };
+        if (ns && workload) check = { type: 'promql', description: 'every desired replica available', query: `max(kube_deployment_spec_replicas{namespace="${q(ns)}", deployment="${q(workload)}"}) - max(kube_deployment_status_replicas_available{namespace="${q(ns)}", deployment="${q(workload)}"}) > 0`, op: 'empty' };
         break;
       default:
         break;

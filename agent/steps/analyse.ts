@@ -34,6 +34,8 @@ export const analyseStep = defineStep({
         refs: analysis.rootCause.evidence.map((e) => e.findingId).filter((id): id is string => Boolean(id)),
       });
     }
+    // Said on the timeline too: what only the alert claims, and the agent's own changes.
+    for (const note of analysis.notes) ctx.timeline({ type: 'hypothesis', source: 'agent', summary: note });
     ctx.log.info('root cause', { kind: analysis.rootCause.kind, target: analysis.rootCause.target, confidence: analysis.rootCause.confidence, sources: analysis.sources });
     const { facts, ...rest } = analysis;
     return { ...rest, facts: facts.length };

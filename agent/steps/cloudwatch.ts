@@ -11,14 +11,19 @@ import { defineStep, type StepContext } from '../workflow/step.js';
 import { gather, missingSource } from './gaps.js';
 import { iso, scopeOf, scopeParams } from './scope.js';
 
+/** EKS cluster names: letters, digits, "-" and "_", starting with a letter or digit, at most 100. */
+const eksClusterName = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+/** The cluster to read; an alert's label that is not a cluster name is ignored (it names a log group). */
 function clusterOf(ctx: StepContext, param?: string): string | undefined {
   const labels = ctx.alerts[0]?.labels ?? {};
-  return param ?? labels.ClusterName ?? labels.cluster ?? process.env.EKS_CLUSTER_NAME;
+  const fromAlert = [labels.ClusterName, labels.cluster].find((v): v is string => v !== undefined && eksClusterName.test(v));
+  return param ?? fromAlert ?? process.env.EKS_CLUSTER_NAME;
 }
 
 const metricParams = z.object({
   ...scopeParams,
-  cluster: z.string().optional().describe('EKS cluster name (default: the alert\'s ClusterName label or EKS_CLUSTER_NAME)'),
+  cluster: z.string().regex(eksClusterName, 'must be an EKS cluster name').optional().describe('EKS cluster name (default: the alert\'s ClusterName label or EKS_CLUSTER_NAME)'),
   metrics: z.array(z.string()).default(['pod_memory_utilization_over_pod_limit', 'pod_cpu_utilization_over_pod_limit', 'pod_number_of_container_restarts', 'node_memory_utilization', 'node_status_condition_memory_pressure']).describe('Container Insights metric names'),
   periodSeconds: z.number().int().positive().default(60),
 });
@@ -80,7 +85,7 @@ export const cloudwatchStep = defineStep({
 
 const insightsParams = z.object({
   ...scopeParams,
-  cluster: z.string().optional(),
+  cluster: z.string().regex(eksClusterName, 'must be an EKS cluster name').optional(),
   queries: z.array(z.string()).default(['pod-memory-over-limit', 'pod-cpu-over-limit', 'pod-restarts', 'oom-kills', 'application-errors']).describe(`Template names: ${logsInsightsTemplates.map((t) => t.name).join(', ')}`),
 });
 

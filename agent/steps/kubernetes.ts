@@ -7,11 +7,12 @@
  */
 import { z } from 'zod';
 import type { Finding, ResourceRef } from '../../core/types.js';
+import { agentRevision, describeMark } from '../analysis/agent-changes.js';
 import { FindingKind as K } from '../analysis/finding-kinds.js';
 import type { KubeEventSummary, NodeSummary, PodSummary, RolloutSummary } from '../ports.js';
 import { defineStep } from '../workflow/step.js';
 import { gather, missingSource } from './gaps.js';
-import { iso, scopeOf, scopeParams, type Scope } from './scope.js';
+import { durationText, iso, objectName, scopeOf, scopeParams, type Scope } from './scope.js';
 import { parseDuration } from '../../core/duration.js';
 
 const READS = ['pods', 'events', 'rollouts', 'nodes', 'networkPolicies'] as const;
@@ -19,8 +20,8 @@ const READS = ['pods', 'events', 'rollouts', 'nodes', 'networkPolicies'] as cons
 const params = z.object({
   ...scopeParams,
   reads: z.array(z.enum(READS)).default(['pods', 'events', 'rollouts', 'nodes']).describe('What to read from the API'),
-  rolloutWindow: z.string().default('2h').describe('A revision newer than this is a recent rollout'),
-  deployments: z.array(z.string()).optional().describe('Deployments whose rollouts to read (default: the alert\'s and those with unhealthy pods)'),
+  rolloutWindow: durationText.default('2h').describe('A revision newer than this is a recent rollout'),
+  deployments: z.array(objectName).optional().describe('Deployments whose rollouts to read (default: the alert\'s and those with unhealthy pods)'),
 });
 
 
@@ -127,8 +128,25 @@ function rolloutFindings(namespace: string, deployment: string, history: Rollout
   const created = Date.parse(latest.createdAt) / 1000;
   const subject: ResourceRef = { kind: 'Deployment', namespace, name: deployment };
   const query = `GET /apis/apps/v1/namespaces/${namespace}/replicasets?labelSelector=... (revisions of ${deployment})`;
+  const previous = history[history.length - 2]!;
+  // The agent's own change is context, never a cause: not a recent rollout, not a stuck one.
+  const mark = agentRevision(latest.templateAnnotations, previous.templateAnnotations);
+  if (mark) {
+    const want = desired ?? latest.replicas;
+    const stuck = want > 0 && latest.readyReplicas < want && created < scope.end - 120;
+    record({
+      source: 'kubernetes',
+      kind: K.agentChange,
+      severity: stuck ? 'warning' : 'info',
+      subject,
+      observedAt: latest.createdAt,
+      query,
+      summary: `deployment ${namespace}/${deployment} revision ${latest.revision} (${latest.createdAt}) is the agent's own change: ${describeMark(mark)} (${latest.changes.join('; ') || 'no template change recorded'}); the agent never takes its own change as the cause${stuck ? `. It is not progressing: ${latest.readyReplicas}/${want} new pods ready` : ''}`,
+      data: { revision: latest.revision, replicaSet: latest.replicaSet, changes: latest.changes, previousRevision: previous.revision, changedBy: mark, ...(stuck ? { ready: latest.readyReplicas, desired: want } : {}) },
+    });
+    return;
+  }
   if (created >= scope.end - rolloutWindowSeconds) {
-    const previous = history[history.length - 2]!;
     record({
       source: 'kubernetes',
       kind: K.recentRollout,

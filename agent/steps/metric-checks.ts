@@ -9,6 +9,7 @@ import type { ResourceRef, Severity } from '../../core/types.js';
 import { FindingKind as K } from '../analysis/finding-kinds.js';
 import { deploymentOfPod } from '../analysis/targets.js';
 import { durationOr } from '../../core/duration.js';
+import { promqlDuration, promqlStringContent } from '../evidence/promql.js';
 
 export interface CheckScope {
   namespace: string;
@@ -54,8 +55,12 @@ export function growthHorizonSeconds(rate: string): number {
   return Math.min(1800, Math.round((6 * durationOr(rate, 5 * 60_000)) / 1000));
 }
 
+/**
+ * The check's query for a scope. `$ns` only ever stands inside a double-quoted matcher value, so the
+ * namespace is string-escaped (a valid name is unchanged); `$rate` stands bare, so it must be a duration.
+ */
 function fill(query: string, scope: CheckScope): string {
-  return query.replaceAll('$ns', scope.namespace).replaceAll('$rate', scope.rate);
+  return query.replaceAll('$ns', promqlStringContent(scope.namespace)).replaceAll('$rate', promqlDuration(scope.rate));
 }
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;

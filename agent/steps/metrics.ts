@@ -10,15 +10,15 @@ import type { Series } from '../ports.js';
 import { defineStep } from '../workflow/step.js';
 import { gather, missingSource } from './gaps.js';
 import { anomalyScan, anomalyScans, describeSubject, metricCheck, metricChecks, subjectOfSeries, type CheckScope } from './metric-checks.js';
-import { iso, scopeOf, scopeParams } from './scope.js';
+import { durationText, iso, promqlDurationText, scopeOf, scopeParams } from './scope.js';
 import { parseDuration } from '../../core/duration.js';
 
 const params = z.object({
   ...scopeParams,
   checks: z.union([z.literal('all'), z.array(z.string())]).default('all').describe('Names of checks (agent/steps/metric-checks.ts), or "all"'),
   anomalies: z.union([z.boolean(), z.array(z.string())]).default(false).describe('Anomaly scans to run (memory, cpu-throttling, latency, errors, node-memory), true for all'),
-  anomalyWindow: z.string().default('2h').describe('History the detectors learn the baseline from'),
-  rate: z.string().optional().describe("Window of rate()/increase() (default: the agent's --rate-window, as the alert rules use)"),
+  anomalyWindow: durationText.default('2h').describe('History the detectors learn the baseline from'),
+  rate: promqlDurationText.optional().describe("Window of rate()/increase() (default: the agent's --rate-window, as the alert rules use)"),
   stepSeconds: z.number().int().positive().optional().describe('Resolution of the range queries (default: the investigation window\'s step)'),
 });
 

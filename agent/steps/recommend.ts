@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { ActionKind, ResourceRef } from '../../core/types.js';
 import { actionOf, failed, needsApproval, proposalsFor, type ActionEnv, type Check, type Proposal } from '../remediation/index.js';
+import type { ChangeMark } from '../analysis/agent-changes.js';
 import { defineStep, type StepContext } from '../workflow/step.js';
 
 const params = z.object({
@@ -21,9 +22,26 @@ export interface RecommendOutput {
   reason?: string;
 }
 
+/**
+ * What actions get from a step. `change` names who writes, for the mark every write carries: the
+ * incident, and the action being executed (the remediate step marks it `executing` before it calls the
+ * action, one at a time), read when the write happens.
+ */
 export function actionEnv(ctx: StepContext): ActionEnv | undefined {
   if (!ctx.cluster) return undefined;
-  return { cluster: ctx.cluster, safety: ctx.safety, now: ctx.now, sleep: ctx.sleep, log: ctx.log, signal: ctx.signal, ...(ctx.evidence.metrics ? { metrics: ctx.evidence.metrics } : {}) };
+  return {
+    cluster: ctx.cluster,
+    safety: ctx.safety,
+    now: ctx.now,
+    sleep: ctx.sleep,
+    log: ctx.log,
+    signal: ctx.signal,
+    ...(ctx.evidence.metrics ? { metrics: ctx.evidence.metrics } : {}),
+    get change(): ChangeMark {
+      const executing = ctx.incident.actions.find((a) => a.status === 'executing');
+      return { incidentId: ctx.incident.id, ...(executing ? { actionId: executing.id, actionKind: executing.kind } : {}) };
+    },
+  };
 }
 
 export const recommendStep = defineStep({

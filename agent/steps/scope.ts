@@ -4,7 +4,10 @@
  * it. Steps take their scope from here so a playbook needs no templating to aim them.
  */
 import { z } from 'zod';
-import { parseDuration } from '../../core/duration.js';
+import { durationOr, parseDuration } from '../../core/duration.js';
+import type { ResourceRef } from '../../core/types.js';
+import { isPromqlDuration } from '../evidence/promql.js';
+import { isDns1123Label, isDns1123Subdomain, setAsideTargetLabels } from '../intake/names.js';
 import { deploymentOfPod } from '../analysis/targets.js';
 import type { StepContext } from '../workflow/step.js';
 
@@ -21,16 +24,44 @@ export interface Scope {
   end: number;
 }
 
+/** A namespace name: a param rendered from an alert's label that is not one is refused, never used. */
+export const namespaceName = z.string().refine(isDns1123Label, { message: 'must be a Kubernetes namespace name (DNS-1123 label)' });
+/** A Deployment, pod or node name. */
+export const objectName = z.string().refine(isDns1123Subdomain, { message: 'must be a Kubernetes object name (DNS-1123 subdomain)' });
+/** A Go-style duration such as 30s, 1m30s, 1.5h (the agent's options and playbooks write them so). */
+export const durationText = z.string().refine((value) => durationOr(value, Number.NaN) >= 0, { message: 'must be a duration such as 30s, 5m or 1h30m' });
+/** A duration that goes into PromQL as it is (`rate(...[5m])`): whole numbers of units only. */
+export const promqlDurationText = z.string().refine(isPromqlDuration, { message: 'must be a PromQL duration such as 30s, 5m or 1h30m' });
+
 /** Scope params every evidence step accepts. */
 export const scopeParams = {
-  namespace: z.string().optional().describe('Namespace to investigate (default: the alert\'s)'),
-  window: z.string().optional().describe('How far back to look, e.g. "30m" (default: the playbook\'s window before the first alert, to now)'),
+  namespace: namespaceName.optional().describe('Namespace to investigate (default: the alert\'s)'),
+  window: durationText.optional().describe('How far back to look, e.g. "30m" (default: the playbook\'s window before the first alert, to now)'),
 };
 
-export function scopeOf(ctx: StepContext, params: { namespace?: string; window?: string } = {}): Scope {
+/**
+ * The alerts' labels, later alerts first. The intake sets aside target labels that are not valid
+ * Kubernetes names; alerts made in-process skip the intake, so the same rule holds here: when one
+ * target label is not a valid name, none is used.
+ */
+function scopeLabels(ctx: StepContext): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (const alert of [...ctx.alerts].reverse()) Object.assign(labels, alert.labels);
-  const target = ctx.target ?? ctx.incident.target;
+  for (const alert of [...ctx.alerts].reverse()) Object.assign(labels, setAsideTargetLabels(alert.labels).labels);
+  return labels;
+}
+
+/** The incident's target, if every name in it is a valid Kubernetes name. */
+function validTarget(target: ResourceRef | undefined): ResourceRef | undefined {
+  if (!target) return undefined;
+  if (target.namespace !== undefined && !isDns1123Label(target.namespace)) return undefined;
+  if (!isDns1123Subdomain(target.name)) return undefined;
+  if (target.container !== undefined && !isDns1123Label(target.container)) return undefined;
+  return target;
+}
+
+export function scopeOf(ctx: StepContext, params: { namespace?: string; window?: string } = {}): Scope {
+  const labels = scopeLabels(ctx);
+  const target = validTarget(ctx.target ?? ctx.incident.target);
   // The engine's window runs from the playbook's look-back before the first alert to now.
   const engineWindow = (ctx.vars.window as { seconds?: unknown } | undefined)?.seconds;
   const windowSeconds = params.window ? parseDuration(params.window) / 1000 : typeof engineWindow === 'number' && engineWindow > 0 ? engineWindow : 1800;

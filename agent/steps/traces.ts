@@ -11,12 +11,12 @@ import { FindingKind as K } from '../analysis/finding-kinds.js';
 import type { TraceSegment, TraceSummaryLite } from '../ports.js';
 import { defineStep } from '../workflow/step.js';
 import { gather, missingSource } from './gaps.js';
-import { iso, scopeOf, scopeParams } from './scope.js';
+import { durationText, iso, scopeOf, scopeParams } from './scope.js';
 import { parseDuration } from '../../core/duration.js';
 
 const params = z.object({
   ...scopeParams,
-  traceWindow: z.string().default('10m').describe('Window of traces to read (X-Ray keeps recent traces; shorter is cheaper)'),
+  traceWindow: durationText.default('10m').describe('Window of traces to read (X-Ray keeps recent traces; shorter is cheaper)'),
   slowSeconds: z.number().positive().default(0.5).describe('A request slower than this is slow'),
   limit: z.number().int().positive().default(200).describe('Most trace summaries read'),
   sampleTraces: z.number().int().min(0).default(6).describe('Full traces fetched to measure client-vs-server time'),

@@ -3,6 +3,7 @@
  * findings, the root cause, hypotheses, gaps, alerts, actions and step outputs, and combine those with
  * all/any/not; nothing is evaluated as JavaScript, so a playbook cannot run code in the agent.
  */
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import type { Alert, Incident } from '../../core/types.js';
 
@@ -94,14 +95,37 @@ const within = (expected: string | readonly string[] | undefined, actual: string
 const inRange = (value: number, range: { minConfidence?: number; maxConfidence?: number }) =>
   (range.minConfidence === undefined || value >= range.minConfidence) && (range.maxConfidence === undefined || value <= range.maxConfidence);
 
+const compiledRegexes = new Map<string, RE2JS>();
+
+/**
+ * A playbook's regex, compiled for RE2 (re2js): the syntax and semantics of Prometheus matchers, and
+ * linear-time matching. The regexes are the playbook author's, but the values they are matched against
+ * come from alerts: a backtracking engine would let a crafted label value freeze the agent on an
+ * unlucky pattern like `(a+)+b`. Throws RE2's message for a pattern it does not accept.
+ */
+export function compileRegex(pattern: string): RE2JS {
+  let compiled = compiledRegexes.get(pattern);
+  if (!compiled) {
+    compiled = RE2JS.compile(pattern);
+    // Patterns come from playbooks (a fixed set); bound the cache anyway.
+    if (compiledRegexes.size > 1_000) compiledRegexes.clear();
+    compiledRegexes.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+/** Whether the whole value matches (anchored like Prometheus matchers: "petsite.*" must match all of it). */
+function fullMatch(pattern: string, value: string): boolean {
+  return compileRegex(pattern).matches(value);
+}
+
 export function matchesLabel(matcher: LabelMatcher, value: string | undefined): boolean {
   if (typeof matcher === 'string') return value === matcher;
   if (matcher.exists !== undefined && (value !== undefined) !== matcher.exists) return false;
   if (matcher.equals !== undefined && value !== matcher.equals) return false;
   if (matcher.notEquals !== undefined && value === matcher.notEquals) return false;
-  // Anchored like Prometheus matchers: "petsite.*" must match the whole value.
-  if (matcher.regex !== undefined && (value === undefined || !new RegExp(`^(?:${matcher.regex})$`).test(value))) return false;
-  if (matcher.notRegex !== undefined && value !== undefined && new RegExp(`^(?:${matcher.notRegex})$`).test(value)) return false;
+  if (matcher.regex !== undefined && (value === undefined || !fullMatch(matcher.regex, value))) return false;
+  if (matcher.notRegex !== undefined && value !== undefined && fullMatch(matcher.notRegex, value)) return false;
   return true;
 }
 
@@ -149,7 +173,7 @@ function evaluateVar(m: z.infer<typeof varMatch>, vars: Record<string, unknown>)
   if (m.in !== undefined && !m.in.includes(value as string | number | boolean)) return false;
   if (m.gte !== undefined && !(typeof value === 'number' && value >= m.gte)) return false;
   if (m.lte !== undefined && !(typeof value === 'number' && value <= m.lte)) return false;
-  if (m.matches !== undefined && !(typeof value === 'string' && new RegExp(m.matches).test(value))) return false;
+  if (m.matches !== undefined && !(typeof value === 'string' && compileRegex(m.matches).matcher(value).find())) return false;
   return true;
 }
 
@@ -163,7 +187,7 @@ export function lookup(root: unknown, path: string): unknown {
   return current;
 }
 
-/** Regexes in a condition, so the loader can report a bad one with its line instead of failing later. */
+/** Regexes in a condition, so the loader can report a bad one (compileRegex) with its line instead of failing later. */
 export function regexesOf(condition: Condition): string[] {
   if ('all' in condition) return condition.all.flatMap(regexesOf);
   if ('any' in condition) return condition.any.flatMap(regexesOf);

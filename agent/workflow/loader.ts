@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z, type ZodType } from 'zod';
-import { regexesOf, type Condition } from './conditions.js';
+import { compileRegex, regexesOf, type Condition } from './conditions.js';
 import { jumpTargets } from './control-steps.js';
 import { END, isGroup, playbookSchema, type LeafStep, type Playbook } from './playbook.js';
 import { isControlKind, type StepRegistry } from './registry.js';
@@ -87,7 +87,7 @@ export function parsePlaybook(text: string, file: string, registry: StepRegistry
   const checkCondition = (path: Path, stepId: string, condition: Condition | undefined) => {
     for (const regex of condition ? regexesOf(condition) : []) {
       try {
-        new RegExp(regex);
+        compileRegex(regex);
       } catch (error) {
         problem(path, `step '${stepId}': invalid regex ${JSON.stringify(regex)}: ${(error as Error).message}`);
       }
@@ -135,7 +135,7 @@ export function parsePlaybook(text: string, file: string, registry: StepRegistry
     for (const regex of typeof matcher === 'string' ? [] : [matcher.regex, matcher.notRegex]) {
       if (regex === undefined) continue;
       try {
-        new RegExp(regex);
+        compileRegex(regex);
       } catch (error) {
         problem(['match', 'labels', label], `match label '${label}': invalid regex ${JSON.stringify(regex)}: ${(error as Error).message}`);
       }
@@ -233,7 +233,7 @@ export const minimalFallback: Playbook = {
     {
       id: 'tell',
       kind: 'notify',
-      params: { kind: 'incident-unresolved', text: 'No playbook covers {{alert.name}} ({{incident.id}}) and the general investigation cannot run with the registered step kinds: investigate by hand.' },
+      params: { kind: 'incident-unresolved', text: 'No playbook covers {{text alert.name}} ({{incident.id}}) and the general investigation cannot run with the registered step kinds: investigate by hand.' },
       retries: 0,
     },
   ],

@@ -103,6 +103,8 @@ export interface RolloutSummary {
   changes: string[];
   replicas: number;
   readyReplicas: number;
+  /** The pod template's annotations (who made the change, when a tool marks it). */
+  templateAnnotations?: Record<string, string>;
 }
 
 export interface NetworkPolicySummary {
@@ -252,6 +254,8 @@ export function rolloutHistory(deployment: string, replicaSets: V1ReplicaSet[]):
     };
     const cause = rs.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION];
     if (cause) summary.changeCause = cause;
+    const annotations = template?.metadata?.annotations;
+    if (annotations && Object.keys(annotations).length) summary.templateAnnotations = { ...annotations };
     return summary;
   });
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineAction, enforce } from '../action.js';
 import { precondition } from '../safety.js';
-import { otherSchedulableNodes, planSchedulable, readNode } from './node-common.js';
+import { otherSchedulableNodes, planSchedulable, readNode, schedulablePatch } from './node-common.js';
 
 const params = z.object({});
 
@@ -25,7 +25,7 @@ export const cordonNode = defineAction({
     const { node, checks } = await readNode(env, target);
     checks.push(await otherSchedulableNodes(env, target.name));
     enforce(checks);
-    if (!node?.spec?.unschedulable) await env.cluster.patchNode(target.name, { spec: { unschedulable: true } }, { dryRun: false });
+    if (!node?.spec?.unschedulable) await env.cluster.patchNode(target.name, schedulablePatch(env, true), { dryRun: false });
     return { ok: true, message: `cordoned ${target.name}`, before: { spec: { unschedulable: Boolean(node?.spec?.unschedulable) } }, after: { spec: { unschedulable: true } } };
   },
   verification: () => [],

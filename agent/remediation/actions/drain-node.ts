@@ -13,7 +13,7 @@ import type { ActionEnv, Check } from '../action.js';
 import { defineAction, enforce } from '../action.js';
 import { isDaemonSetPod, isMirrorPod, ownerKind, type PodObject } from '../objects.js';
 import { PROTECTED_NAMESPACES, podsWithinLimit, precondition } from '../safety.js';
-import { otherSchedulableNodes, readNode } from './node-common.js';
+import { otherSchedulableNodes, readNode, schedulablePatch } from './node-common.js';
 
 const params = z.object({
   timeoutSeconds: z.number().int().positive().default(300).describe('Give up (leaving the node cordoned) after this long'),
@@ -101,7 +101,7 @@ export const drainNode = defineAction({
   async execute(env, target, p) {
     const { checks, triage: t, cordoned } = await inspect(env, target);
     enforce(checks);
-    if (!cordoned) await env.cluster.patchNode(target.name, { spec: { unschedulable: true } }, { dryRun: false });
+    if (!cordoned) await env.cluster.patchNode(target.name, schedulablePatch(env, true), { dryRun: false });
     const deadline = env.now() + p.timeoutSeconds * 1000;
     const queue = [...t.evict];
     const evicted: string[] = [];

@@ -3,6 +3,7 @@
  * one), and the cordon/uncordon patch with its server-side dry run.
  */
 import type { ResourceRef } from '../../../core/types.js';
+import { changeAnnotations } from '../../analysis/agent-changes.js';
 import type { ActionEnv, Check, Plan } from '../action.js';
 import { objectDiff } from '../diff.js';
 import type { NodeObject, PodObject } from '../objects.js';
@@ -30,12 +31,17 @@ export async function otherSchedulableNodes(env: ActionEnv, name: string): Promi
   return precondition('other schedulable nodes', schedulable.length > 0, `${schedulable.length} other schedulable node(s)`);
 }
 
+/** The cordon/uncordon patch, marked as the agent's (agent/analysis/agent-changes.ts). */
+export function schedulablePatch(env: Pick<ActionEnv, 'change' | 'now'>, unschedulable: boolean): object {
+  return { spec: { unschedulable }, ...(env.change ? { metadata: { annotations: changeAnnotations({ ...env.change, at: new Date(env.now()).toISOString() }) } } : {}) };
+}
+
 export async function planSchedulable(env: ActionEnv, target: ResourceRef, node: NodeObject, unschedulable: boolean, checks: Check[], description: string): Promise<Plan> {
   let after: unknown;
   const warnings: string[] = [];
   if (checks.every((c) => c.ok)) {
     try {
-      after = await env.cluster.patchNode(target.name, { spec: { unschedulable } }, { dryRun: true });
+      after = await env.cluster.patchNode(target.name, schedulablePatch(env, unschedulable), { dryRun: true });
     } catch (error) {
       checks.push(precondition('server accepts the change (dry run)', false, (error as Error).message));
     }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineAction, enforce } from '../action.js';
 import { precondition } from '../safety.js';
-import { planSchedulable, readNode } from './node-common.js';
+import { planSchedulable, readNode, schedulablePatch } from './node-common.js';
 
 const params = z.object({});
 
@@ -25,7 +25,7 @@ export const uncordonNode = defineAction({
   async execute(env, target) {
     const { node, checks } = await readNode(env, target);
     enforce(checks);
-    if (node?.spec?.unschedulable) await env.cluster.patchNode(target.name, { spec: { unschedulable: false } }, { dryRun: false });
+    if (node?.spec?.unschedulable) await env.cluster.patchNode(target.name, schedulablePatch(env, false), { dryRun: false });
     return { ok: true, message: `uncordoned ${target.name}`, before: { spec: { unschedulable: Boolean(node?.spec?.unschedulable) } }, after: { spec: { unschedulable: false } } };
   },
   verification: (target) => [{ type: 'node-schedulable', name: target.name }],

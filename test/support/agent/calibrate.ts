@@ -16,7 +16,7 @@ import type { Alert, Finding } from '../../../core/types.js';
 import { investigateCase, loadCases, type ReplayCase } from './cases.js';
 import { ABLATIONS, type Ablation } from './recorded-evidence.js';
 import { alertFindings } from '../../../agent/analysis/alert-findings.js';
-import { defaultCalibration, rank, type Calibration, type CalibrationBin } from '../../../agent/analysis/confidence.js';
+import { confirmingSources, defaultCalibration, rank, type Calibration, type CalibrationBin } from '../../../agent/analysis/confidence.js';
 import { scoreCandidates, type Candidate } from '../../../agent/analysis/hypotheses.js';
 import { targetKey } from '../../../agent/analysis/targets.js';
 import { topologyOf } from '../../../agent/analysis/topology.js';
@@ -61,10 +61,12 @@ function exampleOf(v: Variant, facts: Finding[], dropout: number, other?: Replay
   const alerts = other ? other.alerts : v.alerts;
   const all = [...facts, ...alertFindings(alerts)];
   const candidates = scoreCandidates(all, alerts, topologyOf(all)).map((x) => ({ kind: x.kind, target: x.target, score: x.score, supporting: x.supporting }));
-  // Another case's alert over this case's facts: the alert's own cause is right if its evidence (the
-  // alert itself) makes it a candidate, and "unknown" otherwise; this case's problem never is.
+  // The expected cause is the right answer when some source beyond the alert confirms it; with only
+  // the alert's word left (its evidence removed, or another case's alert over these facts), the right
+  // answer is "unknown": an alert is a claim, not evidence (docs/confidence.md).
   const expected = other ? other.expected : v.case.expected;
-  const answer = expected.kind === 'unknown' ? -1 : candidates.findIndex((x) => x.kind === expected.kind && targetKey(x.target) === targetKey(expected.target));
+  const found = expected.kind === 'unknown' ? -1 : candidates.findIndex((x) => x.kind === expected.kind && targetKey(x.target) === targetKey(expected.target));
+  const answer = found >= 0 && confirmingSources(candidates[found]!).length > 0 ? found : -1;
   return { case: other ? `${v.case.name}+alert-of-${other.name}` : v.case.name, without: v.without, dropout, candidates, answer, gaps: v.gaps };
 }
 
