@@ -3,7 +3,8 @@
  * one), and the cordon/uncordon patch with its server-side dry run.
  */
 import type { ResourceRef } from '../../../core/types.js';
-import type { ActionEnv, Check, Plan } from '../action.js';
+import type { ActionEnv, Check, Plan, PlannedChange, Reconciliation } from '../action.js';
+import { unknownPlan } from '../action.js';
 import { objectDiff } from '../diff.js';
 import type { NodeObject, PodObject } from '../objects.js';
 import { precondition } from '../safety.js';
@@ -28,6 +29,20 @@ export async function otherSchedulableNodes(env: ActionEnv, name: string): Promi
     if (node && !node.spec?.unschedulable) schedulable.push(n);
   }
   return precondition('other schedulable nodes', schedulable.length > 0, `${schedulable.length} other schedulable node(s)`);
+}
+
+/** Cordon and uncordon's evidence: the node's `spec.unschedulable` is what they set. */
+export async function reconcileSchedulable(env: ActionEnv, target: ResourceRef, planned: PlannedChange | undefined, verb: string): Promise<Reconciliation> {
+  const want = (planned?.after as { spec?: { unschedulable?: boolean } } | undefined)?.spec?.unschedulable;
+  if (want === undefined) return unknownPlan(`the ${verb} of ${target.name}`);
+  const node = (await env.cluster.readNode(target.name)) as NodeObject;
+  const now = Boolean(node.spec?.unschedulable);
+  return {
+    landed: now === want,
+    message: now === want ? `${verb}ed ${target.name}` : `the ${verb} of ${target.name} did not land: spec.unschedulable is ${now}`,
+    before: planned!.before,
+    after: { spec: { unschedulable: now } },
+  };
 }
 
 export async function planSchedulable(env: ActionEnv, target: ResourceRef, node: NodeObject, unschedulable: boolean, checks: Check[], description: string): Promise<Plan> {
