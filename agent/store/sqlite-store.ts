@@ -12,7 +12,7 @@
  * -shm files the database's mode), and a directory that cannot hold them is named in the error.
  */
 import Database from 'better-sqlite3';
-import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statfsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Alert, Approval, Incident } from '../../core/types.js';
 import { finalStatuses } from '../../core/incident-lifecycle.js';
@@ -56,6 +56,9 @@ CREATE TRIGGER IF NOT EXISTS audit_extends_the_chain BEFORE INSERT ON audit
 WHEN NEW.hash IS NULL OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM audit ORDER BY seq DESC LIMIT 1), '${GENESIS}')
 BEGIN SELECT RAISE(ABORT, 'the audit log only takes entries that extend its hash chain'); END;
 `;
+
+/** Below this much free space the storage is not ready (an incident with its workflow is tens of KiB). */
+const MIN_FREE_BYTES = 2 * 2 ** 20;
 
 export interface IncidentPage {
   items: Incident[];
@@ -278,8 +281,18 @@ export class SqliteStateStore implements StateStore {
     return verifySqliteAudit(this.db);
   }
 
-  /** A small committed write: the readiness probe's proof that the storage takes writes again. */
+  /**
+   * The readiness probe's proof that the storage takes writes again: room on the file system (a write
+   * into a WAL that was reset can succeed on a full disk while the next bigger one fails), then a small
+   * committed write.
+   */
   async probeWrite(): Promise<void> {
+    if (this.db.name !== ':memory:') {
+      const dir = dirname(this.db.name);
+      const { bavail, bsize } = statfsSync(dir);
+      const free = bavail * bsize;
+      if (free < MIN_FREE_BYTES) throw Object.assign(new Error(`only ${Math.floor(free / 1024)} KiB free in ${dir} (the agent needs ${MIN_FREE_BYTES / 2 ** 20} MiB to take writes)`), { code: 'ENOSPC' });
+    }
     this.db.prepare('INSERT INTO storage_probe (id, at, pad) VALUES (1, ?, zeroblob(16384)) ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad').run(new Date().toISOString());
   }
 
