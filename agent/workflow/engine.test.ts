@@ -326,6 +326,15 @@ test('a second attempt of the same step may not repeat a claimed action', async 
   assert.match(record.error!, /already being executed/);
 });
 
+/** Polls `done` (no fixed wait: it returns as soon as it holds); fails with `what` after 10 s. */
+async function until(done: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 2_000; i++) {
+    if (await done()) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.unreachable(`never happened: ${what}`);
+}
+
 /**
  * The stub handlers with a recommend step proposing two actions: a low-risk restart the policy approves,
  * and a limit raise a person must approve (proposed in that order, as the planner does).
@@ -419,7 +428,7 @@ test('a crash while the policy-approved action runs: the resumed agent finishes 
   const a = await harness({ world: worldA, store: storeA, handlers: twoActions, config: { sqlitePath: path } });
   const id = await open(a);
   void a.agent.engine.process(id);
-  while (!worldA.runs.remediate) await new Promise((r) => setTimeout(r, 5));
+  await until(() => Boolean(worldA.runs.remediate), 'the policy-approved action to run before any decision');
   storeA.crash();
   const b = await harness({ handlers: twoActions, config: { sqlitePath: path } });
   assert.equal((await b.agent.recover()).requeued, 1, 'an incident in its interim is picked up again');
@@ -449,11 +458,9 @@ test('a crash after the executing mark but before the claim: nothing was written
   const a = await harness({ world: worldA, store: storeA, handlers: remediateOnce, config: { sqlitePath: path, autoApprove: true } });
   const id = await open(a);
   void a.agent.engine.process(id);
-  for (;;) {
-    const stored = await new SqliteStateStore(path).getIncident(id);
-    if (stored?.actions[0]?.status === 'executing') break;
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  const reader = new SqliteStateStore(path);
+  await until(async () => (await reader.getIncident(id))?.actions[0]?.status === 'executing', 'the executing mark on disk');
+  reader.close();
   storeA.crash();
   assert.equal(a.cluster.realWrites(), []);
   const b = await harness({ config: { sqlitePath: path, autoApprove: true } });

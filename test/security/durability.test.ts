@@ -56,9 +56,18 @@ async function simulatedCluster(): Promise<Cluster> {
   };
 }
 
+/** Every agent process a test started: whatever the outcome, none outlives its test. */
+const started = new Set<AgentProcess>();
+test.after.each(async () => {
+  for (const agent of started) await agent.kill();
+  started.clear();
+});
+
 function startChild(dataDir: string, cluster: Cluster, env: Record<string, string> = {}): AgentProcess {
   const playbooks = playbookDir({ 'memory-leak.yaml': memoryLeakPlaybook });
-  return startAgentProcess(child, [dataDir, playbooks, cluster.kubeconfig], env);
+  const agent = startAgentProcess(child, [dataDir, playbooks, cluster.kubeconfig], env);
+  started.add(agent);
+  return agent;
 }
 
 const urlOf = async (agent: AgentProcess) => (await agent.waitFor(/^listening /)).split(' ')[1]!;
@@ -421,7 +430,6 @@ test('H2: a fresh up, an incident, an agent restart (kill -9 then up): the incid
     assert.is(posted.status, 202, await posted.clone().text());
     const id = ((await posted.json()) as { results: { incidentId: string }[] }).results[0]!.incidentId;
     const dataDir = join(stateDir, 'agent');
-    assert.is((statSync(dataDir).mode & 0o777).toString(8), '700');
 
     const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as { components: Record<string, { pid: number }> };
     process.kill(state.components.agent!.pid, 'SIGKILL');
@@ -445,9 +453,11 @@ test('H2: a fresh up, an incident, an agent restart (kill -9 then up): the incid
     assert.ok(Number(/(\d+) entries/.exec(verified.stdout)![1]) >= entries, 'every audit entry is kept in the archive');
     assert.ok(auditActions(archived, id).includes('agent:incident.opened'));
     assert.is((await fetch(`${agentUrl}/incidents/${id}`, { headers: bearer('approver') })).status, 404, 'the new simulation starts afresh');
+    assert.is((statSync(dataDir).mode & 0o777).toString(8), '700');
+    for (const suffix of ['', '-wal', '-shm']) assert.is((statSync(join(dataDir, `agent.sqlite${suffix}`)).mode & 0o777).toString(8), '600', `agent.sqlite${suffix}`);
   } finally {
-    await localCluster('down');
-    rmSync(stateDir, { recursive: true, force: true });
+    // The state directory goes only once everything it started is stopped (its records are in it).
+    if ((await localCluster('down')).code === 0) rmSync(stateDir, { recursive: true, force: true });
   }
 });
 
