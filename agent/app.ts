@@ -13,6 +13,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type Database from 'better-sqlite3';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import { systemClock, type Clock } from '../core/clock.js';
 import { isFinal, moveIncident } from '../core/incident-lifecycle.js';
 import { createLogger, type Logger } from '../core/log.js';
@@ -33,6 +34,7 @@ import { SqsWorkQueue } from './queue/sqs-queue.js';
 import { WorkerPool } from './queue/worker-pool.js';
 import { DynamoDbStateStore } from './store/dynamodb-store.js';
 import { mutateIncident } from './store/mutate.js';
+import { StorageHealth, watchWrites } from './store/health.js';
 import { openSqlite, SqliteStateStore } from './store/sqlite-store.js';
 import { ApprovalDesk } from './workflow/approvals.js';
 import { WorkflowEngine, type ProcessOutcome } from './workflow/engine.js';
@@ -102,11 +104,19 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
 
   let db: Database.Database | undefined;
   const sqlite = () => (db ??= openSqlite(config.sqlitePath));
-  const store: StateStore =
+  const backingStore: StateStore =
     deps.store ??
     (config.store === 'dynamodb'
       ? new DynamoDbStateStore({ tableName: config.aws.dynamodbTable!, ...(deps.dynamoDbClient ? { client: deps.dynamoDbClient } : {}), ...(config.aws.region ? { region: config.aws.region } : {}), ...(config.aws.dynamodbEndpoint ? { endpoint: config.aws.dynamodbEndpoint } : {}) })
       : new SqliteStateStore(sqlite()));
+  // A full disk (or table) turns writes into 503s and /readyz not ready until a write succeeds again.
+  const probe = (backingStore as { probeWrite?: () => Promise<void> }).probeWrite?.bind(backingStore);
+  const storage = new StorageHealth({
+    ...(probe ? { probe } : {}),
+    where: config.store === 'dynamodb' && !deps.store ? `table ${config.aws.dynamodbTable}` : config.sqlitePath === ':memory:' ? 'memory' : dirname(config.sqlitePath),
+    now: () => clock.now(),
+  });
+  const store = watchWrites(backingStore, storage, ['saveAlert', 'putIncident', 'saveWorkflowState', 'recordApproval', 'appendAudit']);
 
   // A job past its attempt limit keeps failing (or killing the agent): give its incident up, visibly.
   const giveUp = async (job: Job, reason: string) => {
@@ -131,11 +141,14 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
       log.error('could not record a dead-lettered job', { incidentId: job.incidentId, error: (error as Error).message });
     }
   };
-  const queue: WorkQueue =
+  const queue: WorkQueue = watchWrites(
     deps.queue ??
-    (config.queue === 'sqs'
-      ? new SqsWorkQueue({ queueUrl: config.aws.workQueueUrl!, clock, log: log.child({ component: 'queue' }), ...(deps.sqsClient ? { client: deps.sqsClient } : {}), ...(config.aws.region ? { region: config.aws.region } : {}) })
-      : new SqliteWorkQueue(sqlite(), { clock, maxAttempts: config.maxAttempts, onDeadLetter: (job, reason) => void giveUp(job, reason) }));
+      (config.queue === 'sqs'
+        ? new SqsWorkQueue({ queueUrl: config.aws.workQueueUrl!, clock, log: log.child({ component: 'queue' }), ...(deps.sqsClient ? { client: deps.sqsClient } : {}), ...(config.aws.region ? { region: config.aws.region } : {}) })
+        : new SqliteWorkQueue(sqlite(), { clock, maxAttempts: config.maxAttempts, onDeadLetter: (job, reason) => void giveUp(job, reason) })),
+    storage,
+    ['enqueue', 'ack', 'release'],
+  );
   metrics.trackQueueDepth(() => queue.depth());
 
   const handlers = deps.stepHandlers ?? (await import('./steps/index.js')).stepHandlers;
@@ -191,7 +204,9 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
     let ready = true;
     try {
       await store.listIncidents({ limit: 1 });
-      checks.store = 'ok';
+      const writable = await storage.check();
+      checks.store = writable.ok ? 'ok' : writable.detail;
+      if (!writable.ok) ready = false;
     } catch (error) {
       ready = false;
       checks.store = `unreachable: ${(error as Error).message}`;

@@ -132,4 +132,35 @@ test('every option is documented in docs/agent-configuration.md', () => {
   assert.equal(missing.map((o) => o.flag), []);
 });
 
+test('audit verify: exit 0 with the entry count on an intact chain, 1 naming the first broken entry, 2 without a database', async () => {
+  const { SqliteStateStore } = await import('./store/sqlite-store.js');
+  const Database = (await import('better-sqlite3')).default;
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'audit-cli-'));
+  const store = new SqliteStateStore(join(dir, 'agent.sqlite'));
+  for (let i = 0; i < 3; i++) await store.appendAudit({ at: `2026-11-25T09:0${i}:00.000Z`, incidentId: 'inc-1', actor: i === 1 ? 'alice' : 'agent', action: i === 1 ? 'action.approved' : `step.${i}`, detail: { i } });
+  store.close();
+  const ok = io();
+  assert.is(await runDevopsAgent(['audit', 'verify', '--data-dir', dir], ok.io), 0, ok.err.join(''));
+  assert.match(ok.out.join(''), /^audit log intact: 3 entries \(3 on the hash chain\) in .*agent\.sqlite; head [0-9a-f]{64}\n$/);
+  const json = io();
+  assert.is(await runDevopsAgent(['audit', 'verify', '--sqlite-path', join(dir, 'agent.sqlite'), '--json'], json.io), 0);
+  assert.equal((JSON.parse(json.out.join('')) as { ok: boolean; entries: number }).entries, 3);
+  const db = new Database(join(dir, 'agent.sqlite'));
+  db.exec('DROP TRIGGER audit_refuses_update');
+  db.prepare("UPDATE audit SET actor = 'mallory' WHERE seq = 2").run();
+  db.close();
+  const broken = io();
+  assert.is(await runDevopsAgent(['audit', 'verify', '--data-dir', dir], broken.io), 1);
+  assert.match(broken.out.join(''), /^audit log broken at entry 2 \(action\.approved at 2026-11-25T09:01:00\.000Z\) in .*: its content does not match its hash/);
+  const missing = io();
+  assert.is(await runDevopsAgent(['audit', 'verify', '--data-dir', join(dir, 'nothing-here')], missing.io), 2);
+  assert.match(missing.err.join(''), /has no database .*Point --data-dir at the agent's data directory/);
+  const bad = io();
+  assert.is(await runDevopsAgent(['audit', 'check'], bad.io), 2);
+  assert.match(bad.err.join(''), /audit takes one subcommand, verify \(got "check"\)/);
+});
+
 test.run();

@@ -1,5 +1,5 @@
 /**
- * `devops-agent serve | investigate --event FILE [--json]`: the two commands. The command line is
+ * `devops-agent serve | investigate --event FILE [--json] | audit verify`: the commands. The command line is
  * `devopsAgentCli` (agent/config.ts, on lib/platform/cli.ts); bin/devops-agent.ts only connects this to
  * the process. Bad input exits 2 with one line on stderr. `--help` loads none of the agent: the app
  * and its AWS, Kubernetes and MCP clients are imported when a command runs.
@@ -27,8 +27,9 @@ export interface CliIo {
 
 /** Runs the CLI; resolves to the exit code. */
 export async function runDevopsAgent(argv: readonly string[], io: CliIo): Promise<number> {
-  return runCommandLine(devopsAgentCli, argv, io, async ({ command, flags }) => {
+  return runCommandLine(devopsAgentCli, argv, io, async ({ command, flags, operands }) => {
     try {
+      if (command === 'audit') return await audit(operands ?? [], flags, io);
       return command === 'serve' ? await serve(flags, io) : await investigate(flags, io);
     } catch (error) {
       io.stderr(`devops-agent: ${(error as Error).message}\n`);
@@ -40,6 +41,8 @@ export async function runDevopsAgent(argv: readonly string[], io: CliIo): Promis
 /** Bad input (exit 2): the command line, the event, a playbook; anything else failed (exit 1). */
 async function isBadInput(error: unknown): Promise<boolean> {
   if (error instanceof UsageError || error instanceof PayloadRejected) return true;
+  const { StateDirectoryError } = await import('./store/errors.js');
+  if (error instanceof StateDirectoryError) return true;
   const { PlaybookValidationError } = await import('./workflow/loader.js');
   return error instanceof PlaybookValidationError;
 }
@@ -55,6 +58,26 @@ async function serve(flags: FlagValues, io: CliIo): Promise<number> {
   io.stderr(`devops-agent: ${signal}: stopping (finishing or checkpointing in-flight steps)\n`);
   await agent.stop({ graceMs: 10_000 });
   return 0;
+}
+
+/**
+ * `audit verify`: recomputes the audit log's hash chain where the agent keeps it (the SQLite file, opened
+ * read-only, or the DynamoDB table). Exit 0 with the entry count; 1 naming the first broken entry.
+ */
+async function audit(operands: readonly string[], flags: FlagValues, io: CliIo): Promise<number> {
+  if (operands[0] !== 'verify') throw new UsageError(`audit takes one subcommand, verify (got ${operands[0] ? `"${operands[0]}"` : 'none'}); see devops-agent audit --help`);
+  const config = resolveAgentConfig('audit', flags, io.env ?? process.env);
+  const { verifyStoredAudit } = await import('./store/verify-audit.js');
+  const { where, result } = await verifyStoredAudit(config);
+  if (flags.json === true) io.stdout(JSON.stringify({ where, ...result }, null, 2) + '\n');
+  else if (result.ok) {
+    const legacy = result.legacy ? ` and ${result.legacy} older unchained entr${result.legacy === 1 ? 'y' : 'ies'} before the chain started` : '';
+    io.stdout(`audit log intact: ${result.entries} entries (${result.chained} on the hash chain${legacy}) in ${where}${result.head ? `; head ${result.head}` : ''}\n`);
+  } else {
+    const b = result.broken!;
+    io.stdout(`audit log broken at entry ${b.seq}${b.action ? ` (${b.action}${b.at ? ` at ${b.at}` : ''})` : ''} in ${where}: ${b.reason}\n`);
+  }
+  return result.ok ? 0 : 1;
 }
 
 async function investigate(flags: FlagValues, io: CliIo): Promise<number> {

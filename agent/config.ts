@@ -66,7 +66,7 @@ export interface EvidenceConfig {
   logGroups: string[];
 }
 
-export type Command = 'serve' | 'investigate';
+export type Command = 'serve' | 'investigate' | 'audit';
 
 /** One option of `devops-agent`, and the commands that take it. */
 export interface AgentOption extends OptionSpec {
@@ -93,22 +93,24 @@ export const defaultSafety: SafetyPolicy = {
 
 const both: Command[] = ['serve', 'investigate'];
 const serve: Command[] = ['serve'];
+/** Where the state is: what `audit verify` reads, as the agent would. */
+const withAudit = (commands: readonly Command[]): Command[] => [...commands, 'audit'];
 
 const agentOptionTable = {
   event: { flag: '--event', value: 'FILE', describe: 'the event to investigate: an Alertmanager webhook, a CloudWatch alarm event, an MCP anomaly alert or an alert with labels (auto-detected)', commands: ['investigate'] },
-  json: { flag: '--json', describe: 'print the incident (with its workflow) as JSON on stdout', commands: ['investigate'] },
+  json: { flag: '--json', describe: 'print the result as JSON on stdout (investigate: the incident with its workflow)', commands: withAudit(['investigate']) },
   host: { flag: '--host', value: 'HOST', env: 'DEVOPS_AGENT_HOST', default: '127.0.0.1', describe: 'address to listen on (0.0.0.0 in a pod)', commands: serve },
   port: { flag: '--port', value: 'PORT', env: 'DEVOPS_AGENT_PORT', default: '18080', schema: port(0), describe: "HTTP port (18080 is the local target's agent port; 0 picks a free one)", commands: serve },
   publicUrl: { flag: '--public-url', value: 'URL', env: 'DEVOPS_AGENT_PUBLIC_URL', defaultDescription: 'http://HOST:PORT', describe: 'URL people use to reach the API, shown in approve/reject commands', commands: both },
-  dataDir: { flag: '--data-dir', value: 'DIR', env: 'DEVOPS_AGENT_DATA_DIR', defaultDescription: '${XDG_STATE_HOME:-~/.local/state}/eks-incident-kit/agent', describe: 'where the SQLite store and queue live', commands: both },
-  sqlitePath: { flag: '--sqlite-path', value: 'FILE', env: 'DEVOPS_AGENT_SQLITE_PATH', defaultDescription: 'DATA_DIR/agent.sqlite; investigate: in memory', describe: 'the SQLite file itself', commands: both },
-  store: { flag: '--store', value: 'KIND', env: 'DEVOPS_AGENT_STORE', default: 'sqlite', schema: oneOf(['sqlite', 'dynamodb']), describe: 'state store: sqlite or dynamodb', commands: serve },
+  dataDir: { flag: '--data-dir', value: 'DIR', env: 'DEVOPS_AGENT_DATA_DIR', defaultDescription: '${XDG_STATE_HOME:-~/.local/state}/eks-incident-kit/agent', describe: 'where the SQLite store and queue live', commands: withAudit(both) },
+  sqlitePath: { flag: '--sqlite-path', value: 'FILE', env: 'DEVOPS_AGENT_SQLITE_PATH', defaultDescription: 'DATA_DIR/agent.sqlite; investigate: in memory', describe: 'the SQLite file itself', commands: withAudit(both) },
+  store: { flag: '--store', value: 'KIND', env: 'DEVOPS_AGENT_STORE', default: 'sqlite', schema: oneOf(['sqlite', 'dynamodb']), describe: 'state store: sqlite or dynamodb', commands: withAudit(serve) },
   queue: { flag: '--queue', value: 'KIND', env: 'DEVOPS_AGENT_QUEUE', default: 'sqlite', schema: oneOf(['sqlite', 'sqs']), describe: 'work queue: sqlite or sqs', commands: serve },
-  dynamodbTable: { flag: '--dynamodb-table', value: 'NAME', env: 'DEVOPS_AGENT_DYNAMODB_TABLE', describe: 'DynamoDB table of the state store (with --store dynamodb)', commands: serve },
-  dynamodbEndpoint: { flag: '--dynamodb-endpoint', value: 'URL', env: 'DEVOPS_AGENT_DYNAMODB_ENDPOINT', describe: 'DynamoDB endpoint override (DynamoDB Local)', commands: serve },
+  dynamodbTable: { flag: '--dynamodb-table', value: 'NAME', env: 'DEVOPS_AGENT_DYNAMODB_TABLE', describe: 'DynamoDB table of the state store (with --store dynamodb)', commands: withAudit(serve) },
+  dynamodbEndpoint: { flag: '--dynamodb-endpoint', value: 'URL', env: 'DEVOPS_AGENT_DYNAMODB_ENDPOINT', describe: 'DynamoDB endpoint override (DynamoDB Local)', commands: withAudit(serve) },
   workQueueUrl: { flag: '--work-queue-url', value: 'URL', env: 'DEVOPS_AGENT_WORK_QUEUE_URL', describe: 'SQS queue of investigation jobs (with --queue sqs)', commands: serve },
   alarmQueueUrl: { flag: '--alarm-queue-url', value: 'URL', env: 'DEVOPS_AGENT_ALARM_QUEUE_URL', describe: 'SQS queue EventBridge delivers CloudWatch alarm events to (consumed when set)', commands: serve },
-  region: { flag: '--region', value: 'REGION', env: 'AWS_REGION', defaultDescription: 'AWS_DEFAULT_REGION', describe: 'AWS region of DynamoDB, SQS, CloudWatch and X-Ray', commands: both },
+  region: { flag: '--region', value: 'REGION', env: 'AWS_REGION', defaultDescription: 'AWS_DEFAULT_REGION', describe: 'AWS region of DynamoDB, SQS, CloudWatch and X-Ray', commands: withAudit(both) },
   concurrency: { flag: '--concurrency', value: 'N', env: 'DEVOPS_AGENT_CONCURRENCY', default: '4', schema: wholeNumber(1, 256), describe: 'investigations run at once', commands: serve },
   visibilityTimeout: { flag: '--visibility-timeout', value: 'DURATION', env: 'DEVOPS_AGENT_VISIBILITY_TIMEOUT', default: '2m', schema: duration(), describe: 'how long a leased job stays hidden without a heartbeat', commands: serve },
   maxAttempts: { flag: '--max-attempts', value: 'N', env: 'DEVOPS_AGENT_MAX_ATTEMPTS', default: '5', schema: wholeNumber(1, 100), describe: 'leases of one job before it is dead-lettered', commands: serve },
@@ -137,7 +139,7 @@ const agentOptionTable = {
   allowedOrigins: { flag: '--allowed-origins', value: 'ORIGIN[,ORIGIN]', env: 'DEVOPS_AGENT_ALLOWED_ORIGINS', schema: commaList(), describe: 'browser origins allowed to call the API besides its own; any other Origin gets 403', commands: serve },
   apiToken: { flag: '--api-token', value: 'TOKEN', env: 'DEVOPS_AGENT_API_TOKEN', describe: 'legacy: one shared token for webhooks and operators (named api-token in the audit); prefer --webhook-token-file and --operator-tokens-file, and the variable to the flag (argv is visible in ps)', commands: serve },
   autoApprove: { flag: '--auto-approve', env: 'DEVOPS_AGENT_AUTO_APPROVE', describe: 'approve every proposed action at once (CI and rehearsals only)', commands: both },
-  logLevel: { flag: '--log-level', value: 'LEVEL', env: 'LOG_LEVEL', default: 'info', schema: oneOf(['debug', 'info', 'warn', 'error']), describe: 'debug, info, warn or error', commands: both },
+  logLevel: { flag: '--log-level', value: 'LEVEL', env: 'LOG_LEVEL', default: 'info', schema: oneOf(['debug', 'info', 'warn', 'error']), describe: 'debug, info, warn or error', commands: withAudit(both) },
 } as const satisfies Record<string, AgentOption>;
 
 /** Every option, in the order help and docs/agent-configuration.md list them. */
@@ -154,6 +156,13 @@ export const devopsAgentCli = defineCli({
   commands: [
     { name: 'serve', summary: 'run the agent: HTTP API, webhooks, workers', usage: '[options]', options: optionsOf('serve') },
     { name: 'investigate', summary: 'investigate one event in-process and print the incident', usage: '--event FILE [--json] [options]', options: optionsOf('investigate') },
+    {
+      name: 'audit',
+      summary: "verify the audit log's hash chain (exit 0 when intact, 1 naming the first broken entry)",
+      usage: 'verify [--data-dir DIR | --sqlite-path FILE | --store dynamodb --dynamodb-table NAME] [--json]',
+      options: optionsOf('audit'),
+      operands: { name: 'verify', describe: 'what to do with the audit log (verify)' },
+    },
   ],
   epilog: 'Run devops-agent <command> --help for its options. Configuration reference: docs/agent-configuration.md',
 });

@@ -3,8 +3,9 @@
  * knows the root causes it addresses and how it proposes itself for each, its preconditions and safety
  * checks, how risky it is, how to show the exact change before it is made (a server-side dry run where
  * the API has one, and the diff of the object before and after), how to make it, how to tell it
- * worked, and how to undo it. Adding an action is its file (written with `defineAction`) and one line
- * in registry.ts.
+ * worked, how to undo it, and how to tell from the live cluster whether its change landed (after the
+ * agent was killed between the write and its outcome). Adding an action is its file (written with
+ * `defineAction`) and one line in registry.ts.
  */
 import type { z, ZodType } from 'zod';
 import type { Sleep } from '../../core/clock.js';
@@ -26,6 +27,25 @@ export interface ActionEnv {
   metrics?: MetricsEvidence;
   /** Who is making the change (incident, action): every write carries it as annotations (agent/analysis/agent-changes.ts). */
   change?: ChangeMark;
+  /**
+   * Saves what the action is about to change (in its execution claim) before its first write: execute()
+   * calls it right before writing, so a restarted agent can reconcile with the live object.
+   */
+  recordPlan?(planned: PlannedChange): Promise<void>;
+}
+
+/**
+ * What execute() is about to change, in the action's own terms (the expected `after`, or its evidence:
+ * an annotation value, a replica count, a pod's uid). Saved before the write; read back by reconcile().
+ */
+export type PlannedChange = Record<string, unknown>;
+
+/** What the live cluster says of a change after a crash: there (succeeded) or not (failed). */
+export interface Reconciliation {
+  landed: boolean;
+  message: string;
+  before?: unknown;
+  after?: unknown;
 }
 
 export interface Check {
@@ -88,6 +108,11 @@ export interface RemediationAction<P = Record<string, unknown>, I = Record<strin
   plan(env: ActionEnv, target: ResourceRef, params: P): Promise<Plan>;
   /** Makes the change (the plan's checks are run again first, since time has passed). */
   execute(env: ActionEnv, target: ResourceRef, params: P): Promise<Outcome>;
+  /**
+   * Whether the change `planned` (saved before the write; undefined when the agent stopped before saving
+   * it) is on the live object. Reads only: it never writes, so a change is never applied twice.
+   */
+  reconcile(env: ActionEnv, target: ResourceRef, params: P, planned: PlannedChange | undefined): Promise<Reconciliation>;
   /** What must hold afterwards, for how long, to call the symptom gone. */
   verification(target: ResourceRef, params: P): VerificationCondition[];
   /** How to undo it, in words and as the inverse action where there is one. */
@@ -115,6 +140,29 @@ export function failed(checks: Check[]): Check[] {
 /** Throws SafetyRefusal when any check failed (execute() calls it before any write). */
 export function enforce(checks: Check[]): void {
   if (failed(checks).length) throw new SafetyRefusal(checks);
+}
+
+/** Saves the planned change before the write (see ActionEnv.recordPlan). */
+export async function recordPlan(env: ActionEnv, planned: PlannedChange): Promise<void> {
+  await env.recordPlan?.(planned);
+}
+
+/** A reconciliation that cannot tell: no plan was saved, so nothing says what to look for. */
+export function unknownPlan(what: string): Reconciliation {
+  return { landed: false, message: `no plan of ${what} was saved before the agent stopped, so whether it landed cannot be told from the live object` };
+}
+
+/**
+ * Whether `actual` holds everything `expected` says (objects: each key of `expected`; arrays: the same
+ * length, item by item). The API server adds defaults to what it stores, so equality would be too strict.
+ */
+export function holds(expected: unknown, actual: unknown): boolean {
+  if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((item, i) => holds(item, actual[i]));
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
+    return Object.entries(expected).every(([key, value]) => value === undefined || holds(value, (actual as Record<string, unknown>)[key]));
+  }
+  return expected === actual;
 }
 
 const riskRank: Record<RiskLevel, number> = { low: 0, medium: 1, high: 2 };

@@ -4,8 +4,8 @@
  * the diff of its spec, and applying the same patch for real.
  */
 import type { DryRun, ResourceRef, RiskLevel } from '../../core/types.js';
-import type { ActionEnv, Check, Outcome, Plan } from './action.js';
-import { enforce } from './action.js';
+import type { ActionEnv, Check, Outcome, Plan, PlannedChange } from './action.js';
+import { enforce, recordPlan } from './action.js';
 import { objectDiff } from './diff.js';
 import { changeAnnotations, isChangeAnnotation } from '../analysis/agent-changes.js';
 import type { DeploymentObject, PodTemplate } from './objects.js';
@@ -86,10 +86,22 @@ export async function planPatch(env: ActionEnv, target: ResourceRef, deployment:
   return { checks, risk, dryRun: { method, diff, warnings }, before: { spec: deployment.spec }, after: after === undefined ? undefined : { spec: (after as DeploymentObject).spec }, description };
 }
 
-export async function applyPatch(env: ActionEnv, target: ResourceRef, before: DeploymentObject, patch: unknown, patchType: PatchType, checks: Check[], message: string): Promise<Outcome> {
+/** Checks, then the plan saved (the `before` spec and what the action will look for), then the write. */
+export async function applyPatch(env: ActionEnv, target: ResourceRef, before: DeploymentObject, patch: unknown, patchType: PatchType, checks: Check[], message: string, planned: PlannedChange = {}): Promise<Outcome> {
   enforce(checks);
+  await recordPlan(env, { before: { spec: before.spec }, ...planned });
   const after = (await env.cluster.patchDeployment(target.namespace!, target.name, markPatch(patch, patchType, before, env), { dryRun: false, patchType })) as DeploymentObject;
   return { ok: true, message, before: { spec: before.spec }, after: { spec: after.spec } };
+}
+
+/** The live deployment, for reconciliation (undefined when it is gone). */
+export async function liveDeployment(env: ActionEnv, target: ResourceRef): Promise<DeploymentObject | undefined> {
+  try {
+    return (await env.cluster.readDeployment(target.namespace!, target.name)) as DeploymentObject;
+  } catch (error) {
+    if ((error as { status?: number }).status === 404 || /not ?found/i.test((error as Error).message)) return undefined;
+    throw error;
+  }
 }
 
 export function replicasOf(deployment: DeploymentObject | undefined): number {

@@ -3,7 +3,7 @@
  * dry-run diffs, verification of the symptom, and the planner from root causes to actions.
  * docs/safety-model.md describes the whole.
  */
-export type { ActionEnv, Check, Outcome, Plan, ProposalSituation, RemediationAction, Remedy } from './action.js';
+export type { ActionEnv, Check, Outcome, Plan, PlannedChange, ProposalSituation, Reconciliation, RemediationAction, Remedy } from './action.js';
 export { defineAction, enforce, failed, maxRisk, needsApproval, SafetyRefusal } from './action.js';
 export { symptomChecks } from './symptoms.js';
 export { remediationActions, actionOf } from './registry.js';

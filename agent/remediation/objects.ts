@@ -29,7 +29,7 @@ export interface ReplicaSetObject {
 }
 
 export interface PodObject {
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; ownerReferences?: { kind: string; name: string; controller?: boolean }[]; deletionTimestamp?: string; annotations?: Record<string, string> };
+  metadata?: { name?: string; namespace?: string; uid?: string; labels?: Record<string, string>; ownerReferences?: { kind: string; name: string; controller?: boolean }[]; deletionTimestamp?: string; annotations?: Record<string, string> };
   spec?: { nodeName?: string; containers?: ContainerSpec[] };
   status?: { phase?: string; containerStatuses?: { name: string; ready?: boolean; restartCount?: number }[] };
 }

@@ -15,6 +15,7 @@ import type { Incident } from '../../core/types.js';
 import { memoryAlert } from '../../test/support/agent/workflow-testkit.js';
 import { fromItem, toAttribute } from './attribute-values.js';
 import { DynamoDbStateStore } from './dynamodb-store.js';
+import { GENESIS, linkFor } from './audit-chain.js';
 import { IncidentConflict, StoreUnavailable } from './errors.js';
 
 const metadata = { httpStatusCode: 400, requestId: 'Q8RBFHG0D7N1JCM0V2OKT4S7SFVV4KQNSO5AEMVJF66Q9ASUAAJG', attempts: 1, totalRetryDelay: 0 };
@@ -182,9 +183,10 @@ test('getAlerts batches and asks again for unprocessed keys', async () => {
 
 test('audit entries go under the incident and the AUDIT index', async () => {
   const { ddb, store } = setup();
-  ddb.on(PutItemCommand).resolves({ $metadata: {} });
+  // The entry is written in one transaction with the chain's head (see the chain tests below).
+  ddb.on(TransactWriteItemsCommand).resolves({ $metadata: {} });
   await store.appendAudit({ at: '2026-11-25T09:10:00.000Z', incidentId: incident.id, actor: 'alice', action: 'action.approved', detail: { actionId: 'act-1' } });
-  const item = ddb.commandCalls(PutItemCommand)[0]!.args[0].input.Item!;
+  const item = ddb.commandCalls(TransactWriteItemsCommand)[0]!.args[0].input.TransactItems![0]!.Put!.Item!;
   assert.equal(item.PK, { S: `INCIDENT#${incident.id}` });
   assert.match(item.SK!.S!, /^AUDIT#2026-11-25T09:10:00.000Z#[0-9a-f]{8}$/);
   assert.equal(item.GSI1PK, { S: 'AUDIT' });
@@ -192,6 +194,69 @@ test('audit entries go under the incident and the AUDIT index', async () => {
   const entries = await store.listAudit({ incidentId: incident.id, limit: 2 });
   assert.equal(entries.map((e) => e.at), ['2026-11-25T09:10:00.000Z', '2026-11-25T09:11:00.000Z'], 'oldest first');
   assert.equal(entries[0]!.detail, { actionId: 'act-1' });
+  ddb.restore();
+});
+
+test('the audit chain: each entry links to the head it read, in one transaction with moving the head', async () => {
+  const { ddb, store } = setup();
+  const head = (seq: number, hash: string) => ({ Item: { PK: { S: 'AUDIT#CHAIN' }, SK: { S: 'HEAD' }, seq: { N: String(seq) }, hash: { S: hash } }, $metadata: {} });
+  ddb.on(GetItemCommand).resolvesOnce({ $metadata: {} }).resolves(head(1, 'placeholder'));
+  ddb.on(TransactWriteItemsCommand).resolves({ $metadata: {} });
+  await store.appendAudit({ at: '2026-11-25T09:10:00.000Z', incidentId: incident.id, actor: 'agent', action: 'investigation.started', detail: {} });
+  const first = ddb.commandCalls(TransactWriteItemsCommand)[0]!.args[0].input.TransactItems!;
+  assert.is(first[0]!.Put!.Item!.seq!.N, '1');
+  assert.is(first[0]!.Put!.Item!.prevHash!.S, GENESIS);
+  assert.is(first[0]!.Put!.ConditionExpression, 'attribute_not_exists(PK)');
+  assert.equal(first[1]!.Put!.Item!.PK, { S: 'AUDIT#CHAIN' });
+  assert.is(first[1]!.Put!.ConditionExpression, 'attribute_not_exists(PK)', 'the first entry creates the head');
+  const firstHash = first[0]!.Put!.Item!.hash!.S!;
+  assert.is(firstHash, linkFor(1, undefined, { at: '2026-11-25T09:10:00.000Z', incidentId: incident.id, actor: 'agent', action: 'investigation.started', detail: {} }).hash);
+  ddb.on(GetItemCommand).resolves(head(1, firstHash));
+  await store.appendAudit({ at: '2026-11-25T09:11:00.000Z', incidentId: incident.id, actor: 'alice', action: 'action.approved', detail: { actionId: 'act-1' } });
+  const second = ddb.commandCalls(TransactWriteItemsCommand)[1]!.args[0].input.TransactItems!;
+  assert.is(second[0]!.Put!.Item!.prevHash!.S, firstHash);
+  assert.is(second[0]!.Put!.Item!.SK!.S, 'AUDIT#2026-11-25T09:11:00.000Z#00000002');
+  assert.is(second[1]!.Put!.ConditionExpression, '#seq = :seq AND #hash = :hash');
+  assert.equal(second[1]!.Put!.ExpressionAttributeValues, { ':seq': { N: '1' }, ':hash': { S: firstHash } });
+  ddb.restore();
+});
+
+test('two writers cannot fork the audit chain: the loser re-reads the head and appends after the winner', async () => {
+  const { ddb, store } = setup();
+  const head = (seq: number, hash: string) => ({ Item: { PK: { S: 'AUDIT#CHAIN' }, SK: { S: 'HEAD' }, seq: { N: String(seq) }, hash: { S: hash } }, $metadata: {} });
+  ddb.on(GetItemCommand).resolvesOnce(head(4, 'a'.repeat(64))).resolves(head(5, 'b'.repeat(64)));
+  ddb
+    .on(TransactWriteItemsCommand)
+    .rejectsOnce(new TransactionCanceledException({ message: 'Transaction cancelled [None, ConditionalCheckFailed]', CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }], $metadata: metadata }))
+    .resolves({ $metadata: {} });
+  await store.appendAudit({ at: '2026-11-25T09:12:00.000Z', actor: 'agent', action: 'x', detail: {} });
+  const calls = ddb.commandCalls(TransactWriteItemsCommand);
+  assert.is(calls.length, 2);
+  assert.is(calls[1]!.args[0].input.TransactItems![0]!.Put!.Item!.seq!.N, '6', 'after the entry the other writer appended');
+  assert.is(calls[1]!.args[0].input.TransactItems![0]!.Put!.Item!.prevHash!.S, 'b'.repeat(64));
+  ddb.restore();
+});
+
+test('verifyAudit recomputes the chain from the index and names the first changed entry', async () => {
+  const { ddb, store } = setup();
+  const entries = [0, 1, 2].map((i) => ({ at: `2026-11-25T09:1${i}:00.000Z`, incidentId: incident.id, actor: 'agent', action: `step.${i}`, detail: { i, list: [1, 'two'] } }));
+  let previous: string | undefined;
+  const items = entries.map((entry, i) => {
+    const link = linkFor(i + 1, previous, entry);
+    previous = link.hash;
+    return { PK: { S: `INCIDENT#${incident.id}` }, SK: { S: `AUDIT#${entry.at}#0000000${i + 1}` }, GSI1PK: { S: 'AUDIT' }, GSI1SK: { S: `${entry.at}#0000000${i + 1}` }, at: { S: entry.at }, incidentId: { S: incident.id }, actor: { S: entry.actor }, action: { S: entry.action }, detail: toAttribute(entry.detail), seq: { N: String(i + 1) }, prevHash: { S: link.prevHash }, hash: { S: link.hash } };
+  });
+  const legacy = { PK: { S: `INCIDENT#${incident.id}` }, SK: { S: 'AUDIT#2026-11-25T09:00:00.000Z#1a2b3c4d' }, GSI1PK: { S: 'AUDIT' }, GSI1SK: { S: '2026-11-25T09:00:00.000Z#1a2b3c4d' }, at: { S: '2026-11-25T09:00:00.000Z' }, actor: { S: 'agent' }, action: { S: 'incident.opened' }, detail: { M: {} } };
+  ddb.on(GetItemCommand).resolves({ Item: { PK: { S: 'AUDIT#CHAIN' }, SK: { S: 'HEAD' }, seq: { N: '3' }, hash: { S: previous! } }, $metadata: {} });
+  ddb.on(QueryCommand).resolvesOnce({ Items: [legacy, items[0]!], LastEvaluatedKey: { PK: items[0]!.PK }, $metadata: {} }).resolvesOnce({ Items: items.slice(1), $metadata: {} });
+  const ok = await store.verifyAudit();
+  assert.equal({ ok: ok.ok, entries: ok.entries, chained: ok.chained, legacy: ok.legacy, head: ok.head }, { ok: true, entries: 4, chained: 3, legacy: 1, head: previous });
+  const tampered = items.map((item, i) => (i === 1 ? { ...item, actor: { S: 'mallory' } } : item));
+  ddb.on(QueryCommand).resolves({ Items: [legacy, ...tampered], $metadata: {} });
+  const broken = await store.verifyAudit();
+  assert.is(broken.ok, false);
+  assert.is(broken.broken!.seq, 2);
+  assert.match(broken.broken!.reason, /does not match its hash/);
   ddb.restore();
 });
 

@@ -8,12 +8,19 @@
  * | group key index | GROUP#<key>         | INCIDENT#<id>              |                               |
  * | workflow state  | INCIDENT#<id>       | WORKFLOW                   |                               |
  * | approval        | INCIDENT#<id>       | APPROVAL#<at>#<action id>  |                               |
- * | audit entry     | INCIDENT#<id>|AUDIT | AUDIT#<at>#<random>        | AUDIT / <at>#<random>         |
+ * | audit entry     | INCIDENT#<id>|AUDIT | AUDIT#<at>#<seq, 8 hex>    | AUDIT / <at>#<seq, 8 hex>     |
+ * | audit head      | AUDIT#CHAIN         | HEAD                       |                               |
  *
  * Table: PK (S) + SK (S) keys, a GSI `GSI1` on GSI1PK (S) + GSI1SK (S) projecting ALL, on-demand
  * capacity (infra/eks creates it). Incidents carry `updatedAt` (S), which strictly increases with every
  * write (store/mutate.ts); conditional writes test it, so a lost race is a
  * ConditionalCheckFailedException (or a cancelled transaction) -> IncidentConflict.
+ *
+ * The audit log is a hash chain (audit-chain.ts): each entry is written in one transaction with the
+ * chain's head item, conditional on the head being the one the writer read, so two writers (two agent
+ * replicas) can never link to the same entry; the loser re-reads the head and appends after the
+ * winner. Entries are never updated or deleted by the agent (on EKS its IAM role may be denied
+ * UpdateItem/DeleteItem on AUDIT items outright). Entries from before the chain carry no hash (legacy).
  */
 import {
   BatchGetItemCommand,
@@ -27,11 +34,11 @@ import {
   type AttributeValue,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { randomBytes } from 'node:crypto';
 import type { Alert, Approval, Incident } from '../../core/types.js';
 import { isFinal } from '../../core/incident-lifecycle.js';
 import type { AuditEntry, StateStore } from '../ports.js';
 import { fromAttribute, toAttribute, toItem } from './attribute-values.js';
+import { linkFor, verifyAuditChain, type AuditVerification, type StoredAuditEntry } from './audit-chain.js';
 import { IncidentConflict, StoreUnavailable } from './errors.js';
 import { decodeCursor, encodeCursor, namespaceOf, type IncidentPage } from './sqlite-store.js';
 import { awsRetry } from '../../lib/platform/retry.js';
@@ -233,26 +240,99 @@ export class DynamoDbStateStore implements StateStore {
     );
   }
 
+  /** Appends after the chain's head, in one transaction with moving the head (see the header). */
   async appendAudit(entry: AuditEntry): Promise<void> {
-    const sortKey = `${entry.at}#${randomBytes(4).toString('hex')}`;
-    await this.call('appending to the audit log', () =>
-      this.client.send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: {
-            PK: S(entry.incidentId ? `INCIDENT#${entry.incidentId}` : 'AUDIT'),
-            SK: S(`AUDIT#${sortKey}`),
-            GSI1PK: S('AUDIT'),
-            GSI1SK: S(sortKey),
-            at: S(entry.at),
-            ...(entry.incidentId ? { incidentId: S(entry.incidentId) } : {}),
-            actor: S(entry.actor),
-            action: S(entry.action),
-            detail: toAttribute(jsonOf(entry.detail)),
-          },
-        }),
-      ),
-    );
+    for (let attempt = 1; ; attempt++) {
+      const head = await this.auditHead();
+      const link = linkFor((head?.seq ?? 0) + 1, head?.hash, entry);
+      const sortKey = `${entry.at}#${link.seq.toString(16).padStart(8, '0')}`;
+      try {
+        await this.client.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: {
+                    PK: S(entry.incidentId ? `INCIDENT#${entry.incidentId}` : 'AUDIT'),
+                    SK: S(`AUDIT#${sortKey}`),
+                    GSI1PK: S('AUDIT'),
+                    GSI1SK: S(sortKey),
+                    at: S(entry.at),
+                    ...(entry.incidentId ? { incidentId: S(entry.incidentId) } : {}),
+                    actor: S(entry.actor),
+                    action: S(entry.action),
+                    detail: toAttribute(jsonOf(entry.detail ?? {})),
+                    seq: { N: String(link.seq) },
+                    prevHash: S(link.prevHash),
+                    hash: S(link.hash),
+                  },
+                  ConditionExpression: 'attribute_not_exists(PK)',
+                },
+              },
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: { ...AUDIT_HEAD, seq: { N: String(link.seq) }, hash: S(link.hash), at: S(entry.at) },
+                  ...(head
+                    ? { ConditionExpression: '#seq = :seq AND #hash = :hash', ExpressionAttributeNames: { '#seq': 'seq', '#hash': 'hash' }, ExpressionAttributeValues: { ':seq': { N: String(head.seq) }, ':hash': S(head.hash) } }
+                    : { ConditionExpression: 'attribute_not_exists(PK)' }),
+                },
+              },
+            ],
+          }),
+        );
+        return;
+      } catch (error) {
+        const raced = error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed');
+        if (raced && attempt < 10) continue;
+        throw new StoreUnavailable('appending to the audit log', raced ? new Error(`the chain's head moved ${attempt} times in a row (many writers at once); try again`) : error);
+      }
+    }
+  }
+
+  /** Recomputes the chain from every entry (the AUDIT index, oldest first) and checks the head item. */
+  async verifyAudit(): Promise<AuditVerification> {
+    let result: AuditVerification | undefined;
+    // The index is eventually consistent: entries just written may show a moment later.
+    for (let read = 1; read <= 3; read++) {
+      const head = await this.auditHead();
+      const items: Item[] = [];
+      let startKey: Item | undefined;
+      do {
+        const response = await this.call('reading the audit log', () =>
+          this.client.send(new QueryCommand({ TableName: this.table, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': S('AUDIT') }, ScanIndexForward: true, ...(startKey ? { ExclusiveStartKey: startKey } : {}) })),
+        );
+        items.push(...(response?.Items ?? []));
+        startKey = response?.LastEvaluatedKey;
+      } while (startKey);
+      const entries: StoredAuditEntry[] = items.map((item, index) => ({
+        ...auditEntryOf(item),
+        seq: item.seq ? Number(fromAttribute(item.seq)) : index + 1,
+        prevHash: item.prevHash ? String(fromAttribute(item.prevHash)) : null,
+        hash: item.hash ? String(fromAttribute(item.hash)) : null,
+      }));
+      const chained = entries.filter((e) => e.hash).sort((a, b) => a.seq - b.seq);
+      const chainStart = chained[0]?.at;
+      // Unhashed entries from before the chain come first; one written after it started is a break.
+      const before = entries.filter((e) => !e.hash && (!chainStart || e.at < chainStart));
+      const after = entries.filter((e) => !e.hash && chainStart && e.at >= chainStart);
+      result = verifyAuditChain([...before, ...chained, ...after], head);
+      if (result.ok || !head || (chained.at(-1)?.seq ?? 0) >= head.seq) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    return result!;
+  }
+
+  private async auditHead(): Promise<{ seq: number; hash: string } | undefined> {
+    const response = await this.call('reading the audit chain', () => this.client.send(new GetItemCommand({ TableName: this.table, Key: AUDIT_HEAD, ConsistentRead: true })));
+    const item = response?.Item;
+    return item?.seq && item.hash ? { seq: Number(fromAttribute(item.seq)), hash: String(fromAttribute(item.hash)) } : undefined;
+  }
+
+  /** A small committed write: the readiness probe's proof that the table takes writes again. */
+  async probeWrite(): Promise<void> {
+    await this.call('probing the table', () => this.client.send(new PutItemCommand({ TableName: this.table, Item: { PK: S('HEALTH'), SK: S('PROBE'), at: S(new Date().toISOString()) } })));
   }
 
   /** Oldest first; with `limit`, the latest `limit` entries. */
@@ -262,13 +342,7 @@ export class DynamoDbStateStore implements StateStore {
       ? { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :audit)', ExpressionAttributeValues: { ':pk': S(`INCIDENT#${options.incidentId}`), ':audit': S('AUDIT#') } }
       : { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': S('AUDIT') } };
     const response = await this.call('reading the audit log', () => this.client.send(new QueryCommand({ TableName: this.table, ...query, ScanIndexForward: false, Limit: limit })));
-    return (response.Items ?? []).reverse().map((item) => ({
-      at: String(fromAttribute(item.at!)),
-      ...(item.incidentId ? { incidentId: String(fromAttribute(item.incidentId)) } : {}),
-      actor: String(fromAttribute(item.actor!)),
-      action: String(fromAttribute(item.action!)),
-      detail: (item.detail ? fromAttribute(item.detail) : {}) as Record<string, unknown>,
-    }));
+    return (response.Items ?? []).reverse().map(auditEntryOf);
   }
 
   private async call<T>(what: string, send: () => Promise<T>): Promise<T> {
@@ -278,6 +352,18 @@ export class DynamoDbStateStore implements StateStore {
       throw new StoreUnavailable(what, error);
     }
   }
+}
+
+const AUDIT_HEAD: Item = { PK: S('AUDIT#CHAIN'), SK: S('HEAD') };
+
+function auditEntryOf(item: Item): AuditEntry {
+  return {
+    at: String(fromAttribute(item.at!)),
+    ...(item.incidentId ? { incidentId: String(fromAttribute(item.incidentId)) } : {}),
+    actor: String(fromAttribute(item.actor!)),
+    action: String(fromAttribute(item.action!)),
+    detail: (item.detail ? fromAttribute(item.detail) : {}) as Record<string, unknown>,
+  };
 }
 
 /** Drops undefined members and class instances, exactly what survives JSON. */

@@ -1,11 +1,15 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../core/clock.js';
 import type { Incident } from '../../core/types.js';
 import { memoryAlert, tempDir } from '../../test/support/agent/workflow-testkit.js';
-import { IncidentConflict } from './errors.js';
+import { GENESIS } from './audit-chain.js';
+import { IncidentConflict, StateDirectoryError } from './errors.js';
 import { mutateIncident, nextUpdatedAt } from './mutate.js';
-import { InvalidCursor, SqliteStateStore } from './sqlite-store.js';
+import { InvalidCursor, openSqlite, SqliteStateStore, verifySqliteAudit } from './sqlite-store.js';
 
 function incident(id: string, overrides: Partial<Incident> = {}): Incident {
   return {
@@ -109,6 +113,117 @@ test('workflow state, approvals and the audit log persist across reopening the f
   assert.equal((await reopened.listAudit({ incidentId: 'a' })).map((e) => e.action), ['step.0', 'step.1', 'step.2', 'step.3']);
   assert.equal((await reopened.listAudit({ limit: 2 })).map((e) => e.action), ['step.3', 'step.4'], 'the latest entries, oldest first');
   reopened.close();
+});
+
+const entry = (i: number, incidentId = 'a') => ({ at: `2026-11-25T09:1${i}:00.000Z`, incidentId, actor: i % 2 ? 'alice' : 'agent', action: `step.${i}`, detail: { i, nested: { b: [1, 'two'], a: null } } });
+/** The same database through a second connection: what someone with the file could do. */
+const raw = (path: string) => new Database(path);
+
+test('the audit log is append-only: UPDATE, DELETE and an entry off the chain are refused by the database itself', async () => {
+  const path = `${tempDir()}/agent.sqlite`;
+  const store = new SqliteStateStore(path);
+  for (let i = 0; i < 3; i++) await store.appendAudit(entry(i));
+  const db = raw(path);
+  assert.throws(() => db.prepare("UPDATE audit SET actor = 'mallory' WHERE seq = 2").run(), /append-only: an entry cannot be changed/);
+  assert.throws(() => db.prepare('DELETE FROM audit WHERE seq = 3').run(), /append-only: an entry cannot be deleted/);
+  assert.throws(() => db.prepare("INSERT INTO audit (at, actor, action, detail) VALUES ('2026-11-25T10:00:00.000Z', 'mallory', 'action.approved', '{}')").run(), /extend its hash chain/);
+  assert.throws(() => db.prepare("INSERT INTO audit (at, actor, action, detail, prev_hash, hash) VALUES ('2026-11-25T10:00:00.000Z', 'mallory', 'x', '{}', ?, 'ff')").run(GENESIS), /extend its hash chain/, 'a second chain start (a fork) is refused');
+  db.close();
+  assert.equal((await store.listAudit()).map((e) => e.action), ['step.0', 'step.1', 'step.2']);
+  const verified = await store.verifyAudit();
+  assert.equal({ ok: verified.ok, entries: verified.entries, chained: verified.chained, legacy: verified.legacy }, { ok: true, entries: 3, chained: 3, legacy: 0 });
+  store.close();
+});
+
+test('verification names the first changed, removed or reordered entry, and a cut-off end', async () => {
+  const make = async () => {
+    const path = `${tempDir()}/agent.sqlite`;
+    const store = new SqliteStateStore(path);
+    for (let i = 0; i < 5; i++) await store.appendAudit(entry(i));
+    store.close();
+    const db = raw(path);
+    // What an attacker with the file does first: the triggers go.
+    db.exec('DROP TRIGGER audit_refuses_update; DROP TRIGGER audit_refuses_delete; DROP TRIGGER audit_extends_the_chain;');
+    return db;
+  };
+  let db = await make();
+  db.prepare('UPDATE audit SET detail = ? WHERE seq = 3').run(JSON.stringify({ i: 2, nested: { b: [1, 'two'], a: 'changed' } }));
+  let result = verifySqliteAudit(db);
+  assert.is(result.ok, false);
+  assert.equal([result.broken!.seq, result.broken!.action], [3, 'step.2']);
+  assert.match(result.broken!.reason, /content does not match its hash/);
+  db = await make();
+  db.prepare('DELETE FROM audit WHERE seq = 2').run();
+  result = verifySqliteAudit(db);
+  assert.is(result.broken!.seq, 3);
+  assert.match(result.broken!.reason, /removed, inserted or reordered/);
+  db = await make();
+  db.prepare('DELETE FROM audit WHERE seq >= 4').run();
+  result = verifySqliteAudit(db);
+  assert.is(result.ok, false);
+  assert.match(result.broken!.reason, /entries 4 to 5 were written and are gone/);
+  db = await make();
+  db.prepare('UPDATE audit SET prev_hash = NULL, hash = NULL WHERE seq = 4').run();
+  assert.match(verifySqliteAudit(db).broken!.reason, /no hash although the chain had started/);
+});
+
+test('a file from before the chain: its entries stay as written (legacy) and the chain starts after them', async () => {
+  const path = `${tempDir()}/agent.sqlite`;
+  const old = new Database(path);
+  old.exec('CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, incident_id TEXT, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL)');
+  old.prepare("INSERT INTO audit (at, incident_id, actor, action, detail) VALUES ('2026-11-24T08:00:00.000Z', 'old', 'agent', 'incident.opened', '{}')").run();
+  old.prepare("INSERT INTO audit (at, incident_id, actor, action, detail) VALUES ('2026-11-24T08:01:00.000Z', 'old', 'alice', 'action.approved', '{\"actionId\":\"act-1\"}')").run();
+  old.close();
+  const store = new SqliteStateStore(path);
+  await store.appendAudit(entry(0));
+  await store.appendAudit(entry(1));
+  const verified = await store.verifyAudit();
+  assert.equal({ ok: verified.ok, entries: verified.entries, chained: verified.chained, legacy: verified.legacy }, { ok: true, entries: 4, chained: 2, legacy: 2 });
+  assert.equal((await store.listAudit()).map((e) => e.action), ['incident.opened', 'action.approved', 'step.0', 'step.1'], 'old entries are still listed, unchanged');
+  const db = raw(path);
+  assert.throws(() => db.prepare("UPDATE audit SET actor = 'mallory' WHERE seq = 1").run(), /append-only/, 'legacy entries are protected from now on too');
+  db.close();
+  store.close();
+});
+
+test('data files are private: directory 0700, database, WAL and shared memory 0600 (looser old files tightened)', async () => {
+  const dir = join(tempDir(), 'state', 'agent');
+  const store = new SqliteStateStore(join(dir, 'agent.sqlite'));
+  await store.appendAudit(entry(0));
+  const mode = (path: string) => statSync(path).mode & 0o777;
+  assert.is(mode(dir), 0o700);
+  for (const suffix of ['', '-wal', '-shm']) assert.is(mode(join(dir, `agent.sqlite${suffix}`)), 0o600, `agent.sqlite${suffix}`);
+  store.close();
+  const older = join(tempDir(), 'agent.sqlite');
+  writeFileSync(older, '', { mode: 0o644 });
+  new SqliteStateStore(older).close();
+  assert.is(mode(older), 0o600);
+});
+
+test('a state directory that cannot be used is named, with what to do', () => {
+  const base = tempDir();
+  writeFileSync(join(base, 'not-a-dir'), 'x');
+  try {
+    openSqlite(join(base, 'not-a-dir', 'agent', 'agent.sqlite'));
+    assert.unreachable();
+  } catch (error) {
+    assert.instance(error, StateDirectoryError);
+    assert.match((error as Error).message, new RegExp(`state directory ${join(base, 'not-a-dir', 'agent')} .*\\. Make it writable .*--data-dir`));
+    assert.not.match((error as Error).message, /^ENOENT|^ENOTDIR/);
+  }
+  mkdirSync(join(base, 'empty'));
+  assert.throws(() => openSqlite(join(base, 'empty', 'agent.sqlite'), { readonly: true }), /has no database .*Point --data-dir at the agent's data directory/);
+});
+
+test('probeWrite commits a small row (the readiness probe of a full disk)', async () => {
+  const path = `${tempDir()}/agent.sqlite`;
+  const store = new SqliteStateStore(path);
+  await store.probeWrite();
+  await store.probeWrite();
+  const db = raw(path);
+  assert.is((db.prepare('SELECT COUNT(*) AS n FROM storage_probe').get() as { n: number }).n, 1);
+  db.close();
+  store.close();
 });
 
 test.run();

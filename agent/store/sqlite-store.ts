@@ -1,16 +1,24 @@
 /**
  * The local state store: one SQLite file (WAL, so the API reads while a worker writes). Incidents and
- * workflow states are JSON documents with the columns queries need beside them; the audit log is
- * append-only. Conditional incident writes compare `updated_at` inside one statement, so a lost race
- * surfaces as IncidentConflict rather than a silent overwrite.
+ * workflow states are JSON documents with the columns queries need beside them. Conditional incident
+ * writes compare `updated_at` inside one statement, so a lost race surfaces as IncidentConflict rather
+ * than a silent overwrite.
+ *
+ * The audit log is append-only by construction: triggers refuse any UPDATE or DELETE of an entry, and
+ * any INSERT that does not extend the hash chain (audit-chain.ts); `verifyAudit` recomputes the chain.
+ * Entries written before the chain existed stay as they were (legacy, counted apart by verification).
+ *
+ * The files are private: the directory is created 0700 and the database 0600 (SQLite gives its -wal and
+ * -shm files the database's mode), and a directory that cannot hold them is named in the error.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync, statfsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Alert, Approval, Incident } from '../../core/types.js';
 import { finalStatuses } from '../../core/incident-lifecycle.js';
 import type { AuditEntry, StateStore } from '../ports.js';
-import { IncidentConflict } from './errors.js';
+import { GENESIS, linkFor, verifyAuditChain, type AuditVerification, type StoredAuditEntry } from './audit-chain.js';
+import { IncidentConflict, StateDirectoryError, storageFailureOf } from './errors.js';
 
 type Db = Database.Database;
 
@@ -31,24 +39,96 @@ CREATE TABLE IF NOT EXISTS approvals (
   incident_id TEXT NOT NULL, action_id TEXT NOT NULL, decision TEXT NOT NULL, by TEXT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS audit (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, incident_id TEXT, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, incident_id TEXT, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL,
+  prev_hash TEXT, hash TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_by_incident ON audit (incident_id, seq);
+CREATE TABLE IF NOT EXISTS storage_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL, pad BLOB);
 `;
+
+/** Installed after the columns exist (an older file gains them first); each refuses with the reason. */
+const auditTriggers = `
+CREATE TRIGGER IF NOT EXISTS audit_refuses_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an entry cannot be changed'); END;
+CREATE TRIGGER IF NOT EXISTS audit_refuses_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: an entry cannot be deleted'); END;
+CREATE TRIGGER IF NOT EXISTS audit_extends_the_chain BEFORE INSERT ON audit
+WHEN NEW.hash IS NULL OR NEW.prev_hash IS NOT COALESCE((SELECT hash FROM audit ORDER BY seq DESC LIMIT 1), '${GENESIS}')
+BEGIN SELECT RAISE(ABORT, 'the audit log only takes entries that extend its hash chain'); END;
+`;
+
+/** Below this much free space the storage is not ready (an incident with its workflow is tens of KiB). */
+const MIN_FREE_BYTES = 2 * 2 ** 20;
 
 export interface IncidentPage {
   items: Incident[];
   cursor?: string;
 }
 
-export function openSqlite(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+/**
+ * Opens (creating when needed) the database at `path`: its directory 0700, the file 0600, WAL. A
+ * directory that cannot be created or written, or a file that cannot be opened, is a
+ * StateDirectoryError naming the directory and what to do.
+ */
+export function openSqlite(path: string, options: { readonly?: boolean } = {}): Db {
+  if (path === ':memory:') return configure(new Database(path));
+  const file = resolve(path);
+  const dir = dirname(file);
+  if (options.readonly) {
+    if (!existsSync(file)) throw new StateDirectoryError(dir, `has no database ${file}`, undefined, "Point --data-dir at the agent's data directory (the one holding agent.sqlite), or --sqlite-path at the file");
+  } else {
+    prepareDirectory(dir);
+    keepPrivate(file);
+  }
+  let db: Db;
+  try {
+    db = new Database(file, options.readonly ? { readonly: true, fileMustExist: true } : {});
+    return options.readonly ? db : configure(db);
+  } catch (error) {
+    const reason = storageFailureOf(error) === 'read-only' ? 'is read-only' : `cannot hold the database ${file} (${(error as Error).message})`;
+    throw new StateDirectoryError(dir, reason, error);
+  }
+}
+
+function configure(db: Db): Db {
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   return db;
+}
+
+function prepareDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new StateDirectoryError(dir, code === 'ENOTDIR' || code === 'EEXIST' ? 'is not a directory (a file is in the way)' : `does not exist and cannot be created (${code ?? (error as Error).message})`, error);
+  }
+  if (!statSync(dir).isDirectory()) throw new StateDirectoryError(dir, 'is not a directory (a file is in the way)');
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw new StateDirectoryError(dir, `is read-only for this user (${(error as NodeJS.ErrnoException).code})`, error);
+  }
+}
+
+/** The database and its WAL and shared-memory files: created 0600, tightened to 0600 if looser. */
+function keepPrivate(file: string): void {
+  if (!existsSync(file)) {
+    try {
+      closeSync(openSync(file, 'a', 0o600));
+    } catch (error) {
+      throw new StateDirectoryError(dirname(file), `cannot hold the database ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, error);
+    }
+  }
+  for (const name of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((statSync(name).mode & 0o077) !== 0) chmodSync(name, 0o600);
+    } catch {
+      // absent (no WAL yet) or not ours to change: SQLite reports what matters when it opens the file
+    }
+  }
 }
 
 export class SqliteStateStore implements StateStore {
@@ -60,6 +140,10 @@ export class SqliteStateStore implements StateStore {
     this.owned = typeof pathOrDb === 'string';
     this.db = typeof pathOrDb === 'string' ? openSqlite(pathOrDb) : pathOrDb;
     this.db.exec(schema);
+    const columns = (this.db.prepare('PRAGMA table_info(audit)').all() as { name: string }[]).map((c) => c.name);
+    // A file from before the chain: new columns only; its entries stay as written (legacy).
+    if (!columns.includes('hash')) this.db.exec('ALTER TABLE audit ADD COLUMN prev_hash TEXT; ALTER TABLE audit ADD COLUMN hash TEXT;');
+    this.db.exec(auditTriggers);
   }
 
   close(): void {
@@ -172,10 +256,44 @@ export class SqliteStateStore implements StateStore {
     return rows.map((row) => JSON.parse(row.body) as Approval);
   }
 
+  /**
+   * Appends one entry at the end of the chain. The transaction takes the write lock before it reads the
+   * head, so two writers (processes on one file) can never both link to the same entry.
+   */
   async appendAudit(entry: AuditEntry): Promise<void> {
-    this.db
-      .prepare('INSERT INTO audit (at, incident_id, actor, action, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(entry.at, entry.incidentId ?? null, entry.actor, entry.action, JSON.stringify(entry.detail));
+    const append = this.db.transaction(() => {
+      const last = this.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string | null } | undefined;
+      const used = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").get() as { seq: number } | undefined;
+      const seq = Math.max(last?.seq ?? 0, used?.seq ?? 0) + 1;
+      const link = linkFor(seq, last?.hash, entry);
+      this.db
+        .prepare('INSERT INTO audit (seq, at, incident_id, actor, action, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(seq, entry.at, entry.incidentId ?? null, entry.actor, entry.action, JSON.stringify(entry.detail ?? {}), link.prevHash, link.hash);
+    });
+    append.immediate();
+  }
+
+  /**
+   * Recomputes the whole chain, oldest first. AUTOINCREMENT remembers the highest position ever used,
+   * so entries cut off the end are noticed too.
+   */
+  async verifyAudit(): Promise<AuditVerification> {
+    return verifySqliteAudit(this.db);
+  }
+
+  /**
+   * The readiness probe's proof that the storage takes writes again: room on the file system (a write
+   * into a WAL that was reset can succeed on a full disk while the next bigger one fails), then a small
+   * committed write.
+   */
+  async probeWrite(): Promise<void> {
+    if (this.db.name !== ':memory:') {
+      const dir = dirname(this.db.name);
+      const { bavail, bsize } = statfsSync(dir);
+      const free = bavail * bsize;
+      if (free < MIN_FREE_BYTES) throw Object.assign(new Error(`only ${Math.floor(free / 1024)} KiB free in ${dir} (the agent needs ${MIN_FREE_BYTES / 2 ** 20} MiB to take writes)`), { code: 'ENOSPC' });
+    }
+    this.db.prepare('INSERT INTO storage_probe (id, at, pad) VALUES (1, ?, zeroblob(16384)) ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad').run(new Date().toISOString());
   }
 
   /** Oldest first; with `limit`, the latest `limit` entries. */
@@ -194,6 +312,46 @@ export class SqliteStateStore implements StateStore {
       detail: JSON.parse(row.detail) as Record<string, unknown>,
     }));
   }
+}
+
+/**
+ * Recomputes the whole chain of a database, oldest first, without writing to it (the `audit verify`
+ * command opens the file read-only). AUTOINCREMENT remembers the highest position ever used, so entries
+ * cut off the end are noticed too.
+ */
+export function verifySqliteAudit(db: Db): AuditVerification {
+  const columns = (db.prepare('PRAGMA table_info(audit)').all() as { name: string }[]).map((c) => c.name);
+  if (columns.length === 0) return { ok: true, entries: 0, chained: 0, legacy: 0 };
+  const linked = columns.includes('hash');
+  const rows = db.prepare(`SELECT seq, at, incident_id, actor, action, detail${linked ? ', prev_hash, hash' : ''} FROM audit ORDER BY seq`).iterate() as IterableIterator<AuditRow>;
+  const entries = function* (): Generator<StoredAuditEntry> {
+    for (const row of rows) {
+      let detail: Record<string, unknown>;
+      try {
+        detail = JSON.parse(row.detail) as Record<string, unknown>;
+      } catch {
+        detail = { unreadable: row.detail };
+      }
+      yield { seq: row.seq, at: row.at, ...(row.incident_id ? { incidentId: row.incident_id } : {}), actor: row.actor, action: row.action, detail, prevHash: row.prev_hash ?? null, hash: row.hash ?? null };
+    }
+  };
+  const result = verifyAuditChain(entries());
+  if (!result.ok) return result;
+  const last = db.prepare('SELECT MAX(seq) AS seq FROM audit').get() as { seq: number | null };
+  const used = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").get() as { seq: number } | undefined;
+  if (used && used.seq > (last.seq ?? 0)) return { ...result, ok: false, broken: { seq: used.seq, reason: `entries ${(last.seq ?? 0) + 1} to ${used.seq} were written and are gone: the end of the log was cut off` } };
+  return result;
+}
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  incident_id: string | null;
+  actor: string;
+  action: string;
+  detail: string;
+  prev_hash?: string | null;
+  hash?: string | null;
 }
 
 export function namespaceOf(incident: Incident): string | null {

@@ -1,12 +1,15 @@
 /**
  * The cluster as steps see it: reads and dry runs pass through; a real write must belong to an action
  * the step marked `executing`, and the first write for an action persists an execution claim (the
- * action id is the idempotency key) before the change is made. A claim left by another attempt or run
- * means the action may already have been applied: it is refused, never executed twice.
+ * action id is the idempotency key) before the change is made. The action may save its planned change
+ * in the claim first (`recordPlan`), so a restarted agent can compare it with the live object. A claim
+ * left by another attempt or run means the action may already have been applied: it is refused, never
+ * executed twice.
  */
 import type { ClusterWriter } from '../ports.js';
 import type { LeafStep } from './playbook.js';
-import { checkpoint, isoNow, type Engine, type Run } from './run.js';
+import { checkpoint, isoNow, TEMPLATE_OUTPUT_CHARS, type Engine, type Run } from './run.js';
+import { truncate } from './state.js';
 
 /** Refuses to execute an action a second time (see the guarantees in engine.ts). */
 export class ActionAlreadyAttempted extends Error {
@@ -14,6 +17,21 @@ export class ActionAlreadyAttempted extends Error {
     super(`action ${actionId} was already being executed (claimed at ${claimedAt}); it is not executed twice — check its target and act by hand if needed`);
     this.name = 'ActionAlreadyAttempted';
   }
+}
+
+/**
+ * Claims `actionId` for this attempt (with its planned change, when given) and saves the claim, with
+ * the incident's `executing` mark, before anything is written.
+ */
+export async function claimExecution(engine: Engine, run: Run, spec: LeafStep, attemptKey: string, actionId: string, planned?: unknown): Promise<void> {
+  const existing = run.state.executions[actionId];
+  if (existing && existing.attemptKey !== attemptKey) throw new ActionAlreadyAttempted(actionId, existing.claimedAt);
+  if (existing && planned === undefined) return;
+  run.state.executions[actionId] = {
+    ...(existing ?? { actionId, stepId: spec.id, visit: run.state.cursor?.visit ?? 1, attemptKey, claimedAt: isoNow(engine) }),
+    ...(planned === undefined ? {} : { planned: truncate(planned, TEMPLATE_OUTPUT_CHARS) }),
+  };
+  await checkpoint(engine, run);
 }
 
 /**
@@ -25,11 +43,7 @@ export function guardCluster(engine: Engine, run: Run, cluster: ClusterWriter, s
     if (dryRun) return;
     const actionId = executing[executing.length - 1];
     if (!actionId) throw new Error(`step '${spec.id}' tried a cluster write outside an action: mark the action executing first (context.updateAction(id, { status: 'executing' })); its id keeps it from running twice`);
-    const existing = run.state.executions[actionId];
-    if (existing && existing.attemptKey !== attemptKey) throw new ActionAlreadyAttempted(actionId, existing.claimedAt);
-    if (existing) return;
-    run.state.executions[actionId] = { actionId, stepId: spec.id, visit: run.state.cursor?.visit ?? 1, attemptKey, claimedAt: isoNow(engine) };
-    await checkpoint(engine, run);
+    await claimExecution(engine, run, spec, attemptKey, actionId);
   };
   return {
     deletePod: async (namespace, name, options) => (await claim(options.dryRun), cluster.deletePod(namespace, name, options)),

@@ -5,11 +5,11 @@
  */
 import { evaluate } from './conditions.js';
 import { decideParams } from './control-steps.js';
-import { enterApproval, settleApproval } from './approval-gate.js';
+import { endInterim, enterApproval, settleApproval } from './approval-gate.js';
 import { runLeaf } from './leaf-step.js';
 import { sendRecordedNotifications } from './notifications.js';
 import { isGroup, type GroupStep, type LeafStep, type StepSpec } from './playbook.js';
-import { failRun, finishRun } from './run-lifecycle.js';
+import { failRun, failUnreconciled, finishRun } from './run-lifecycle.js';
 import { addRecord, advance, checkpoint, closeRecord, Interrupted, isoNow, nextAfter, PAUSE, RECORD_OUTPUT_CHARS, saveState, StepFailed, type Engine, type Next, type Run } from './run.js';
 import { finishedStepStatuses, recordOf, truncate } from './state.js';
 import { renderParams } from './template.js';
@@ -46,8 +46,14 @@ export async function drive(engine: Engine, run: Run): Promise<ProcessOutcome> {
       }
       throw error;
     }
+    failUnreconciled(engine, run);
     if (next === PAUSE) {
       if ((await settleApproval(engine, run)) === 'waiting') return 'waiting';
+      continue;
+    }
+    // The step that ran the policy-approved actions while people decide has ended: now they decide.
+    if (run.state.awaiting?.interim === spec.id) {
+      if ((await endInterim(engine, run)) === 'waiting') return 'waiting';
       continue;
     }
     advance(run, next);

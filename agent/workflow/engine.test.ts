@@ -7,6 +7,8 @@ import type { AgentConfig } from '../config.js';
 import { SqliteStateStore } from '../store/sqlite-store.js';
 import { ApprovalError } from './approvals.js';
 import type { WorkflowState } from './state.js';
+import { z } from 'zod';
+import { defineStep, type StepHandler } from './step.js';
 import { crashable, FakeCluster, memoryAlert, memoryLeakPlaybook, playbookDir, RecordingNotifier, StubWorld, stubHandlers, tempDir, testConfig } from '../../test/support/agent/workflow-testkit.js';
 
 interface Harness {
@@ -18,7 +20,7 @@ interface Harness {
   sleeps: number[];
 }
 
-async function harness(options: { config?: Partial<AgentConfig>; world?: StubWorld; store?: SqliteStateStore; clock?: ManualClock } = {}): Promise<Harness> {
+async function harness(options: { config?: Partial<AgentConfig>; world?: StubWorld; store?: SqliteStateStore; clock?: ManualClock; handlers?: (world: StubWorld) => StepHandler[] } = {}): Promise<Harness> {
   const world = options.world ?? new StubWorld();
   const cluster = new FakeCluster();
   const notifier = new RecordingNotifier();
@@ -27,7 +29,7 @@ async function harness(options: { config?: Partial<AgentConfig>; world?: StubWor
   const agent = await createAgent(testConfig(options.config), {
     clock,
     log: createLogger('test', { sink: () => undefined }),
-    stepHandlers: stubHandlers(world),
+    stepHandlers: (options.handlers ?? stubHandlers)(world),
     evidence: {},
     cluster,
     notifier,
@@ -323,6 +325,152 @@ test('a second attempt of the same step may not repeat a claimed action', async 
   const record = (await stateOf(h, id)).records.find((r) => r.id === 'remediate')!;
   assert.is(record.attempts, 2, 'the second attempt stopped at the claim, no third');
   assert.match(record.error!, /already being executed/);
+});
+
+/** Polls `done` (no fixed wait: it returns as soon as it holds); fails with `what` after 10 s. */
+async function until(done: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 2_000; i++) {
+    if (await done()) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.unreachable(`never happened: ${what}`);
+}
+
+/**
+ * The stub handlers with a recommend step proposing two actions: a low-risk restart the policy approves,
+ * and a limit raise a person must approve (proposed in that order, as the planner does).
+ */
+function twoActions(world: StubWorld): StepHandler[] {
+  const recommend = defineStep({
+    kind: 'recommend',
+    description: 'stub: a policy-approved restart and a limit raise that needs a person',
+    params: z.object({}).strict(),
+    async run(context) {
+      await world.enter('recommend', context);
+      const target = { kind: 'Deployment' as const, namespace: 'petadoptions', name: 'petsite' };
+      const restart = context.proposeAction({ kind: 'rollout-restart', target, params: {}, rationale: 'relief', risk: 'low', requiresApproval: false, rollback: { description: 'none' } });
+      const raise = context.proposeAction({ kind: 'raise-limits', target, params: { resource: 'memory' }, rationale: 'headroom', risk: 'medium', requiresApproval: true, rollback: { description: 'set it back' } });
+      return { proposed: [restart.id, raise.id] };
+    },
+  });
+  return stubHandlers(world).map((h) => (h.kind === 'recommend' ? recommend : h));
+}
+
+test('a policy-approved action runs at once, while a person decides on the other', async () => {
+  const h = await harness({ handlers: twoActions });
+  const id = await open(h);
+  assert.is(await h.agent.engine.process(id), 'waiting');
+  const incident = (await h.agent.store.getIncident(id))!;
+  assert.equal(incident.actions.map((a) => `${a.kind}:${a.status}`), ['rollout-restart:succeeded', 'raise-limits:proposed'], 'the restart did not wait for the decision on the raise');
+  assert.is(incident.status, 'awaiting-approval');
+  assert.is(incident.actions[0]!.approval!.by, 'policy');
+  assert.is(h.cluster.realWrites().length, 1);
+  assert.equal(h.notifier.kinds(id).filter((k) => k === 'approval-requested').length, 1, 'the person was asked at once');
+  assert.is(h.world.runs.verify, undefined, 'verification waits until every action is decided');
+  const state = await stateOf(h, id);
+  assert.is(state.status, 'awaiting-approval');
+  assert.equal(state.awaiting!.policyApproved, [incident.actions[0]!.id]);
+});
+
+test('a policy-approved action still runs (once) after the person rejects the other', async () => {
+  const h = await harness({ handlers: twoActions });
+  const id = await open(h);
+  await h.agent.engine.process(id);
+  const raise = (await h.agent.store.getIncident(id))!.actions[1]!;
+  await h.agent.desk.decide(id, raise.id, 'rejected', 'bob', 'not now');
+  assert.is(await h.agent.engine.process(id), 'completed');
+  const incident = (await h.agent.store.getIncident(id))!;
+  assert.equal(incident.actions.map((a) => `${a.kind}:${a.status}`), ['rollout-restart:succeeded', 'raise-limits:rejected']);
+  assert.is(h.cluster.realWrites().length, 1, 'executed exactly once');
+  assert.is(h.world.runs.verify, 1, 'the executed restart is verified (not sent to onReject)');
+  assert.is(incident.status, 'resolved');
+  const approval = (await stateOf(h, id)).records.find((r) => r.id === 'approval' && r.status === 'succeeded')!;
+  assert.is(approval.next, 'remediate');
+  assert.match(approval.note!, /rejected; the policy-approved act-[0-9a-f]+ go on/);
+});
+
+test('a policy-approved action still runs when the approval of the other expires, even with no step to run it meanwhile', async () => {
+  // A notify step between the gate and remediation: nothing runs before people decide.
+  const playbook = memoryLeakPlaybook.replace('  - id: remediate\n', '  - id: announce\n    kind: notify\n    params:\n      text: "remediating {{incident.id}}"\n  - id: remediate\n');
+  const h = await harness({ handlers: twoActions, config: { playbookDirs: [playbookDir({ 'memory-leak.yaml': playbook })], safety: { ...testConfig().safety, approvalTtlSeconds: 600 } } });
+  const id = await open(h);
+  assert.is(await h.agent.engine.process(id), 'waiting');
+  assert.equal((await h.agent.store.getIncident(id))!.actions.map((a) => a.status), ['approved', 'proposed']);
+  assert.is(h.cluster.realWrites().length, 0);
+  h.clock.advance(600_001);
+  assert.is(await h.agent.desk.sweep(), 1);
+  assert.is(await h.agent.engine.process(id), 'completed');
+  const incident = (await h.agent.store.getIncident(id))!;
+  assert.equal(incident.actions.map((a) => `${a.kind}:${a.status}`), ['rollout-restart:succeeded', 'raise-limits:expired'], 'the expiry of the other did not cancel it');
+  assert.is(h.cluster.realWrites().length, 1);
+  assert.is(incident.status, 'resolved');
+});
+
+test('after a person approves the other, it runs too, then verification once', async () => {
+  const h = await harness({ handlers: twoActions });
+  const id = await open(h);
+  await h.agent.engine.process(id);
+  const raise = (await h.agent.store.getIncident(id))!.actions[1]!;
+  await h.agent.desk.decide(id, raise.id, 'approved', 'alice');
+  assert.is(await h.agent.engine.process(id), 'completed');
+  const incident = (await h.agent.store.getIncident(id))!;
+  assert.equal(incident.actions.map((a) => `${a.kind}:${a.status}`), ['rollout-restart:succeeded', 'raise-limits:succeeded']);
+  assert.is(h.cluster.realWrites().length, 2, 'each executed exactly once');
+  assert.is(h.world.runs.remediate, 2);
+  assert.is(h.world.runs.verify, 1);
+  assert.equal(statuses(await stateOf(h, id)).filter((s) => /^(approval|remediate|verify):/.test(s)), ['approval:succeeded', 'remediate:succeeded', 'remediate:succeeded', 'verify:succeeded']);
+});
+
+test('a crash while the policy-approved action runs: the resumed agent finishes it, then waits for the person', async () => {
+  const path = `${tempDir()}/agent.sqlite`;
+  const worldA = new StubWorld();
+  worldA.behaviour.remediate = { mode: 'hang' };
+  const storeA = crashable(new SqliteStateStore(path));
+  const a = await harness({ world: worldA, store: storeA, handlers: twoActions, config: { sqlitePath: path } });
+  const id = await open(a);
+  void a.agent.engine.process(id);
+  await until(() => Boolean(worldA.runs.remediate), 'the policy-approved action to run before any decision');
+  storeA.crash();
+  const b = await harness({ handlers: twoActions, config: { sqlitePath: path } });
+  assert.equal((await b.agent.recover()).requeued, 1, 'an incident in its interim is picked up again');
+  assert.is(await b.agent.engine.process(id), 'waiting');
+  assert.equal((await b.agent.store.getIncident(id))!.actions.map((a) => a.status), ['succeeded', 'proposed']);
+  assert.is(b.cluster.realWrites().length, 1);
+});
+
+test('a crash after the executing mark but before the claim: nothing was written, so it runs (once) on resume', async () => {
+  const path = `${tempDir()}/agent.sqlite`;
+  const worldA = new StubWorld();
+  const remediateOnce: (world: StubWorld) => StepHandler[] = (world) =>
+    stubHandlers(world).map((h) =>
+      h.kind !== 'remediate'
+        ? h
+        : {
+            ...h,
+            async run(context) {
+              const action = context.incident.actions.find((x) => x.status === 'approved')!;
+              context.updateAction(action.id, { status: 'executing' });
+              await context.checkpoint!();
+              await new Promise<never>(() => undefined);
+            },
+          },
+    );
+  const storeA = crashable(new SqliteStateStore(path));
+  const a = await harness({ world: worldA, store: storeA, handlers: remediateOnce, config: { sqlitePath: path, autoApprove: true } });
+  const id = await open(a);
+  void a.agent.engine.process(id);
+  const reader = new SqliteStateStore(path);
+  await until(async () => (await reader.getIncident(id))?.actions[0]?.status === 'executing', 'the executing mark on disk');
+  reader.close();
+  storeA.crash();
+  assert.equal(a.cluster.realWrites(), []);
+  const b = await harness({ config: { sqlitePath: path, autoApprove: true } });
+  assert.is(await b.agent.engine.process(id), 'completed');
+  const incident = (await b.agent.store.getIncident(id))!;
+  assert.is(incident.actions[0]!.status, 'succeeded');
+  assert.is(b.cluster.realWrites().length, 1, 'executed exactly once');
+  const interrupted = (await b.agent.store.listAudit({ incidentId: id })).find((e) => e.action === 'action.interrupted')!;
+  assert.equal(interrupted.detail.outcome, 'nothing written: runs again');
 });
 
 test.run();

@@ -9,7 +9,7 @@ import { isFinal, moveIncident } from '../../core/incident-lifecycle.js';
 import { parseDuration } from '../../core/duration.js';
 import type { EvidenceSource, Incident } from '../../core/types.js';
 import { EvidenceUnavailable, type Notification } from '../ports.js';
-import { ActionAlreadyAttempted, guardCluster } from './cluster-guard.js';
+import { ActionAlreadyAttempted, claimExecution, guardCluster } from './cluster-guard.js';
 import { notify } from './notifications.js';
 import type { LeafStep } from './playbook.js';
 import { createRecorders } from './recorders.js';
@@ -142,6 +142,14 @@ async function runAttempt(engine: Engine, run: Run, spec: LeafStep, handler: Ste
     safety: engine.safety,
     ...recorders,
     checkpoint: () => checkpoint(engine, run),
+    recordPlan: async (actionId, planned) => {
+      if (!executing.includes(actionId)) throw new Error(`step '${spec.id}' saved a plan for action ${actionId}, which it has not marked executing`);
+      await claimExecution(engine, run, spec, attemptKey, actionId, planned);
+    },
+    executionClaim: (actionId) => {
+      const claim = run.state.executions[actionId];
+      return claim ? structuredClone(claim) : undefined;
+    },
   };
   const aborted = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });

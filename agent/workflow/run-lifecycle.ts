@@ -1,8 +1,9 @@
 /**
  * How a workflow begins and ends: started with the playbook that matches the incident's alerts,
- * resumed where a previous run left it (steps and actions cut off by a crash are marked, never run
- * twice), finished with the incident resolved or unresolved by its verification, or failed with the
- * reason. Each of these is saved before anyone is told.
+ * resumed where a previous run left it (steps cut off by a crash run again; actions cut off mid-change
+ * are reconciled with the live object, never executed twice), finished with the incident resolved or
+ * unresolved by its verification, or failed with the reason. Each of these is saved before anyone is
+ * told.
  */
 import { isFinal, moveIncident } from '../../core/incident-lifecycle.js';
 import type { IncidentStatus } from '../../core/types.js';
@@ -68,19 +69,23 @@ export async function resumeRun(engine: Engine, stored: StatefulRun): Promise<Ru
     record.note = 'the agent stopped while this step ran; it runs again';
     interruptedSteps.push(record.id);
   }
-  // An action still `executing` was cut off mid-change: we cannot know how far it got, so it is
-  // failed, never executed again (the claim in state.executions says the same).
+  // An action still `executing` was cut off. Its claim is saved before any write, so without one
+  // nothing was written: it goes back to `approved` and runs when its step runs again. With one, the
+  // change may have landed: the claim is marked interrupted, and the step that executes actions
+  // reconciles it with the live object when it runs again (failUnreconciled() is the fallback).
   for (const action of run.ledger.incident.actions.filter((a) => a.status === 'executing')) {
-    const message = 'the agent stopped while executing this action; it is not executed again, to avoid applying it twice: check the target and finish or undo it by hand';
+    const claim = state.executions[action.id];
+    if (claim) claim.interrupted = at;
+    const summary = claim
+      ? `${action.kind} interrupted after it was claimed (the agent stopped): its outcome is read from the live object, it is not executed again`
+      : `${action.kind} interrupted before anything was written (the agent stopped): it runs when remediation resumes`;
     run.ledger.apply((i) => {
       const a = i.actions.find((x) => x.id === action.id);
       if (!a || a.status !== 'executing') return;
-      a.status = 'failed';
-      a.result = { ok: false, message };
-      i.timeline.push({ at, type: 'remediation', source: 'agent', summary: `${a.kind} interrupted: ${message}`, refs: [a.id] });
+      if (!claim) a.status = 'approved';
+      i.timeline.push({ at, type: 'remediation', source: 'agent', summary, refs: [a.id] });
     });
-    run.ledger.audit({ actor: 'agent', action: 'action.interrupted', detail: { actionId: action.id, kind: action.kind, target: action.target, claim: state.executions[action.id] ?? null } });
-    engine.metrics.actions.inc({ kind: action.kind, status: 'failed' });
+    run.ledger.audit({ actor: 'agent', action: 'action.interrupted', detail: { actionId: action.id, kind: action.kind, target: action.target, claim: claim ?? null, outcome: claim ? 'reconcile with the live object' : 'nothing written: runs again' } });
   }
   if (state.status === 'running' || interruptedSteps.length) {
     run.ledger.apply((i) => void i.timeline.push({ at, type: 'observation', source: 'agent', summary: `investigation resumed (run ${state.runs})${interruptedSteps.length ? `; re-running interrupted step ${interruptedSteps.join(', ')}` : ''}` }));
@@ -88,6 +93,26 @@ export async function resumeRun(engine: Engine, stored: StatefulRun): Promise<Ru
   }
   await checkpoint(engine, run);
   return run;
+}
+
+/**
+ * Actions whose claim was interrupted and that the step at the cursor did not reconcile (its kind does
+ * not know how): failed, never executed again.
+ */
+export function failUnreconciled(engine: Engine, run: Run): void {
+  const at = isoNow(engine);
+  for (const action of run.ledger.incident.actions.filter((a) => a.status === 'executing' && run.state.executions[a.id]?.interrupted)) {
+    const message = 'the agent stopped while executing this action and its outcome could not be read back; it is not executed again, to avoid applying it twice: check the target and finish or undo it by hand';
+    run.ledger.apply((i) => {
+      const a = i.actions.find((x) => x.id === action.id);
+      if (!a || a.status !== 'executing') return;
+      a.status = 'failed';
+      a.result = { ok: false, message };
+      i.timeline.push({ at, type: 'remediation', source: 'agent', summary: `${a.kind} failed: ${message}`, refs: [a.id] });
+    });
+    run.ledger.audit({ actor: 'agent', action: 'action.failed', detail: { actionId: action.id, kind: action.kind, target: action.target, params: action.params, result: { ok: false, message } } });
+    engine.metrics.actions.inc({ kind: action.kind, status: 'failed' });
+  }
 }
 
 /** The workflow ran to its end: resolved when the fix was verified, unresolved otherwise. */

@@ -38,6 +38,13 @@ export interface ExecutionClaim {
   /** Identifies the attempt that claimed it: a later attempt or run must not execute it again. */
   attemptKey: string;
   claimedAt: string;
+  /** What the action was about to change, saved before its write (remediation/action.ts PlannedChange). */
+  planned?: unknown;
+  /**
+   * Set by the run that found the action still `executing` after the agent stopped: the outcome is not
+   * known, and the step that executes actions reconciles it with the live object.
+   */
+  interrupted?: string;
 }
 
 export interface WorkflowState {
@@ -51,7 +58,21 @@ export interface WorkflowState {
   records: StepRecord[];
   /** Latest output of each step, for `steps.<id>` in templates (large ones truncated). */
   outputs: Record<string, unknown>;
-  awaiting?: { stepId: string; visit: number; actionIds: string[]; since: string; expiresAt: string };
+  awaiting?: {
+    stepId: string;
+    visit: number;
+    /** The actions people must decide on. */
+    actionIds: string[];
+    since: string;
+    expiresAt: string;
+    /** Actions the policy approved at this gate: they run whatever people decide on the others. */
+    policyApproved?: string[];
+    /**
+     * The step after the gate that executes the policy-approved actions while people decide; when it
+     * ends, the workflow waits for the decisions (approval-gate.ts).
+     */
+    interim?: string;
+  };
   executions: Record<string, ExecutionClaim>;
   /** Keys of notifications already sent, so a resumed workflow does not send them twice. */
   notified: string[];

@@ -11,6 +11,7 @@ import type { Sleep } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import type { Action, Alert, EvidenceSource, Finding, Hypothesis, Incident, IncidentStatus, InvestigationGap, ResourceRef, RootCause, TimelineEntry, Verification } from '../../core/types.js';
 import type { ClusterWriter, EvidenceSources, Notifier } from '../ports.js';
+import type { ExecutionClaim } from './state.js';
 
 export interface SafetyPolicy {
   /** Namespaces actions may touch; `kube-system` is refused whatever this says. */
@@ -55,6 +56,14 @@ export interface StepContext {
    * the change is made: after a crash it is never executed a second time.
    */
   checkpoint?(): Promise<void>;
+  /**
+   * Saves what an `executing` action is about to change in its execution claim, on disk before the
+   * write (so a restarted agent can tell from the live object whether it landed). Refused
+   * (ActionAlreadyAttempted) when another attempt or run claimed the action.
+   */
+  recordPlan?(actionId: string, planned: Record<string, unknown>): Promise<void>;
+  /** The action's execution claim: its saved plan, and `interrupted` when the agent stopped after it. */
+  executionClaim?(actionId: string): Readonly<ExecutionClaim> | undefined;
 }
 
 /** The incident statuses a running step can imply. */

@@ -3,9 +3,9 @@
  * pressure. Nothing running is touched; undone by `uncordon-node`.
  */
 import { z } from 'zod';
-import { defineAction, enforce } from '../action.js';
+import { defineAction, enforce, recordPlan } from '../action.js';
 import { precondition } from '../safety.js';
-import { otherSchedulableNodes, planSchedulable, readNode, schedulablePatch } from './node-common.js';
+import { otherSchedulableNodes, planSchedulable, readNode, reconcileSchedulable, schedulablePatch } from './node-common.js';
 
 const params = z.object({});
 
@@ -25,9 +25,12 @@ export const cordonNode = defineAction({
     const { node, checks } = await readNode(env, target);
     checks.push(await otherSchedulableNodes(env, target.name));
     enforce(checks);
+    const change = { before: { spec: { unschedulable: Boolean(node?.spec?.unschedulable) } }, after: { spec: { unschedulable: true } } };
+    await recordPlan(env, change);
     if (!node?.spec?.unschedulable) await env.cluster.patchNode(target.name, schedulablePatch(env, true), { dryRun: false });
-    return { ok: true, message: `cordoned ${target.name}`, before: { spec: { unschedulable: Boolean(node?.spec?.unschedulable) } }, after: { spec: { unschedulable: true } } };
+    return { ok: true, message: `cordoned ${target.name}`, ...change };
   },
+  reconcile: (env, target, _p, planned) => reconcileSchedulable(env, target, planned, 'cordon'),
   verification: () => [],
   rollback: (target) => ({ description: `Uncordon ${target.name} once the pressure is gone.`, action: { kind: 'uncordon-node', target, params: {} } }),
 });

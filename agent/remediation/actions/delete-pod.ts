@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { deploymentOfPod } from '../../analysis/targets.js';
 import type { Check } from '../action.js';
-import { defineAction, enforce } from '../action.js';
+import { defineAction, enforce, recordPlan, unknownPlan } from '../action.js';
 import { ownerKind, type DeploymentObject, type PodObject } from '../objects.js';
 import { namespaceAllowed, podsWithinLimit, precondition } from '../safety.js';
 import type { ActionEnv } from '../action.js';
@@ -73,8 +73,22 @@ export const deletePod = defineAction({
   async execute(env, target, p) {
     const { pod, checks } = await inspect(env, target);
     enforce(checks);
+    await recordPlan(env, { pod: target.name, uid: pod?.metadata?.uid ?? null, node: pod?.spec?.nodeName ?? null });
     await env.cluster.deletePod(target.namespace!, target.name, { dryRun: false, ...(p.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: p.gracePeriodSeconds } : {}) });
     return { ok: true, message: `deleted pod ${target.name}`, before: { pod: target.name, node: pod?.spec?.nodeName }, after: { pod: null } };
+  },
+  // Its evidence: the pod with the uid it deleted is gone (or going: deletionTimestamp set).
+  async reconcile(env, target, _p, planned) {
+    if (typeof planned?.uid !== 'string') return unknownPlan(`the deletion of ${target.name}`);
+    const pods = (await env.cluster.listPods(target.namespace, { fieldSelector: `metadata.name=${target.name}` })) as PodObject[];
+    const same = pods.find((p) => p.metadata?.name === target.name && p.metadata.uid === planned.uid);
+    const landed = !same || Boolean(same.metadata?.deletionTimestamp);
+    return {
+      landed,
+      message: landed ? `deleted pod ${target.name}${same ? ' (terminating)' : ''}` : `the deletion of pod ${target.name} did not land: it still runs (uid ${planned.uid})`,
+      before: { pod: target.name, node: planned.node },
+      after: { pod: same && !landed ? target.name : null },
+    };
   },
   verification(target) {
     const deployment = deploymentOfPod(target.name);

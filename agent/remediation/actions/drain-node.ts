@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { ResourceRef } from '../../../core/types.js';
 import { DisruptionBudgetBlocked } from '../../evidence/cluster-writer.js';
 import type { ActionEnv, Check } from '../action.js';
-import { defineAction, enforce } from '../action.js';
+import { defineAction, enforce, recordPlan, unknownPlan } from '../action.js';
 import { isDaemonSetPod, isMirrorPod, ownerKind, type PodObject } from '../objects.js';
 import { PROTECTED_NAMESPACES, podsWithinLimit, precondition } from '../safety.js';
 import { otherSchedulableNodes, readNode, schedulablePatch } from './node-common.js';
@@ -101,6 +101,7 @@ export const drainNode = defineAction({
   async execute(env, target, p) {
     const { checks, triage: t, cordoned } = await inspect(env, target);
     enforce(checks);
+    await recordPlan(env, { before: { unschedulable: cordoned, pods: t.evict.map(podName) }, evict: t.evict.map((pod) => ({ pod: podName(pod), uid: pod.metadata?.uid ?? null })) });
     if (!cordoned) await env.cluster.patchNode(target.name, schedulablePatch(env, true), { dryRun: false });
     const deadline = env.now() + p.timeoutSeconds * 1000;
     const queue = [...t.evict];
@@ -133,6 +134,26 @@ export const drainNode = defineAction({
       message: ok ? `drained ${target.name}: evicted ${evicted.length} pod(s)` : `drain of ${target.name} incomplete after ${p.timeoutSeconds}s: ${left.length} pod(s) still waiting for their disruption budget (${[...blocked.values()][0] ?? ''}); the node stays cordoned`,
       before: { unschedulable: cordoned, pods: t.evict.map(podName) },
       after: { unschedulable: true, evicted, left },
+    };
+  },
+  // Its evidence: the node is cordoned and none of the pods it meant to evict (by uid) is still there.
+  async reconcile(env, target, _p, planned) {
+    const evict = planned?.evict as { pod: string; uid: string | null }[] | undefined;
+    if (!evict) return unknownPlan(`the drain of ${target.name}`);
+    const node = (await env.cluster.readNode(target.name)) as { spec?: { unschedulable?: boolean } };
+    const pods = (await env.cluster.listPods(undefined, { fieldSelector: `spec.nodeName=${target.name}` })) as PodObject[];
+    const staying = new Set(pods.filter((p) => !p.metadata?.deletionTimestamp).map((p) => `${podName(p)}#${p.metadata?.uid ?? ''}`));
+    const left = evict.filter((e) => staying.has(`${e.pod}#${e.uid ?? ''}`)).map((e) => e.pod);
+    const evicted = evict.filter((e) => !left.includes(e.pod)).map((e) => e.pod);
+    const cordoned = Boolean(node.spec?.unschedulable);
+    const landed = cordoned && left.length === 0;
+    return {
+      landed,
+      message: landed
+        ? `drained ${target.name}: evicted ${evicted.length} pod(s)`
+        : `the drain of ${target.name} did not finish: ${cordoned ? 'cordoned' : 'not cordoned'}, ${evicted.length} of ${evict.length} pod(s) evicted, ${left.length} still there (${left.slice(0, 3).join(', ')}${left.length > 3 ? ', ...' : ''})`,
+      before: planned!.before,
+      after: { unschedulable: cordoned, evicted, left },
     };
   },
   verification: (target) => [{ type: 'node-drained', name: target.name }],

@@ -4,7 +4,8 @@
  */
 import type { ResourceRef } from '../../../core/types.js';
 import { changeAnnotations } from '../../analysis/agent-changes.js';
-import type { ActionEnv, Check, Plan } from '../action.js';
+import type { ActionEnv, Check, Plan, PlannedChange, Reconciliation } from '../action.js';
+import { unknownPlan } from '../action.js';
 import { objectDiff } from '../diff.js';
 import type { NodeObject, PodObject } from '../objects.js';
 import { precondition } from '../safety.js';
@@ -34,6 +35,20 @@ export async function otherSchedulableNodes(env: ActionEnv, name: string): Promi
 /** The cordon/uncordon patch, marked as the agent's (agent/analysis/agent-changes.ts). */
 export function schedulablePatch(env: Pick<ActionEnv, 'change' | 'now'>, unschedulable: boolean): object {
   return { spec: { unschedulable }, ...(env.change ? { metadata: { annotations: changeAnnotations({ ...env.change, at: new Date(env.now()).toISOString() }) } } : {}) };
+}
+
+/** Cordon and uncordon's evidence: the node's `spec.unschedulable` is what they set. */
+export async function reconcileSchedulable(env: ActionEnv, target: ResourceRef, planned: PlannedChange | undefined, verb: string): Promise<Reconciliation> {
+  const want = (planned?.after as { spec?: { unschedulable?: boolean } } | undefined)?.spec?.unschedulable;
+  if (want === undefined) return unknownPlan(`the ${verb} of ${target.name}`);
+  const node = (await env.cluster.readNode(target.name)) as NodeObject;
+  const now = Boolean(node.spec?.unschedulable);
+  return {
+    landed: now === want,
+    message: now === want ? `${verb}ed ${target.name}` : `the ${verb} of ${target.name} did not land: spec.unschedulable is ${now}`,
+    before: planned!.before,
+    after: { spec: { unschedulable: now } },
+  };
 }
 
 export async function planSchedulable(env: ActionEnv, target: ResourceRef, node: NodeObject, unschedulable: boolean, checks: Check[], description: string): Promise<Plan> {

@@ -4,8 +4,8 @@
  * the pods. The right fix for a workload that outgrew its limit; for a true leak it buys time.
  */
 import { z } from 'zod';
-import { defineAction } from '../action.js';
-import { applyPatch, planPatch, readTarget } from '../deployment-change.js';
+import { defineAction, unknownPlan } from '../action.js';
+import { applyPatch, liveDeployment, planPatch, readTarget } from '../deployment-change.js';
 import { quantityOf, scaledQuantity, type ContainerSpec, type DeploymentObject } from '../objects.js';
 import { precondition } from '../safety.js';
 
@@ -55,7 +55,20 @@ export const raiseLimits = defineAction({
     const { deployment, checks } = await readTarget(env, target);
     const { container, from, to } = change(deployment, p);
     if (!container || !to) checks.push(precondition('limit to change', false, `no ${p.resource} limit to raise`));
-    return applyPatch(env, target, deployment ?? {}, patchOf(container?.name ?? '', p.resource, to ?? ''), 'strategic', checks, `${p.resource} limit of ${target.name}/${container?.name} ${from} -> ${to}`);
+    return applyPatch(env, target, deployment ?? {}, patchOf(container?.name ?? '', p.resource, to ?? ''), 'strategic', checks, `${p.resource} limit of ${target.name}/${container?.name} ${from} -> ${to}`, { container: container?.name, resource: p.resource, from: from ?? null, to });
+  },
+  // Its evidence: the container's limit is the value it set (compared as quantities: 1536Mi = 1.5Gi).
+  async reconcile(env, target, p, planned) {
+    if (typeof planned?.to !== 'string' || typeof planned.container !== 'string') return unknownPlan(`the ${p.resource} limit change of ${target.name}`);
+    const live = await liveDeployment(env, target);
+    const limit = live?.spec?.template?.spec?.containers?.find((c) => c.name === planned.container)?.resources?.limits?.[p.resource];
+    const landed = limit !== undefined && quantityOf(limit) === quantityOf(planned.to);
+    return {
+      landed,
+      message: landed ? `${p.resource} limit of ${target.name}/${planned.container} is ${limit}` : `the ${p.resource} limit change of ${target.name}/${planned.container} to ${planned.to} did not land: the limit is ${limit ?? 'unset'}`,
+      before: planned.before,
+      ...(live ? { after: { spec: live.spec } } : {}),
+    };
   },
   verification: (target) => [{ type: 'deployment-healthy', namespace: target.namespace!, name: target.name }],
   rollback(target, p, before) {

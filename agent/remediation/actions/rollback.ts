@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import type { Finding, ResourceRef } from '../../../core/types.js';
 import { FindingKind } from '../../analysis/finding-kinds.js';
-import { defineAction, type ActionEnv } from '../action.js';
-import { applyPatch, planPatch, readTarget } from '../deployment-change.js';
+import { defineAction, holds, unknownPlan, type ActionEnv } from '../action.js';
+import { applyPatch, liveDeployment, planPatch, readTarget } from '../deployment-change.js';
 import { labelSelector, revisionOf, type DeploymentObject, type PodTemplate, type ReplicaSetObject } from '../objects.js';
 import { precondition } from '../safety.js';
 
@@ -71,8 +71,24 @@ export const rollback = defineAction({
     const { deployment, checks } = await readTarget(env, target);
     const previous = deployment ? await previousRevision(env, target.namespace!, deployment, p.toRevision) : undefined;
     checks.push(precondition('previous revision exists', Boolean(previous), previous ? `revision ${previous.revision}` : 'none'));
-    const outcome = await applyPatch(env, target, deployment ?? {}, patchOf(previous?.template ?? {}), 'json', checks, `rolled ${target.name} back to revision ${previous?.revision}`);
+    const outcome = await applyPatch(env, target, deployment ?? {}, patchOf(previous?.template ?? {}), 'json', checks, `rolled ${target.name} back to revision ${previous?.revision}`, {
+      template: previous?.template ?? null,
+      fromRevision: previous?.current ?? null,
+      toRevision: previous?.revision ?? null,
+    });
     return { ...outcome, before: { ...(outcome.before as object), revision: previous?.current }, after: { ...(outcome.after as object), revision: previous?.revision } };
+  },
+  // Its evidence: the deployment's pod template is the previous revision's (with the server's defaults).
+  async reconcile(env, target, _p, planned) {
+    if (!planned?.template) return unknownPlan(`the rollback of ${target.name}`);
+    const live = await liveDeployment(env, target);
+    const landed = holds(planned.template, live?.spec?.template);
+    return {
+      landed,
+      message: landed ? `rolled ${target.name} back to revision ${String(planned.toRevision)}` : `the rollback of ${target.name} to revision ${String(planned.toRevision)} did not land: its pod template is not that revision's`,
+      before: { ...(planned.before as object), revision: planned.fromRevision },
+      ...(live ? { after: { spec: live.spec, revision: landed ? planned.toRevision : planned.fromRevision } } : {}),
+    };
   },
   verification: (target) => [{ type: 'deployment-healthy', namespace: target.namespace!, name: target.name }],
   rollback(target, _p, before) {

@@ -4,14 +4,16 @@
  * or a pod stuck on a bad network path; it does not fix a bug, so it is a mitigation.
  */
 import { z } from 'zod';
-import { defineAction } from '../action.js';
-import { applyPatch, planPatch, readTarget, replicasOf } from '../deployment-change.js';
+import { defineAction, unknownPlan } from '../action.js';
+import { applyPatch, liveDeployment, planPatch, readTarget, replicasOf } from '../deployment-change.js';
 import { precondition } from '../safety.js';
 
 const params = z.object({});
 
+const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+
 function patchAt(now: number) {
-  return { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': new Date(now).toISOString() } } } } };
+  return { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: new Date(now).toISOString() } } } } };
 }
 
 export const rolloutRestart = defineAction({
@@ -38,7 +40,22 @@ export const rolloutRestart = defineAction({
   },
   async execute(env, target) {
     const { deployment, checks } = await readTarget(env, target);
-    return applyPatch(env, target, deployment ?? {}, patchAt(env.now()), 'strategic', checks, `rolling restart of ${target.namespace}/${target.name} started`);
+    const patch = patchAt(env.now());
+    const restartedAt = patch.spec.template.metadata.annotations[RESTARTED_AT];
+    return applyPatch(env, target, deployment ?? {}, patch, 'strategic', checks, `rolling restart of ${target.namespace}/${target.name} started`, { restartedAt });
+  },
+  // Its evidence: the pod template carries the restartedAt value this execution wrote.
+  async reconcile(env, target, _p, planned) {
+    if (typeof planned?.restartedAt !== 'string') return unknownPlan(`the restart of ${target.name}`);
+    const live = await liveDeployment(env, target);
+    const now = live?.spec?.template?.metadata?.annotations?.[RESTARTED_AT];
+    const landed = now === planned.restartedAt;
+    return {
+      landed,
+      message: landed ? `rolling restart of ${target.namespace}/${target.name} started (its template carries restartedAt ${now})` : `the restart of ${target.namespace}/${target.name} did not land: restartedAt is ${now ?? 'unset'}, not ${planned.restartedAt}`,
+      before: planned.before,
+      ...(live ? { after: { spec: live.spec } } : {}),
+    };
   },
   verification: (target) => [{ type: 'deployment-healthy', namespace: target.namespace!, name: target.name }],
   rollback: () => ({ description: 'A restart has no inverse: it replaced the pods with identical ones. If the new pods misbehave, roll back to the previous revision.' }),

@@ -4,8 +4,8 @@
  * in is riskier and needs approval.
  */
 import { z } from 'zod';
-import { defineAction, enforce } from '../action.js';
-import { readTarget, replicasOf } from '../deployment-change.js';
+import { defineAction, enforce, recordPlan, unknownPlan } from '../action.js';
+import { liveDeployment, readTarget, replicasOf } from '../deployment-change.js';
 import { objectDiff } from '../diff.js';
 import { precondition, replicasWithinBounds } from '../safety.js';
 
@@ -53,8 +53,23 @@ export const scaleDeployment = defineAction({
     const want = desired(current, p);
     checks.push(replicasWithinBounds(want, env.safety));
     enforce(checks);
+    await recordPlan(env, { before: { spec: { replicas: current } }, after: { spec: { replicas: want } } });
     await env.cluster.scaleDeployment(target.namespace!, target.name, want, { dryRun: false });
     return { ok: true, message: `scaled ${target.name} ${current} -> ${want}`, before: { spec: { replicas: current } }, after: { spec: { replicas: want } } };
+  },
+  // Its evidence: the replica count it set.
+  async reconcile(env, target, _p, planned) {
+    const want = (planned?.after as { spec?: { replicas?: number } } | undefined)?.spec?.replicas;
+    if (want === undefined) return unknownPlan(`the scaling of ${target.name}`);
+    const live = await liveDeployment(env, target);
+    const replicas = live?.spec?.replicas;
+    const landed = replicas === want;
+    return {
+      landed,
+      message: landed ? `scaled ${target.name} to ${want}` : `the scaling of ${target.name} to ${want} did not land: it has ${replicas ?? 'no'} replicas`,
+      before: planned!.before,
+      after: { spec: { replicas: replicas ?? null } },
+    };
   },
   verification: (target) => [{ type: 'deployment-healthy', namespace: target.namespace!, name: target.name }],
   rollback(target, _p, before) {

@@ -3,9 +3,9 @@
  * drain. Pods do not move back by themselves; new ones may land there again.
  */
 import { z } from 'zod';
-import { defineAction, enforce } from '../action.js';
+import { defineAction, enforce, recordPlan } from '../action.js';
 import { precondition } from '../safety.js';
-import { planSchedulable, readNode, schedulablePatch } from './node-common.js';
+import { planSchedulable, readNode, reconcileSchedulable, schedulablePatch } from './node-common.js';
 
 const params = z.object({});
 
@@ -25,9 +25,12 @@ export const uncordonNode = defineAction({
   async execute(env, target) {
     const { node, checks } = await readNode(env, target);
     enforce(checks);
+    const change = { before: { spec: { unschedulable: Boolean(node?.spec?.unschedulable) } }, after: { spec: { unschedulable: false } } };
+    await recordPlan(env, change);
     if (node?.spec?.unschedulable) await env.cluster.patchNode(target.name, schedulablePatch(env, false), { dryRun: false });
-    return { ok: true, message: `uncordoned ${target.name}`, before: { spec: { unschedulable: Boolean(node?.spec?.unschedulable) } }, after: { spec: { unschedulable: false } } };
+    return { ok: true, message: `uncordoned ${target.name}`, ...change };
   },
+  reconcile: (env, target, _p, planned) => reconcileSchedulable(env, target, planned, 'uncordon'),
   verification: (target) => [{ type: 'node-schedulable', name: target.name }],
   rollback: (target) => ({ description: `Cordon ${target.name} again.`, action: { kind: 'cordon-node', target, params: {} } }),
 });

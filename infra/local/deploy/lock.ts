@@ -5,7 +5,7 @@
  * so a second command can name the holder, and a lock whose holder is provably gone (killed, crashed)
  * is taken over at once instead of after the staleness timeout.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { lockSync } from 'proper-lockfile';
 import { isOurProcess, readProcessIdentity } from './processes.js';
@@ -25,7 +25,12 @@ export function acquireLock(lockFile: string, command: string): StackLock {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const release = lockSync(stateDir, { lockfilePath: lockFile, realpath: false, stale: STALE_MS, onCompromised: () => undefined });
+      const { atime, mtime } = statSync(lockFile);
       writeFileSync(holderFile(lockFile), JSON.stringify(holder), { mode: 0o600 });
+      // A file written inside the lock directory moves its mtime, which proper-lockfile reads as another
+      // holder (the lock turns "compromised" and its directory outlives `release`, blocking the next
+      // command for 30 s): put the mtime back.
+      utimesSync(lockFile, atime, mtime);
       return {
         release: () => {
           try {
