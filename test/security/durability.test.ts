@@ -23,6 +23,7 @@ import { Simulation } from '../../infra/local/simulation/simulation.js';
 import { serveLocalApis, type LocalApis } from '../support/agent/local-apis.js';
 import { memoryLeakPlaybook, playbookDir } from '../support/agent/workflow-testkit.js';
 import { repoRoot, startAgentProcess, type AgentProcess } from '../support/agent-process.js';
+import { bearerOf } from '../support/agent/test-credentials.js';
 import { freePort } from '../support/free-port.js';
 
 const run = promisify(execFile);
@@ -73,7 +74,7 @@ function startChild(dataDir: string, cluster: Cluster, env: Record<string, strin
 const urlOf = async (agent: AgentProcess) => (await agent.waitFor(/^listening /)).split(' ')[1]!;
 
 async function postAlert(url: string, body = fixture): Promise<Response> {
-  return fetch(`${url}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return fetch(`${url}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearerOf('webhook') }, body });
 }
 
 async function openIncident(url: string): Promise<string> {
@@ -83,7 +84,7 @@ async function openIncident(url: string): Promise<string> {
 }
 
 async function incidentOf(url: string, id: string): Promise<Stored> {
-  const response = await fetch(`${url}/incidents/${id}`);
+  const response = await fetch(`${url}/incidents/${id}`, { headers: bearerOf('alice') });
   assert.is(response.status, 200, `GET /incidents/${id}: ${response.status}`);
   return (await response.json()) as Stored;
 }
@@ -173,7 +174,7 @@ test('H2/acceptance: killed while awaiting approval: the approval request surviv
     const kept = await incidentOf(url2, id);
     assert.is(kept.status, 'awaiting-approval');
     assert.equal(kept.actions.map((a) => a.status), ['proposed']);
-    const approved = await fetch(`${url2}/incidents/${id}/actions/${kept.actions[0]!.id}/approve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: 'alice', comment: 'go' }) });
+    const approved = await fetch(`${url2}/incidents/${id}/actions/${kept.actions[0]!.id}/approve`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearerOf('alice') }, body: JSON.stringify({ comment: 'go' }) });
     assert.is(approved.status, 200, await approved.text());
     const done = await until(url2, id, completed, 'remediation after the approval');
     await second.stop();
@@ -256,7 +257,7 @@ test('policy-approved low-risk actions run when approved, and still run (once) a
     const id = await openIncident(url);
     const waiting = await until(url, id, (i) => i.status === 'awaiting-approval' && i.actions[0]?.status === 'succeeded', 'the restart approved by policy, before any human decision');
     assert.equal(waiting.actions.map((a) => `${a.kind}:${a.status}:${a.approval?.by ?? '-'}`), ['rollout-restart:succeeded:policy', 'raise-limits:proposed:-']);
-    const rejected = await fetch(`${url}/incidents/${id}/actions/${waiting.actions[1]!.id}/reject`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: 'bob', comment: 'not now' }) });
+    const rejected = await fetch(`${url}/incidents/${id}/actions/${waiting.actions[1]!.id}/reject`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearerOf('bob') }, body: JSON.stringify({ comment: 'not now' }) });
     assert.is(rejected.status, 200, await rejected.text());
     const done = await until(url, id, completed, 'the workflow after the reject');
     await agent.stop();
@@ -374,9 +375,10 @@ test('a full disk: writes answer 503 (not 500), /readyz is not ready until write
     const url = await urlOf(agent);
     assert.is((await fetch(`${url}/readyz`)).status, 200);
     if (disk.real) disk.fill();
+    // As much as one delivery may carry (the intake's size limits: 16 KiB strings, 1 MiB payloads).
     const big = JSON.parse(fixture) as { alerts: { annotations: Record<string, string>; fingerprint: string }[] };
-    big.alerts[0]!.annotations.description = 'x'.repeat(200_000);
-    big.alerts[0]!.fingerprint = 'f00df00df00df00d';
+    const template = big.alerts[0]!;
+    big.alerts = Array.from({ length: 12 }, (_, i) => ({ ...template, fingerprint: `f00df00df00d${String(i).padStart(4, '0')}`, annotations: { ...template.annotations, description: `${i} ${'x'.repeat(15_000)}` } }));
     const refused = await postAlert(url, JSON.stringify(big));
     assert.is(refused.status, 503, await refused.clone().text());
     assert.match(((await refused.json()) as { error: string }).error, /full/);

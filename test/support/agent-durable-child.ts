@@ -27,6 +27,7 @@ import { openSqlite, SqliteStateStore } from '../../agent/store/sqlite-store.js'
 import { defineStep, type StepHandler } from '../../agent/workflow/step.js';
 import { systemClock } from '../../core/clock.js';
 import { createLogger } from '../../core/log.js';
+import { testCredentials } from './agent/test-credentials.js';
 import { RecordingNotifier, StubWorld, stubHandlers, testConfig } from './agent/workflow-testkit.js';
 
 const [dataDir, playbooks, kubeconfigPath] = process.argv.slice(2) as [string, string, string];
@@ -69,7 +70,7 @@ const handlers: StepHandler[] = stubHandlers(world).map((h) => (h.kind === 'reme
 
 const sqlitePath = join(dataDir, 'agent.sqlite');
 const db = openSqlite(sqlitePath);
-const config = testConfig({ sqlitePath, dataDir, playbookDirs: [playbooks], autoApprove: process.env.AUTO_APPROVE === '1', concurrency: 2 });
+const config = testConfig({ sqlitePath, dataDir, playbookDirs: [playbooks], autoApprove: process.env.AUTO_APPROVE === '1', concurrency: 2, credentials: testCredentials });
 const store = new SqliteStateStore(db);
 const queue = new SqliteWorkQueue(db, { clock: systemClock, maxAttempts: config.maxAttempts });
 if (process.env.CAP_DATABASE === '1') {
