@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ActionKind, Finding, RootCause, RootCauseKind } from '../../core/types.js';
+import { FindingKind } from '../analysis/finding-kinds.js';
 import { proposalsFor } from './planner.js';
 import { actionOf, remediationActions } from './registry.js';
 
@@ -67,6 +68,10 @@ test('the proposals for each root cause: actions, order, params and rationale', 
   ]);
   assert.equal(shape(rootCause('crash-loop'), [{ ...rollout, data: {} }]), [['rollback', deployment, {}, 'petadoptions/petsite crash-loops since revision ? (template change): the previous revision ran', false]]);
   assert.equal(shape(rootCause('bad-deployment')), [['rollback', deployment, {}, 'the latest rollout of petadoptions/petsite cannot run: go back to the previous revision', false]]);
+  // The agent's own fix is never undone by a rollback it proposes itself.
+  const ownFix: Finding = { id: 'f-own', source: 'kubernetes', kind: FindingKind.agentChange, summary: 'petsite revision 5 is the agent\'s rollout-restart', subject: deployment, severity: 'info', observedAt: '2026-11-25T09:00:00Z', data: { revision: 5 } };
+  assert.equal(shape(rootCause('crash-loop'), [rollout, ownFix]), [], 'a crash loop after the agent\'s own change: no rollback of it');
+  assert.equal(shape(rootCause('bad-deployment'), [ownFix]), [], 'a bad deployment that is the agent\'s own change: no rollback of it');
   assert.equal(shape(rootCause('node-pressure', node)), [
     ['cordon-node', node, {}, 'node ip-10-0-1-17 is short of memory: stop scheduling pods onto it', false],
     ['drain-node', node, {}, "move the workload off ip-10-0-1-17 (disruption budgets respected) while the node's memory hog is dealt with or the node replaced", false],

@@ -4,6 +4,7 @@
  * this file wires it to the server and the tools, which it imports only when a command runs, so
  * `--help` and bad input answer without loading them. Bad input exits 2 with one line saying what to fix.
  */
+import { readFileSync } from 'node:fs';
 import { readLocalTarget } from '../../core/local-target.js';
 import { createLogger, type Logger } from '../../core/log.js';
 import { clockAt, systemClock, type Clock } from '../../core/clock.js';
@@ -57,6 +58,12 @@ const watchOptions = {
     env: 'PROMETHEUS_MCP_ANOMALY_WEBHOOK',
     schema: httpUrl('http://127.0.0.1:18080/webhooks/anomaly'),
     describe: "watch series for anomalies and push each new episode (and its end) to this URL, the agent's POST /webhooks/anomaly (e.g. http://127.0.0.1:18080/webhooks/anomaly); off when absent",
+  },
+  anomalyWebhookTokenFile: {
+    flag: '--anomaly-webhook-token-file',
+    value: 'FILE',
+    env: 'PROMETHEUS_MCP_ANOMALY_WEBHOOK_TOKEN_FILE',
+    describe: "a file holding the agent's webhook token, sent as Authorization: Bearer with each push (an agent with credentials refuses pushes without it); or the token itself in PROMETHEUS_MCP_ANOMALY_WEBHOOK_TOKEN",
   },
   watch: { flag: '--watch', value: 'FILE', env: 'PROMETHEUS_MCP_WATCH', defaultDescription: 'the built-in pet-adoption list, see docs/mcp.md', describe: 'YAML/JSON watch list for --anomaly-webhook' },
   watchInterval: { flag: '--watch-interval', value: 'SECONDS', env: 'PROMETHEUS_MCP_WATCH_INTERVAL', defaultDescription: "the list's interval, else 60", schema: wholeNumber(1, 86_400), describe: 'how often watched series are evaluated' },
@@ -173,7 +180,22 @@ export async function anomalyWatchOf(flags: GivenFlags, env: NodeJS.ProcessEnv):
     if (error instanceof WatchListError) throw new UsageError(`--watch: ${error.message}`);
     throw error;
   }
-  return { webhookUrl: o.anomalyWebhook, ...(watchList ? { watchList } : {}), ...(o.watchInterval ? { intervalMs: o.watchInterval * 1000 } : {}) };
+  const token = webhookToken(o.anomalyWebhookTokenFile, env.PROMETHEUS_MCP_ANOMALY_WEBHOOK_TOKEN);
+  return { webhookUrl: o.anomalyWebhook, ...(token ? { webhookToken: token } : {}), ...(watchList ? { watchList } : {}), ...(o.watchInterval ? { intervalMs: o.watchInterval * 1000 } : {}) };
+}
+
+/** The agent's webhook token, from a file (never argv: it would show in ps) or the environment. */
+function webhookToken(file: string | undefined, fromEnv: string | undefined): string | undefined {
+  if (file === undefined) return fromEnv?.trim() || undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--anomaly-webhook-token-file: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const token = text.trim();
+  if (!token) throw new UsageError(`--anomaly-webhook-token-file: ${file} is empty`);
+  return token;
 }
 
 async function serverOptions(o: OptionValues<typeof serveOptions>, flags: GivenFlags, env: NodeJS.ProcessEnv): Promise<Omit<McpServerOptions, 'backend'>> {

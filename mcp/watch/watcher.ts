@@ -22,6 +22,8 @@ import { sampleValue } from '../../lib/prometheus/series.js';
 export interface AnomalyWatchOptions {
   /** The agent's `POST /webhooks/anomaly` URL. */
   webhookUrl: string;
+  /** The agent's webhook credential, sent as a bearer token with each push. */
+  webhookToken?: string;
   /** Default: the built-in pet-adoption list (default-watch-list.ts). */
   watchList?: WatchList;
   /** How often every watch runs (default: the list's `interval`, else 60 s). */
@@ -113,6 +115,7 @@ export class AnomalyWatcher {
     const { fetch, sleep, random, ...policy } = options.webhook ?? {};
     this.webhook = new AnomalyWebhook({
       url: options.webhookUrl,
+      ...(options.webhookToken ? { token: options.webhookToken } : {}),
       logger: this.logger,
       policy,
       now: () => deps.clock.now(),

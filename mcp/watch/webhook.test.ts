@@ -22,6 +22,21 @@ function instantSleep() {
   return { delays, sleep: async (ms: number) => void delays.push(ms) };
 }
 
+test("pushes carry the agent's webhook credential as a bearer token, when one is given", async () => {
+  const receiver = await fakeReceiver();
+  try {
+    const withToken = new AnomalyWebhook({ url: receiver.url, token: 'webhook-token-0123456789abcdef', logger: memoryLogger() });
+    withToken.send(payload(1), { watch: 'w' });
+    await withToken.idle();
+    const without = new AnomalyWebhook({ url: receiver.url, logger: memoryLogger() });
+    without.send(payload(2), { watch: 'w' });
+    await without.idle();
+    assert.equal(receiver.received.map((r) => r.authorization ?? null), ['Bearer webhook-token-0123456789abcdef', null]);
+  } finally {
+    await receiver.close();
+  }
+});
+
 test('5xx and 429 are retried with back-off (Retry-After honoured) until the agent accepts', async () => {
   const receiver = await fakeReceiver();
   const { delays, sleep } = instantSleep();

@@ -26,6 +26,8 @@ export const defaultWebhookPolicy: WebhookPolicy = { maxAttempts: 6, baseDelayMs
 
 export interface WebhookOptions {
   url: string;
+  /** Sent as `Authorization: Bearer` (the agent's webhook credential). */
+  token?: string;
   logger: Logger;
   policy?: Partial<WebhookPolicy>;
   /** Injected for tests; the global fetch otherwise. */
@@ -156,7 +158,7 @@ export class AnomalyWebhook {
       try {
         const response = await doFetch(this.options.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'prometheus-mcp anomaly-watch' },
+          headers: { 'content-type': 'application/json', 'user-agent': 'prometheus-mcp anomaly-watch', ...(this.options.token ? { authorization: `Bearer ${this.options.token}` } : {}) },
           body,
           signal: AbortSignal.any([this.closing.signal, AbortSignal.timeout(this.policy.timeoutMs)]),
         });

@@ -49,6 +49,16 @@ test('off unless a webhook is given; flags and environment turn it on; bad input
   assert.equal(fromEnv.watchList!.watches.map((w) => w.name), ['up']);
   assert.is(fromEnv.watchList!.intervalMs, 300_000);
   assert.is(fromEnv.intervalMs, 30_000, 'the flag (or its env) wins over the file\'s interval');
+  // The agent's webhook credential: from a file (never argv) or the environment.
+  const tokenFile = join(mkdtempSync(join(tmpdir(), 'watch-token-')), 'webhook.token');
+  writeFileSync(tokenFile, 'webhook-token-0123456789abcdef\n', { mode: 0o600 });
+  const withFile = (await anomalyWatchOf(serveFlags(['--anomaly-webhook', 'http://127.0.0.1:18080/webhooks/anomaly', '--anomaly-webhook-token-file', tokenFile]), {}))!;
+  assert.is(withFile.webhookToken, 'webhook-token-0123456789abcdef');
+  assert.is((await anomalyWatchOf({}, { PROMETHEUS_MCP_ANOMALY_WEBHOOK: 'http://agent:8080/webhooks/anomaly', PROMETHEUS_MCP_ANOMALY_WEBHOOK_TOKEN: 'from-env-0123456789abcdefgh' }))!.webhookToken, 'from-env-0123456789abcdefgh');
+  await anomalyWatchOf(serveFlags(['--anomaly-webhook', 'http://127.0.0.1:18080/webhooks/anomaly', '--anomaly-webhook-token-file', join(tmpdir(), 'absent.token')]), {}).then(
+    () => assert.unreachable('an unreadable token file is an error'),
+    (error: Error) => assert.match(error.message, /--anomaly-webhook-token-file: cannot read .*absent\.token \(ENOENT\)/),
+  );
 
   const cases: [string[], RegExp][] = [
     [['--watch', file, '--prometheus-url', 'http://127.0.0.1:1'], /--watch needs --anomaly-webhook URL/],

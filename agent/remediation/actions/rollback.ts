@@ -3,6 +3,8 @@
  * (or of `toRevision`) is written back into the Deployment, which then rolls the old, known-good pods
  * out again. The fix for a rollout that broke the workload.
  */
+import { agentChangedTargets } from '../../analysis/agent-changes.js';
+import { targetKey } from '../../analysis/targets.js';
 import { z } from 'zod';
 import type { Finding, ResourceRef } from '../../../core/types.js';
 import { FindingKind } from '../../analysis/finding-kinds.js';
@@ -39,6 +41,11 @@ function recentRollout(findings: readonly Finding[], target: ResourceRef): Findi
   return findings.find((f) => f.kind === FindingKind.recentRollout && f.subject?.name === target.name && f.subject.namespace === target.namespace);
 }
 
+/** The latest rollout is the agent's own fix (agent/analysis/agent-changes.ts): rolling back would undo it, never propose that. */
+function undoesOwnChange(findings: readonly Finding[], target: ResourceRef): boolean {
+  return agentChangedTargets(findings).has(targetKey({ ...target, kind: 'Deployment' }));
+}
+
 const patchOf = (template: PodTemplate) => [{ op: 'replace', path: '/spec/template', value: template }];
 
 export const rollback = defineAction({
@@ -53,12 +60,16 @@ export const rollback = defineAction({
       order: 1,
       propose: ({ target, where, findings }) => {
         const rollout = recentRollout(findings, target);
-        if (!rollout) return undefined;
+        if (!rollout || undoesOwnChange(findings, target)) return undefined;
         const changes = ((rollout.data?.changes as string[] | undefined) ?? []).slice(0, 2).join('; ') || 'template change';
         return { params: {}, rationale: `${where} crash-loops since revision ${String(rollout.data?.revision ?? '?')} (${changes}): the previous revision ran` };
       },
     },
-    { rootCause: 'bad-deployment', order: 1, propose: ({ where }) => ({ params: {}, rationale: `the latest rollout of ${where} cannot run: go back to the previous revision` }) },
+    {
+      rootCause: 'bad-deployment',
+      order: 1,
+      propose: ({ target, where, findings }) => (undoesOwnChange(findings, target) ? undefined : { params: {}, rationale: `the latest rollout of ${where} cannot run: go back to the previous revision` }),
+    },
   ],
   async plan(env, target, p) {
     const { deployment, checks } = await readTarget(env, target);

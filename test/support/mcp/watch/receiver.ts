@@ -9,6 +9,8 @@ export interface Received {
   path: string;
   body: unknown;
   status: number;
+  /** The Authorization header sent, if any. */
+  authorization?: string;
 }
 
 export interface FakeReceiver {
@@ -36,7 +38,7 @@ export async function fakeReceiver(path = '/webhooks/anomaly'): Promise<FakeRece
       } catch {
         // kept as text
       }
-      received.push({ path: req.url ?? '', body, status: next.status });
+      received.push({ path: req.url ?? '', body, status: next.status, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
       res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers });
       res.end(next.body ?? JSON.stringify(next.status < 300 ? { accepted: true } : { error: `status ${next.status}` }));
     });
