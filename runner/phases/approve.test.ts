@@ -43,6 +43,16 @@ test('without it: the approval commands once per action, the presenter\'s Enter 
   assert.is(nobody.progress.notes().length, 1, 'the instructions are printed once, not at every poll');
 });
 
+test('the policy\'s action ran at once while another waits for a human: --auto-approve still approves it', async () => {
+  const w = phaseWorld();
+  const incident = awaitingApproval(w);
+  incident.milestones.remediatedAt = incident.createdAt;
+  w.run.incident = structuredClone(incident);
+  await w.enter(approve);
+  assert.equal(w.agent.decisions.map((d) => `${d.actionId}:${d.decision}`), ['act-raise:approve']);
+  assert.is(w.run.record.approvedBy, 'test-approver');
+});
+
 test('nothing needed a human: the approval is the policy\'s', async () => {
   const w = phaseWorld();
   const incident = awaitingApproval(w);

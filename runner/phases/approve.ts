@@ -20,9 +20,11 @@ export const approve: Phase = {
       async () => {
         const incident = await run.refreshIncident();
         run.failIfFinal('before any action was approved');
-        if (incident.milestones.remediatedAt || incident.status === 'resolved') return true;
-        const pending = pendingApprovals(incident);
+        // A policy-approved action runs at once (remediatedAt is set) while others still wait for a human:
+        // the phase ends when nothing waits, not when the first action ran.
+        const pending = incident.status === 'resolved' ? [] : pendingApprovals(incident);
         if (!pending.length) {
+          if (incident.milestones.remediatedAt || incident.status === 'resolved') return true;
           progress.status(incident.status === 'awaiting-approval' ? 'waiting for approval' : `the agent prepares its actions (status ${incident.status})`);
           return false;
         }
