@@ -9,7 +9,7 @@ import type { RunbookSpec, ScenarioSpec } from '../../scenarios/catalog.js';
 import { approvedAt, isFinal } from '../incidents.js';
 import type { AppliedFault } from '../injection.js';
 import { executeRunbook, type StepExecution } from '../manual-baseline.js';
-import type { AgentApi, Cluster, Endpoints, Metrics } from '../ports.js';
+import type { AgentApi, AlarmStates, Cluster, Endpoints, FisExperiments, Metrics } from '../ports.js';
 import type { TargetSnapshot } from '../preflight.js';
 import type { RunDeps, RunOptions, RunRecord } from '../run-record.js';
 import { RunTimeline, type RunPhase } from '../timeline.js';
@@ -45,6 +45,10 @@ export interface Connections {
   cluster: Cluster;
   metrics: Metrics;
   agent: AgentApi;
+  /** eks: the FIS experiments the run starts and stops (with `endpoints.aws.fisTemplateId`). */
+  fis?: FisExperiments;
+  /** eks: the scenario's CloudWatch alarm (`endpoints.aws.alarmName`). */
+  alarms?: AlarmStates;
 }
 
 export class RunContext {
