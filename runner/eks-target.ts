@@ -17,8 +17,8 @@
  * (`release`); approvals with the operator token from the stack's secret (Secrets Manager
  * GetSecretValue, kept in a 0600 file for the run; or --agent-token-file).
  *
- * Without a scenario or an injector, and with --prometheus-url and --agent-url, no AWS is needed: any
- * cluster reached with the kubeconfig (the Chaos Mesh path).
+ * With `--injector chaos-mesh`, --prometheus-url and --agent-url, no AWS is needed: any cluster reached
+ * with the kubeconfig (no stack, no alarm; detection by the agent's incident).
  */
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -29,6 +29,7 @@ import { forwardService, portForwardApi, type RunningPortForward, type ServiceRe
 import { ampEndpoint } from '../lib/prometheus/client/amp.js';
 import { awsCalls, AwsClients } from './eks/aws.js';
 import type { Injector } from './eks/injector.js';
+import { readsStack } from './eks/plan.js';
 import { defaultStackName, readStack, scenarioResources, type StackOutputs } from './eks/stack.js';
 import { TargetUnavailable } from './local-target.js';
 import type { AwsEndpoints, Endpoints, Target } from './ports.js';
@@ -42,7 +43,7 @@ export interface EksTargetOptions {
   env?: NodeJS.ProcessEnv;
   /** The scenario of the run: its FIS template and CloudWatch alarm come from the stack. */
   scenario?: string;
-  /** fis: the stack's experiment template; chaos-mesh: the runner through the kubeconfig. */
+  /** fis: the stack's experiment template; chaos-mesh (the default): the runner through the kubeconfig. */
   injector?: Injector;
   stackName?: string;
   region?: string;
@@ -85,10 +86,10 @@ export function eksTarget(options: EksTargetOptions): Target {
       const prometheusUrl = options.prometheusUrl ?? env.PROMETHEUS_URL;
       const agentUrl = options.agentUrl ?? env.RUN_SCENARIO_AGENT_URL;
       const stackName = options.stackName ?? env.EKS_INCIDENT_KIT_STACK ?? defaultStackName;
-      const needsStack = options.injector === 'fis' || options.scenario !== undefined || !prometheusUrl || !agentUrl;
+      const needsStack = readsStack({ injector: options.injector ?? 'chaos-mesh', prometheusUrl, agentUrl });
       if (!existsSync(kubeconfig)) {
         const alternatives = prometheusUrl && agentUrl ? '' : `; the AMP workspace and the agent come from the stack ${stackName}'s outputs, or give --prometheus-url (an AMP query URL through aws-sigv4-proxy, or PROMETHEUS_URL) and --agent-url (the agent API, e.g. through kubectl port-forward -n devops-agent svc/devops-agent 18080:8080)`;
-        throw new TargetUnavailable(`the eks target needs a kubeconfig (${kubeconfig} does not exist; aws eks update-kubeconfig --name <cluster> --region <region>, the stack's ConfigCommand output)${alternatives}`);
+        throw new TargetUnavailable(`the eks target needs a kubeconfig (${kubeconfig} does not exist; aws eks update-kubeconfig --name <the stack's ClusterName output> --region <region>)${alternatives}`);
       }
       if (fast) say('eks target: --fast has no effect on a real cluster (its alert timings are the realistic ones)');
       if (!needsStack) return { kubeconfig, prometheusUrl: prometheusUrl!, agentUrl: agentUrl!, description: `eks (kubeconfig ${kubeconfig})`, profile: 'realistic' };
@@ -195,8 +196,14 @@ async function operatorTokenFile(aws: AwsClients, stack: StackOutputs, opened: {
     return undefined;
   }
   const secret = await aws.secretValue(awsCalls.operatorToken(stack.operatorTokensSecretArn));
-  const first = operatorTokenLines(secret.SecretString ?? '').split('\n')[0]?.trim().split(/\s+/) ?? [];
-  if (first.length !== 2) throw new TargetUnavailable(`the operator tokens secret ${stack.operatorTokensSecretArn} holds no NAME TOKEN entry; see docs/deploy-eks.md (Approving on EKS)`);
+  let lines: string;
+  try {
+    lines = operatorTokenLines(secret.SecretString ?? '');
+  } catch (error) {
+    throw new TargetUnavailable(`the operator tokens secret ${stack.operatorTokensSecretArn}: ${(error as Error).message}; or approve with --agent-token-file FILE`);
+  }
+  const first = lines.split('\n')[0]?.trim().split(/\s+/) ?? [];
+  if (first.length !== 2) throw new TargetUnavailable(`the operator tokens secret ${stack.operatorTokensSecretArn} holds no operator token ({"name":"...","token":"..."} or NAME TOKEN lines); put one in (docs/deploy-eks.md, Running scenarios on EKS), or approve with --agent-token-file FILE`);
   opened.tokenDir = mkdtempSync(join(tmpdir(), 'run-scenario-eks-'));
   const file = join(opened.tokenDir, 'operator.token');
   writeFileSync(file, `${first[1]}\n`, { mode: 0o600 });

@@ -77,6 +77,16 @@ export async function removeFault(cluster: Cluster, fault: AppliedFault, fis?: F
   return `rolled deployment ${fault.namespace}/${fault.name} back to its template of revision ${fault.previousRevision}`;
 }
 
+/** The tags of a run's experiment: which run and scenario started it (aws fis list-experiments shows them). */
+export function fisRunTags(runId: string, scenario: string): Record<string, string> {
+  return { 'eks-incident-kit/run': runId, 'eks-incident-kit/scenario': scenario };
+}
+
+/** One experiment per run, whatever the SDK retries: FIS answers a repeated StartExperiment with the same token with the same experiment. */
+export function fisClientToken(runId: string, scenario: string): string {
+  return `${scenario}-${runId}`.slice(0, 64);
+}
+
 const endedStates = new Set(['completed', 'stopped', 'failed', 'cancelled']);
 
 /** StopExperiment, unless the experiment never started or has ended by itself (its duration, a stop condition). */

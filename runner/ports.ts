@@ -106,6 +106,8 @@ export interface AwsEndpoints {
   fisTemplateId?: string;
   /** The scenario's CloudWatch alarm (`Alarm<Scenario>`): a detection signal besides the agent's incident. */
   alarmName?: string;
+  /** The stack's AMP workspace (`AmpWorkspaceId`), when the run reads its metrics there (SigV4) rather than from --prometheus-url. */
+  ampWorkspaceId?: string;
 }
 
 export interface Target {

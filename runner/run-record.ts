@@ -5,7 +5,7 @@
 import type { Incident, RootCause } from '../core/types.js';
 import type { RunbookSpec, ScenarioDefinition, ScenarioSpec } from '../scenarios/catalog.js';
 import type { Params } from '../scenarios/render.js';
-import type { StepExecution } from './manual-baseline.js';
+import type { executeRunbook, StepExecution } from './manual-baseline.js';
 import type { AgentApi, AlarmStates, AwsEndpoints, Clock, Cluster, Endpoints, FisExperiments, Metrics, Series, Target } from './ports.js';
 import type { Progress } from './progress.js';
 import type { RunEvent, RunPhase } from './timeline.js';
@@ -52,6 +52,8 @@ export interface RunDeps {
   agent(agentUrl: string, endpoints?: Endpoints): AgentApi;
   /** Interactive input, when there is a terminal; absent in CI. */
   presenter?: Presenter;
+  /** Runs the manual runbook's steps (default: for real, in bash against the target); tests record them instead. */
+  runbook?: typeof executeRunbook;
 }
 
 export interface BaselineValue {

@@ -148,6 +148,9 @@ function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return result.data;
 }
 
+/** The kit's eks stack as `npm run eks:deploy` names it (its cluster's name, infra/eks settings' default). */
+export const defaultEksStackName = 'eks-incident-kit';
+
 /**
  * The eks stack's output keys of a scenario: its FIS experiment template id and its CloudWatch alarm
  * name (memory-leak -> FisTemplateMemoryLeak, AlarmMemoryLeak). infra/eks writes them, run-scenario

@@ -16,7 +16,7 @@ import { TargetUnavailable } from '../local-target.js';
 export type AwsService = 'sts' | 'cloudformation' | 'secretsmanager' | 'cloudwatch' | 'fis' | 'aps';
 
 /** One AWS API call: what `--plan` prints and what an adapter sends. */
-export interface AwsCall<Input = Record<string, unknown>> {
+export interface AwsCall<Input extends object = object> {
   service: AwsService;
   operation: string;
   input: Input;
@@ -96,7 +96,7 @@ export class AwsClients {
 /** An AWS call failed; the message names the call and what to do. */
 export class AwsProblem extends TargetUnavailable {
   constructor(
-    readonly call: AwsCall<unknown>,
+    readonly call: AwsCall,
     readonly code: string,
     message: string,
     options?: { cause?: unknown },
@@ -105,7 +105,7 @@ export class AwsProblem extends TargetUnavailable {
   }
 }
 
-async function send<T>(call: AwsCall<unknown>, request: () => Promise<T>): Promise<T> {
+async function send<T>(call: AwsCall, request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
@@ -117,7 +117,7 @@ const rejectedCredentials = new Set(['ExpiredToken', 'ExpiredTokenException', 'I
 const denied = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'AuthorizationError']);
 
 /** What a failed AWS call means for the person running the scenario. */
-export function awsProblem(call: AwsCall<unknown>, error: unknown): AwsProblem {
+export function awsProblem(call: AwsCall, error: unknown): AwsProblem {
   const e = error as { name?: string; message?: string; code?: string; $metadata?: { httpStatusCode?: number } };
   const name = e?.name ?? 'Error';
   const text = e?.message ?? String(error);

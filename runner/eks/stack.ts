@@ -5,11 +5,11 @@
  * (`stackOutputKeys`, scenarios/catalog.ts, the one naming both sides use).
  */
 import type { Stack } from '@aws-sdk/client-cloudformation';
-import { stackOutputKeys } from '../../scenarios/catalog.js';
+import { defaultEksStackName, stackOutputKeys } from '../../scenarios/catalog.js';
 import { awsCalls, AwsProblem, type AwsClients } from './aws.js';
 import type { ServiceRef } from '../../lib/kubernetes/port-forward.js';
 
-export const defaultStackName = 'eks-incident-kit';
+export const defaultStackName = defaultEksStackName;
 
 export interface StackOutputs {
   stackName: string;

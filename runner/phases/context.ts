@@ -45,7 +45,7 @@ export interface Connections {
   cluster: Cluster;
   metrics: Metrics;
   agent: AgentApi;
-  /** eks: the FIS experiments the run starts and stops (with `endpoints.aws.fisTemplateId`). */
+  /** eks: AWS FIS, to start and stop the run's experiment (`endpoints.aws.fisTemplateId`) or one a killed run left. */
   fis?: FisExperiments;
   /** eks: the scenario's CloudWatch alarm (`endpoints.aws.alarmName`). */
   alarms?: AlarmStates;
@@ -156,7 +156,7 @@ export class RunContext {
 
   executeRunbook(phases: ('detect' | 'investigate' | 'remediate' | 'verify')[]): Promise<StepExecution[]> {
     const { endpoints } = this.target;
-    return executeRunbook(this.runbook, phases, {
+    return (this.deps.runbook ?? executeRunbook)(this.runbook, phases, {
       kubeconfig: endpoints.kubeconfig,
       prometheusUrl: endpoints.prometheusUrl,
       ...(endpoints.xrayUrl ? { xrayUrl: endpoints.xrayUrl } : {}),

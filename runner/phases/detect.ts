@@ -16,11 +16,13 @@ const headline = (run: RunContext) => `waiting for ${run.spec.detection.alerts.j
 async function watchAlert(run: RunContext, onFirst: () => void): Promise<FiringAlert | undefined> {
   const { record } = run;
   if (record.alert) return undefined;
-  const alert = (await firingAlarm(run)) ?? (await firingDetectionAlert(run.spec, run.target.metrics));
+  const alarm = await firingAlarm(run);
+  const alert = alarm ?? (await firingDetectionAlert(run.spec, run.target.metrics));
   if (alert) {
     record.alert = { name: alert.name, firedAt: run.iso(), labels: alert.labels };
-    run.timeline.add('detect', 'prometheus', `alert ${alert.name} firing${alert.labels.pod ? ` for ${alert.labels.pod}` : alert.labels.node ? ` for ${alert.labels.node}` : ''}`, { data: { labels: alert.labels, activeAt: alert.activeAt } });
-    run.progress.note(`alert ${alert.name} is firing`);
+    if (alarm) run.timeline.add('detect', 'cloudwatch', `${alarm.name} in ALARM: ${alarm.labels.reason}`, { data: { alarmName: alarm.labels.alarmName, reason: alarm.labels.reason, stateUpdatedAt: alarm.activeAt } });
+    else run.timeline.add('detect', 'prometheus', `alert ${alert.name} firing${alert.labels.pod ? ` for ${alert.labels.pod}` : alert.labels.node ? ` for ${alert.labels.node}` : ''}`, { data: { labels: alert.labels, activeAt: alert.activeAt } });
+    run.progress.note(`${alarm ? alert.name : `alert ${alert.name}`} is firing`);
     onFirst();
   }
   return alert;
@@ -33,8 +35,7 @@ async function firingAlarm(run: RunContext): Promise<FiringAlert | undefined> {
   if (!alarms || !name) return undefined;
   const alarm = await alarms.state(name);
   if (alarm?.value !== 'ALARM') return undefined;
-  run.timeline.add('detect', 'cloudwatch', `CloudWatch alarm ${name} in ALARM: ${alarm.reason}`, { at: alarm.updatedAt, data: { alarmName: name, reason: alarm.reason } });
-  return { name: `CloudWatch alarm ${name}`, state: 'firing', labels: { alarmName: name }, activeAt: alarm.updatedAt };
+  return { name: `CloudWatch alarm ${name}`, state: 'firing', labels: { alarmName: name, reason: alarm.reason }, activeAt: alarm.updatedAt };
 }
 
 /** Manual mode: the alert is the detection. */

@@ -2,7 +2,7 @@
  * Injection: the scenario's fault is planned for the target, written to the marker (so a run killed
  * from now on is cleaned up by the next one), then applied.
  */
-import { applyFault, planFault, prepareFault, writeMarker, type AppliedFault, type PlannedFault } from '../injection.js';
+import { applyFault, fisClientToken, fisRunTags, planFault, prepareFault, writeMarker, type AppliedFault, type PlannedFault } from '../injection.js';
 import type { ExperimentState, FisExperiments } from '../ports.js';
 import { PhaseFailed, type Phase, type RunContext } from './context.js';
 
@@ -18,7 +18,10 @@ export const inject: Phase = {
     const { cluster, endpoints, fis } = run.target;
     const planned = planFault(options.definition, options.target.name, run.vars);
     const templateId = endpoints.aws?.fisTemplateId;
-    if (templateId && fis) return injectThroughFis(run, planned, templateId, fis);
+    if (templateId) {
+      if (!fis) throw new Error(`the run injects through FIS template ${templateId} but has no FIS client (RunDeps.fis)`);
+      return injectThroughFis(run, planned, templateId, fis);
+    }
     const fault = await prepareFault(cluster, planned);
     run.fault = fault;
     writeMarker(run.markerPath, { runId: options.runId, scenario: run.spec.name, pid: process.pid, startedAt: record.startedAt, kubeconfig: endpoints.kubeconfig, fault });
@@ -41,15 +44,19 @@ async function injectThroughFis(run: RunContext, planned: PlannedFault, template
   const { options, record, progress } = run;
   const { endpoints } = run.target;
   const scenario = run.spec.name;
-  // One experiment per run, whatever the SDK retries: FIS returns the same experiment for the same token.
-  const clientToken = `${scenario}-${options.runId}`.slice(0, 64);
+  const clientToken = fisClientToken(options.runId, scenario);
   const fault: Extract<AppliedFault, { method: 'fis' }> = { method: 'fis', templateId, clientToken, region: endpoints.aws!.region, experimentId: '' };
   run.fault = fault;
   const marker = () => writeMarker(run.markerPath, { runId: options.runId, scenario, pid: process.pid, startedAt: record.startedAt, kubeconfig: endpoints.kubeconfig, fault });
   marker();
   run.checkSignal();
   progress.status(`starting the FIS experiment of template ${templateId}`);
-  let state: ExperimentState = await fis.start(templateId, { clientToken, tags: { 'eks-incident-kit/run': options.runId, 'eks-incident-kit/scenario': scenario } });
+  let state: ExperimentState;
+  try {
+    state = await fis.start(templateId, { clientToken, tags: fisRunTags(options.runId, scenario) });
+  } catch (error) {
+    throw new PhaseFailed('inject', `FIS did not start an experiment from template ${templateId}: ${(error as Error).message}; check the template (aws fis get-experiment-template --id ${templateId} --region ${fault.region}) and its role, then run again`);
+  }
   fault.experimentId = state.id;
   marker();
   run.timeline.add('inject', 'runner', `FIS experiment ${state.id} started from template ${templateId} (${state.status})`);

@@ -24,7 +24,8 @@ export const preflight: Phase = {
       cluster: deps.cluster(endpoints.kubeconfig),
       metrics: deps.metrics(endpoints.prometheusUrl, endpoints),
       agent: deps.agent(endpoints.agentUrl, endpoints),
-      ...(aws?.fisTemplateId && deps.fis ? { fis: deps.fis(aws) } : {}),
+      // FIS whenever the stack is there: to start this run's experiment, or to stop one a killed run left.
+      ...(aws && deps.fis ? { fis: deps.fis(aws) } : {}),
       ...(aws?.alarmName && deps.alarms ? { alarms: deps.alarms(aws) } : {}),
     };
     run.connections = connections;
