@@ -43,7 +43,9 @@ export function portForwardApi(config: KubeConfig): PortForwardApi {
     readService: (namespace, name) => core.readNamespacedService({ namespace, name }),
     listPods: async (namespace, labelSelector) => (await core.listNamespacedPod({ namespace, labelSelector })).items,
     async tunnel(namespace, pod, port, socket) {
-      await forward.portForward(namespace, pod, [port], socket, null, socket);
+      const connection = await forward.portForward(namespace, pod, [port], socket, null, socket);
+      // The WebSocket outlives the local connection unless closed with it.
+      socket.once('close', () => (typeof connection === 'function' ? connection() : connection)?.close());
     },
   };
 }
