@@ -85,7 +85,7 @@ test('--plan prints the AWS calls of an eks run, in order with their inputs, and
     const t = io();
     assert.is(await runCli(['memory-leak', '--target', 'eks', '--plan', '--stack', 'my-kit', '--region', 'eu-west-1'], t), 0);
     const out = t.out.join('');
-    assert.match(out, /^run-scenario memory-leak --target eks --plan: the AWS calls of a run, in order \(none made\)\n  stack my-kit, region eu-west-1, injector fis/);
+    assert.match(out, /^run-scenario memory-leak --target eks --plan: the AWS calls of a run, in order \(none made\)\n {2}stack my-kit, region eu-west-1, injector fis/);
     const operations = [...out.matchAll(/^ *\d+\. +\w+ +(\w+ \w+)/gm)].map((m) => m[1]).filter((op) => !op!.startsWith('aps '));
     assert.equal(operations, ['sts GetCallerIdentity', 'cloudformation DescribeStacks', 'cloudwatch DescribeAlarms', 'secretsmanager GetSecretValue', 'fis GetExperiment', 'fis StopExperiment', 'fis StartExperiment', 'fis GetExperiment', 'cloudwatch DescribeAlarms', 'fis GetExperiment', 'fis StopExperiment']);
     assert.match(out, /\{"StackName":"my-kit"\}/);

@@ -43,8 +43,8 @@ test('what the options leave out: the secret with a token given, AMP with --prom
 
 test('the printed plan numbers each call with its input and says nothing was called', () => {
   const text = formatPlan(eksRunPlan({ ...base, prometheusUrl: 'http://127.0.0.1:9090', agentTokenGiven: true }), ['header']);
-  assert.match(text, /^header\n\n 1\. preflight sts GetCallerIdentity  \(once: whose credentials, which account\)\n    \{\}\n 2\. preflight cloudformation DescribeStacks/);
-  assert.match(text, /inject    fis StartExperiment  \(once\)\n    \{"experimentTemplateId":"<FisTemplateMemoryLeak output of stack eks-incident-kit>"/);
+  assert.match(text, /^header\n\n 1\. preflight sts GetCallerIdentity {2}\(once: whose credentials, which account\)\n {4}\{\}\n 2\. preflight cloudformation DescribeStacks/);
+  assert.match(text, /inject {4}fis StartExperiment {2}\(once\)\n {4}\{"experimentTemplateId":"<FisTemplateMemoryLeak output of stack eks-incident-kit>"/);
   assert.match(text, /Nothing was called\./);
   assert.match(formatPlan([], []), /No AWS calls/);
 });
