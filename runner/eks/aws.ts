@@ -128,7 +128,7 @@ export function awsProblem(call: AwsCall, error: unknown): AwsProblem {
   } else if (rejectedCredentials.has(name)) {
     message = `AWS refused the credentials for ${what} (${name}: ${text}); refresh them (\`aws sso login\`, or new keys with \`aws configure\`) and check AWS_PROFILE`;
   } else if (denied.has(name)) {
-    message = `your AWS identity may not call ${what} (${text}); docs/deploy-eks.md lists what running scenarios needs (IAM the deployer needs)`;
+    message = `your AWS identity may not call ${what} (${text}); docs/deploy-eks.md (Running scenarios on EKS) lists the IAM a run needs`;
   } else if (/region is missing/i.test(text)) {
     message = `no AWS region for ${what}: pass --region, set AWS_REGION, or \`aws configure set region <region>\``;
   } else if (['ENOTFOUND', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN'].includes(e?.code ?? '') || name === 'TimeoutError') {
