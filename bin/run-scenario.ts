@@ -8,7 +8,8 @@ import type { Presenter } from '../runner/run.js';
 import { processOutput } from './process-output.js';
 
 // Ctrl-C or SIGTERM stops the run: the fault is removed and the target restored before exiting. A second
-// one says so; a third leaves at once (the next run's preflight and Chaos Mesh's duration clean up).
+// one says so; a third leaves at once (the next run's preflight, and Chaos Mesh's or the FIS template's
+// duration, clean up).
 const controller = new AbortController();
 let signals = 0;
 const onSignal = (name: string) => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { mockKitAws } from '../test/support/runner/aws.js';
 import { helpText, parseArgs, runCli, type CliIo } from './cli.js';
 
 function io(): CliIo & { out: string[]; err: string[] } {
@@ -30,6 +31,11 @@ test('bad usage exits 2 with one line that says what to do', async () => {
     [['memory-leak', '--manual', '--auto-approve'], /exclude each other/],
     [['memory-leak', '--demo', '--manual'], /--demo and --manual exclude each other/],
     [['memory-leak', '--out'], /--out needs a value/],
+    [['memory-leak', '--plan'], /^run-scenario: --plan is for the eks target: add --target eks$/m],
+    [['memory-leak', '--target', 'local', '--injector', 'fis', '--stack', 'kit'], /--injector, --stack are for the eks target: add --target eks \(not local\)/],
+    [['memory-leak', '--region', 'eu-west-1'], /--region is for the eks target/],
+    [['memory-leak', '--target', 'eks', '--injector', 'lambda'], /--injector must be fis or chaos-mesh/],
+    [['crash-loop', '--target', 'eks', '--injector', 'fis', '--plan'], /--injector fis starts the stack's FIS template of crash-loop, which cannot inject this run's fault: .*use --injector chaos-mesh/],
   ] as const) {
     const t = io();
     assert.is(await runCli(argv, t), 2, argv.join(' '));
@@ -45,6 +51,7 @@ test('--help everywhere, --list shows every scenario with its parameters', async
     assert.match(t.out.join(''), /usage: run-scenario/);
   }
   assert.match(helpText(), /--auto-approve/);
+  for (const eks of [/--injector fis\|chaos-mesh/, /--stack NAME .*EKS_INCIDENT_KIT_STACK/s, /--region REGION/, /--plan +eks target: print every AWS call/]) assert.match(helpText(), eks);
   const t = io();
   assert.is(await runCli(['--list'], t), 0);
   for (const name of ['memory-leak', 'cpu-latency', 'node-pressure', 'crash-loop', 'network-latency']) assert.match(t.out.join(''), new RegExp(`^${name}`, 'm'));
@@ -70,6 +77,31 @@ test('a run that cannot start says why in one place and writes no report', async
   assert.is(await runCli(['memory-leak', '--target', 'eks'], t), 1);
   assert.match(t.err.join(''), /run-scenario: preflight failed: the eks target needs .*aws eks update-kubeconfig/);
   assert.not.ok(existsSync(join(t.cwd!, 'reports')), 'no report directory for a run that never injected');
+});
+
+test('--plan prints the AWS calls of an eks run, in order with their inputs, and makes none (no credentials needed)', async () => {
+  const aws = mockKitAws();
+  try {
+    const t = io();
+    assert.is(await runCli(['memory-leak', '--target', 'eks', '--plan', '--stack', 'my-kit', '--region', 'eu-west-1'], t), 0);
+    const out = t.out.join('');
+    assert.match(out, /^run-scenario memory-leak --target eks --plan: the AWS calls of a run, in order \(none made\)\n {2}stack my-kit, region eu-west-1, injector fis/);
+    const operations = [...out.matchAll(/^ *\d+\. +\w+ +(\w+ \w+)/gm)].map((m) => m[1]).filter((op) => !op!.startsWith('aps '));
+    assert.equal(operations, ['sts GetCallerIdentity', 'cloudformation DescribeStacks', 'cloudwatch DescribeAlarms', 'secretsmanager GetSecretValue', 'fis GetExperiment', 'fis StopExperiment', 'fis StartExperiment', 'fis GetExperiment', 'cloudwatch DescribeAlarms', 'fis GetExperiment', 'fis StopExperiment']);
+    assert.match(out, /\{"StackName":"my-kit"\}/);
+    assert.match(out, /"experimentTemplateId":"<FisTemplateMemoryLeak output of stack my-kit>","clientToken":"memory-leak-\d{8}t\d{6}-[0-9a-f]{4}"/);
+    assert.equal(aws.sent(), [], 'no AWS call made');
+    assert.not.ok(existsSync(join(t.cwd!, 'reports')));
+
+    const j = io();
+    j.env.EKS_INCIDENT_KIT_STACK = 'env-kit';
+    assert.is(await runCli(['memory-leak', '--target', 'eks', '--plan', '--json', '--injector', 'chaos-mesh', '--agent-token-file', 'token'], j), 0);
+    const plan = JSON.parse(j.out.join('')) as { stack: string; injector: string; calls: { service: string; operation: string }[] };
+    assert.equal([plan.stack, plan.injector], ['env-kit', 'chaos-mesh']);
+    assert.not.ok(plan.calls.some((c) => c.operation === 'StartExperiment' || c.operation === 'GetSecretValue'));
+  } finally {
+    aws.restore();
+  }
 });
 
 test('report without history says how to get one', async () => {

@@ -3,6 +3,7 @@
  * adapters and reports. bin/run-scenario.ts only connects it to the process (streams, signals, stdin).
  *
  *   run-scenario <name> [--target local|eks] [--fast] [--auto-approve] [--param k=v ...] [--out DIR] [--json]
+ *   run-scenario <name> --target eks [--injector fis|chaos-mesh] [--stack NAME] [--region R] [--plan]
  *   run-scenario <name> --manual            a presenter investigates; key presses mark the phases
  *   run-scenario --list                     the scenarios
  *   run-scenario report                     MTTR comparison dashboard from the run history
@@ -17,9 +18,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { loadAllScenarios, loadScenario, ScenarioError, type ScenarioDefinition } from '../scenarios/catalog.js';
+import { defaultEksStackName, loadAllScenarios, loadScenario, ScenarioError, type ScenarioDefinition } from '../scenarios/catalog.js';
 import { parseParamArgs, render, renderDeep, resolveParams, templateVariables } from '../scenarios/render.js';
 import { AgentHttpClient } from './agent-client.js';
+import type { EksTargetOptions } from './eks-target.js';
+import { chooseInjector } from './eks/injector.js';
 import { lastRunPath, readLastRun, restartReason, writeLastRun } from './last-run.js';
 import type { Endpoints } from './ports.js';
 import { PrometheusMetrics } from './prometheus.js';
@@ -28,7 +31,7 @@ import { buildReport } from './report/build.js';
 import { appendHistory, historyEntry, readHistory, renderDashboard, renderPrometheusText, summarise } from './report/history.js';
 import { writeRunReports } from './report/render.js';
 import { renderRunbookMarkdown } from './runbook-markdown.js';
-import type { Presenter } from './run.js';
+import type { Presenter, RunDeps } from './run.js';
 import { runTimings } from './timings.js';
 
 export interface CliIo {
@@ -39,6 +42,14 @@ export interface CliIo {
   /** Interactive input (approval in the terminal, --manual key presses), when there is some. */
   presenter?: Presenter;
   cwd?: string;
+  /** Replaces the run's adapters (tests: an in-memory cluster, agent and metrics, a manual clock, a fake kubeconfig). */
+  adapters?: RunAdapters;
+}
+
+/** What a run connects to, besides AWS (whose SDK clients tests mock). */
+export interface RunAdapters extends Partial<Pick<RunDeps, 'clock' | 'cluster' | 'metrics' | 'agent' | 'runbook'>> {
+  /** The eks target's Kubernetes API (the kubeconfig's cluster, its probe, the port-forward to the agent). */
+  clusterAccess?: EksTargetOptions['clusterAccess'];
 }
 
 /** Options of a run (`run-scenario <name>`); report and export share some of them. */
@@ -61,7 +72,11 @@ const runOptions = {
   portOffset: { flag: '--port-offset', value: 'N', describe: 'local target: the stack started with local-cluster --port-offset N' },
   stateDir: { flag: '--state-dir', value: 'DIR', describe: 'local target: the stack of this state directory' },
   kubeconfig: { flag: '--kubeconfig', value: 'FILE', env: 'KUBECONFIG', describe: 'eks target: kubeconfig of the cluster' },
-  prometheusUrl: { flag: '--prometheus-url', value: 'URL', env: 'PROMETHEUS_URL', describe: 'eks target: Prometheus-compatible query URL (AMP through aws-sigv4-proxy)' },
+  prometheusUrl: { flag: '--prometheus-url', value: 'URL', env: 'PROMETHEUS_URL', defaultDescription: "eks: the stack's AMP workspace, signed with your AWS credentials", describe: 'eks target: a Prometheus-compatible query URL instead (e.g. AMP through aws-sigv4-proxy)' },
+  injector: { flag: '--injector', value: 'fis|chaos-mesh', schema: oneOf(['fis', 'chaos-mesh']), defaultDescription: "fis when the stack's template injects this run's fault, else chaos-mesh", describe: "eks target: fis starts the stack's AWS FIS experiment template of the scenario (stopped at cleanup, Ctrl-C included); chaos-mesh creates the Chaos Mesh object through the kubeconfig" },
+  stack: { flag: '--stack', value: 'NAME', env: 'EKS_INCIDENT_KIT_STACK', default: defaultEksStackName, describe: "eks target: the kit's CloudFormation stack (npm run eks:deploy); its outputs name the cluster, AMP workspace, agent, FIS templates and alarms" },
+  region: { flag: '--region', value: 'REGION', defaultDescription: "AWS_REGION, the AWS profile's, or the kubeconfig's cluster's", describe: "eks target: the stack's AWS region" },
+  plan: { flag: '--plan', describe: 'eks target: print every AWS call the run would make, in order with its input, and make none (needs no credentials)' },
   list: { flag: '--list', describe: 'list the scenarios and their parameters' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -86,7 +101,11 @@ export const runScenarioCli = defineCli({
   description: `Runs a whole incident scenario: preflight, healthy baseline, fault injection (always removed again), then the
 agent detects, investigates, asks for approval, remediates and verifies. Writes report.json, report.md,
 report.html and timeline.json, appends to the run history, and exits 0 when the incident was resolved.`,
-  usage: ['<name> [--target local|eks] [--fast] [--auto-approve] [--param k=v ...] [--out DIR] [--json]', '<name> --manual | run-scenario --list | run-scenario report | run-scenario export <name>'],
+  usage: [
+    '<name> [--target local|eks] [--fast] [--auto-approve] [--param k=v ...] [--out DIR] [--json]',
+    '<name> --target eks [--injector fis|chaos-mesh] [--stack NAME] [--region REGION] [--plan]',
+    '<name> --manual | run-scenario --list | run-scenario report | run-scenario export <name>',
+  ],
   words: { option: 'flag', usage: 'usage:' },
   options: Object.values(runOptions),
   operands: { name: 'name', describe: 'the scenario (run-scenario --list shows them)' },
@@ -136,6 +155,10 @@ function interpret(line: CommandLine<'report' | 'export'>): Parsed {
   if (flags.fresh && flags.reuse) throw new UsageError('--fresh and --reuse exclude each other');
   if (flags.demo && flags.manual) throw new UsageError('--demo and --manual exclude each other: the demo shows the agent at work');
   if (flags.manual && flags['auto-approve']) throw new UsageError('--manual and --auto-approve exclude each other: in manual mode nobody asks the agent');
+  if (command === 'run' && flags.target !== 'eks') {
+    const eksOnly = ['plan', 'injector', 'stack', 'region'].filter((flag) => flags[flag] !== undefined);
+    if (eksOnly.length) throw new UsageError(`${eksOnly.map((flag) => `--${flag}`).join(', ')} ${eksOnly.length > 1 ? 'are' : 'is'} for the eks target: add --target eks${flags.target ? ` (not ${flags.target})` : ''}`);
+  }
   return { command, scenario, flags, params };
 }
 
@@ -196,8 +219,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 async function run(parsed: Parsed, io: CliIo, cwd: string): Promise<number> {
   const o = readOptions(runOptions, parsed.flags, io.env);
-  // A run's machinery (the Kubernetes client, the targets, the run itself) loads when a run starts, not for --help.
-  const [{ runScenario }, { KubernetesCluster }, { eksTarget }, { localStackId, localTarget }] = await Promise.all([import('./run.js'), import('./kube.js'), import('./eks-target.js'), import('./local-target.js')]);
   const definition = loadScenario(parsed.scenario!);
   const demo = o.demo;
   const fast = o.fast || demo;
@@ -209,24 +230,42 @@ async function run(parsed: Parsed, io: CliIo, cwd: string): Promise<number> {
   resolveParams(definition.spec, given, { fast, target: targetName });
   const startedAt = new Date();
   const runId = `${timestamp(startedAt).slice(0, 15).toLowerCase()}-${randomBytes(2).toString('hex')}`;
-  const outDir = resolve(cwd, o.out ?? join('reports', `${definition.spec.name}-${timestamp(startedAt)}`));
-  const historyFile = resolve(cwd, o.history);
   const agentUrl = o.agentUrl;
   const token = o.agentToken;
+  const tokenFile = o.agentTokenFile ? resolve(cwd, o.agentTokenFile) : undefined;
+  const eks = targetName === 'eks' ? { ...chooseInjector(definition, given, fast, o.injector), stackName: o.stack, ...(o.region ? { region: o.region } : {}), agentTokenGiven: Boolean(token || tokenFile) } : undefined;
+  if (eks?.note) io.stderr.write(`run-scenario: ${eks.note}\n`);
+  if (o.plan) return printPlan(definition, { given, fast, runId, eks: eks!, prometheusUrl: o.prometheusUrl, agentUrl, json: o.json }, io);
+
+  // A run's machinery (the Kubernetes client, the targets, the run itself) loads when a run starts, not for --help.
+  const [{ runScenario }, { KubernetesCluster }, { eksTarget }, { localStackId, localTarget }] = await Promise.all([import('./run.js'), import('./kube.js'), import('./eks-target.js'), import('./local-target.js')]);
+  const awsAdapters = eks ? (await import('./eks/connect.js')).eksRunAdapters() : undefined;
+  const adapters = io.adapters ?? {};
+  const outDir = resolve(cwd, o.out ?? join('reports', `${definition.spec.name}-${timestamp(startedAt)}`));
+  const historyFile = resolve(cwd, o.history);
   if (typeof parsed.flags['agent-token'] === 'string') io.stderr.write('run-scenario: warning: --agent-token on the command line is visible to every user (ps); use --agent-token-file or DEVOPS_AGENT_API_TOKEN\n');
   // The local stack's own options (local-cluster's config reads them).
   const stackFlags = { ...(o.portOffset ? { 'port-offset': o.portOffset } : {}), ...(o.stateDir ? { 'state-dir': o.stateDir } : {}) };
   const lastRunFile = targetName === 'local' ? lastRunPath(localStackId({ stackFlags, env: io.env }), io.env) : undefined;
   const fresh = targetName !== 'local' ? undefined : o.fresh ? 'requested with --fresh' : o.reuse ? undefined : restartReason(readLastRun(lastRunFile!), { scenario: definition.spec.name, params: given }, Date.now());
-  const chosen =
-    targetName === 'eks'
-      ? eksTarget({ ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}), ...(o.prometheusUrl ? { prometheusUrl: o.prometheusUrl } : {}), ...(agentUrl ? { agentUrl } : {}), env: io.env })
-      : localTarget({ stackFlags, ...(agentUrl ? { agentUrl } : {}), ...(fresh ? { fresh } : {}), env: io.env });
+  const chosen = eks
+    ? eksTarget({
+        ...(o.kubeconfig ? { kubeconfig: o.kubeconfig } : {}),
+        ...(o.prometheusUrl ? { prometheusUrl: o.prometheusUrl } : {}),
+        ...(agentUrl ? { agentUrl } : {}),
+        env: io.env,
+        scenario: definition.spec.name,
+        injector: eks.injector,
+        stackName: eks.stackName,
+        ...(eks.region ? { region: eks.region } : {}),
+        agentTokenGiven: eks.agentTokenGiven,
+        ...(adapters.clusterAccess ? { clusterAccess: adapters.clusterAccess } : {}),
+      })
+    : localTarget({ stackFlags, ...(agentUrl ? { agentUrl } : {}), ...(fresh ? { fresh } : {}), env: io.env });
   // An explicit --agent-token-file is the one the runner and its printed commands use, on either target.
-  const tokenFile = o.agentTokenFile ? resolve(cwd, o.agentTokenFile) : undefined;
   const target: typeof chosen = tokenFile ? { ...chosen, prepare: async (options) => ({ ...(await chosen.prepare(options)), agentTokenFile: tokenFile }) } : chosen;
   const progress = terminalProgress(io.stderr);
-  progress.note(`run-scenario ${definition.spec.name} on ${targetName}${fast ? ' (--fast)' : ''}${autoApprove ? (o.autoApprove ? ', auto-approve' : ', auto-approve (no terminal to approve in)') : ''}${o.manual ? ', manual mode' : ''}: run ${runId}, reports in ${outDir}`);
+  progress.note(`run-scenario ${definition.spec.name} on ${targetName}${eks ? ` (stack ${eks.stackName}, injector ${eks.injector})` : ''}${fast ? ' (--fast)' : ''}${autoApprove ? (o.autoApprove ? ', auto-approve' : ', auto-approve (no terminal to approve in)') : ''}${o.manual ? ', manual mode' : ''}: run ${runId}, reports in ${outDir}`);
   const record = await runScenario(
     {
       definition,
@@ -242,12 +281,14 @@ async function run(parsed: Parsed, io: CliIo, cwd: string): Promise<number> {
       runId,
     },
     {
-      clock: systemClock,
+      clock: adapters.clock ?? systemClock,
       progress,
       signal: io.signal,
-      cluster: (kubeconfig) => new KubernetesCluster(kubeconfig),
-      metrics: (url) => new PrometheusMetrics(url),
-      agent: (url, endpoints) => new AgentHttpClient(url, { ...(token ? { token } : {}), ...(endpoints?.agentTokenFile ? { tokenFile: endpoints.agentTokenFile } : {}) }),
+      cluster: adapters.cluster ?? ((kubeconfig) => new KubernetesCluster(kubeconfig)),
+      metrics: adapters.metrics ?? awsAdapters?.metrics ?? ((url) => new PrometheusMetrics(url)),
+      agent: adapters.agent ?? ((url, endpoints) => new AgentHttpClient(url, { ...(token ? { token } : {}), ...(endpoints?.agentTokenFile ? { tokenFile: endpoints.agentTokenFile } : {}) })),
+      ...(awsAdapters ? { fis: awsAdapters.fis, alarms: awsAdapters.alarms } : {}),
+      ...(adapters.runbook ? { runbook: adapters.runbook } : {}),
       ...(io.presenter ? { presenter: io.presenter } : {}),
     },
   );
@@ -279,6 +320,38 @@ async function run(parsed: Parsed, io: CliIo, cwd: string): Promise<number> {
   if (o.json) io.stdout(JSON.stringify(r, null, 2) + '\n');
   if (io.signal.aborted) return 130;
   return r.outcome === 'resolved' ? 0 : 1;
+}
+
+/** --plan: the AWS calls of the run, printed (or as JSON with --json); none made. */
+async function printPlan(
+  definition: ScenarioDefinition,
+  o: { given: Record<string, string>; fast: boolean; runId: string; eks: { injector: 'fis' | 'chaos-mesh'; stackName: string; region?: string; agentTokenGiven: boolean }; prometheusUrl?: string; agentUrl?: string; json: boolean },
+  io: CliIo,
+): Promise<number> {
+  const { eksRunPlan, formatPlan } = await import('./eks/plan.js');
+  const calls = eksRunPlan({
+    definition,
+    params: o.given,
+    fast: o.fast,
+    stackName: o.eks.stackName,
+    injector: o.eks.injector,
+    agentTokenGiven: o.eks.agentTokenGiven,
+    ...(o.prometheusUrl ? { prometheusUrl: o.prometheusUrl } : {}),
+    ...(o.agentUrl ? { agentUrl: o.agentUrl } : {}),
+    pollSeconds: runTimings.realistic.pollMs / 1000,
+    runId: o.runId,
+  });
+  const region = o.eks.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION;
+  if (o.json) {
+    io.stdout(JSON.stringify({ scenario: definition.spec.name, stack: o.eks.stackName, region: region ?? null, injector: o.eks.injector, runId: o.runId, calls }, null, 2) + '\n');
+    return 0;
+  }
+  const header = [
+    `run-scenario ${definition.spec.name} --target eks --plan: the AWS calls of a run, in order (none made)`,
+    `  stack ${o.eks.stackName}, region ${region ?? "<the AWS profile's, or the kubeconfig's cluster's>"}, injector ${o.eks.injector}, run id ${o.runId} (a real run has its own)`,
+  ];
+  io.stdout(formatPlan(calls, header));
+  return 0;
 }
 
 function fmt(seconds: number | null): string {

@@ -5,7 +5,9 @@
  * failure, timeout, Ctrl-C and SIGTERM all end there); before injecting it writes what it is about to do
  * to a marker file, so a run killed hard (SIGKILL, a closed laptop) is cleaned up by the next run's
  * preflight; and Chaos Mesh faults carry a `duration`, so Chaos Mesh removes them by itself after the
- * safety timeout even if no runner ever comes back.
+ * safety timeout even if no runner ever comes back. On eks with `--injector fis` the fault is an AWS FIS
+ * experiment of the stack's template: StopExperiment removes it, and the template's own duration (the
+ * same safety timeout) ends it if nobody does.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,10 +15,12 @@ import { parse } from 'yaml';
 import { isChaosKindName } from '../lib/chaos-mesh/registry.js';
 import type { ScenarioDefinition } from '../scenarios/catalog.js';
 import { render } from '../scenarios/render.js';
-import type { ChaosRef, Cluster, DeploymentSummary } from './ports.js';
+import type { ChaosRef, Cluster, DeploymentSummary, FisExperiments } from './ports.js';
 
 export type AppliedFault =
   | { method: 'chaos-mesh'; ref: ChaosRef; manifest: Record<string, unknown> }
+  /** An AWS FIS experiment; `experimentId` is empty until StartExperiment answered. */
+  | { method: 'fis'; templateId: string; clientToken: string; region: string; experimentId: string }
   | { method: 'deployment-patch'; namespace: string; name: string; patch: Record<string, unknown>; previousTemplate: Record<string, unknown>; previousRevision: string; setting: string };
 
 /** The rendered injection of a scenario, before it is applied. */
@@ -50,6 +54,7 @@ export async function prepareFault(cluster: Cluster, planned: PlannedFault): Pro
 }
 
 export async function applyFault(cluster: Cluster, fault: AppliedFault): Promise<void> {
+  if (fault.method === 'fis') throw new Error('a FIS experiment is started by the inject phase (startFisExperiment), not applied through the cluster');
   if (fault.method === 'chaos-mesh') await cluster.createChaos(fault.manifest);
   else await cluster.patchDeployment(fault.namespace, fault.name, fault.patch, 'strategic');
 }
@@ -59,7 +64,8 @@ export async function applyFault(cluster: Cluster, fault: AppliedFault): Promise
  * place is rolled back to the template it had before the run (what `kubectl rollout undo
  * --to-revision=N` does), which re-activates the old ReplicaSet. Returns what it did, for the report.
  */
-export async function removeFault(cluster: Cluster, fault: AppliedFault): Promise<string> {
+export async function removeFault(cluster: Cluster, fault: AppliedFault, fis?: FisExperiments): Promise<string> {
+  if (fault.method === 'fis') return stopFisExperiment(fault, fis);
   if (fault.method === 'chaos-mesh') {
     await cluster.deleteChaos(fault.ref);
     return `deleted ${fault.ref.kind} ${fault.ref.namespace}/${fault.ref.name}`;
@@ -69,6 +75,28 @@ export async function removeFault(cluster: Cluster, fault: AppliedFault): Promis
   if (!stillBroken(current, fault)) return `deployment ${fault.namespace}/${fault.name} no longer carries the bad ${fault.setting} (rolled back already)`;
   await cluster.patchDeployment(fault.namespace, fault.name, [{ op: 'replace', path: '/spec/template', value: fault.previousTemplate }], 'json');
   return `rolled deployment ${fault.namespace}/${fault.name} back to its template of revision ${fault.previousRevision}`;
+}
+
+/** The tags of a run's experiment: which run and scenario started it (aws fis list-experiments shows them). */
+export function fisRunTags(runId: string, scenario: string): Record<string, string> {
+  return { 'eks-incident-kit/run': runId, 'eks-incident-kit/scenario': scenario };
+}
+
+/** One experiment per run, whatever the SDK retries: FIS answers a repeated StartExperiment with the same token with the same experiment. */
+export function fisClientToken(runId: string, scenario: string): string {
+  return `${scenario}-${runId}`.slice(0, 64);
+}
+
+const endedStates = new Set(['completed', 'stopped', 'failed', 'cancelled']);
+
+/** StopExperiment, unless the experiment never started or has ended by itself (its duration, a stop condition). */
+async function stopFisExperiment(fault: Extract<AppliedFault, { method: 'fis' }>, fis: FisExperiments | undefined): Promise<string> {
+  if (!fault.experimentId) return `FIS experiment of template ${fault.templateId} was never started (StartExperiment did not answer)`;
+  if (!fis) throw new Error(`FIS experiment ${fault.experimentId} needs AWS FIS to stop it, and this run has no AWS access`);
+  const current = await fis.get(fault.experimentId);
+  if (endedStates.has(current.status)) return `FIS experiment ${fault.experimentId} had already ended (${current.status}${current.reason ? `: ${current.reason}` : ''})`;
+  const stopped = await fis.stop(fault.experimentId);
+  return `stopped FIS experiment ${fault.experimentId} (StopExperiment: ${stopped.status})`;
 }
 
 function stillBroken(current: DeploymentSummary, fault: Extract<AppliedFault, { method: 'deployment-patch' }>): boolean {

@@ -93,10 +93,53 @@ export interface Endpoints {
   /** Whatever the target wants the report to say about itself ("local-cluster, profile fast"). */
   description: string;
   profile: 'realistic' | 'fast';
+  /** eks: the stack's resources for this run (its outputs); absent on the local target. */
+  aws?: AwsEndpoints;
+}
+
+/** What the eks stack's outputs say about this run's scenario, and where the AWS APIs are. */
+export interface AwsEndpoints {
+  region: string;
+  accountId: string;
+  stackName: string;
+  /** The stack's FIS experiment template of the scenario (`FisTemplate<Scenario>`), when the run injects through FIS. */
+  fisTemplateId?: string;
+  /** The scenario's CloudWatch alarm (`Alarm<Scenario>`): a detection signal besides the agent's incident. */
+  alarmName?: string;
+  /** The stack's AMP workspace (`AmpWorkspaceId`), when the run reads its metrics there (SigV4) rather than from --prometheus-url. */
+  ampWorkspaceId?: string;
 }
 
 export interface Target {
   name: 'local' | 'eks';
   /** Makes the target usable (brings the local stack up in the right profile); says what it did. */
   prepare(options: { fast: boolean; say(line: string): void; signal: AbortSignal }): Promise<Endpoints>;
+  /** Gives back what prepare opened (eks: the port-forward to the agent, the token file); the last step of cleanup. */
+  release?(): Promise<void>;
+}
+
+/** A FIS experiment's lifecycle state (the API's `experiment.state.status`). */
+export type ExperimentStatus = 'pending' | 'initiating' | 'running' | 'completed' | 'stopping' | 'stopped' | 'failed' | 'cancelled';
+
+export interface ExperimentState {
+  id: string;
+  status: ExperimentStatus;
+  reason?: string;
+}
+
+/** AWS FIS experiments of the stack's templates (eks, `--injector fis`). */
+export interface FisExperiments {
+  /** StartExperiment; `clientToken` makes a retried start the same experiment. */
+  start(templateId: string, options: { clientToken: string; tags: Record<string, string> }): Promise<ExperimentState>;
+  get(experimentId: string): Promise<ExperimentState>;
+  /** StopExperiment; an experiment that has ended already is left as it is. */
+  stop(experimentId: string): Promise<ExperimentState>;
+}
+
+export type AlarmStateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+
+/** CloudWatch alarms (eks): the scenario's alarm is a detection signal. */
+export interface AlarmStates {
+  /** The alarm now; undefined when it does not exist. */
+  state(alarmName: string): Promise<{ name: string; value: AlarmStateValue; reason: string; updatedAt: string } | undefined>;
 }

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { clearMarker, isProcessAlive, readMarker, removeFault } from './injection.js';
 import { APP_NAMESPACE } from './params.js';
-import type { AgentApi, Clock, Cluster, DeploymentSummary, Metrics } from './ports.js';
+import type { AgentApi, Clock, Cluster, DeploymentSummary, FisExperiments, Metrics } from './ports.js';
 
 export class PreflightFailed extends Error {
   override name = 'PreflightFailed';
@@ -16,6 +16,8 @@ export interface PreflightContext {
   cluster: Cluster;
   metrics: Metrics;
   agent: AgentApi;
+  /** eks: FIS, to stop an experiment a killed run left running. */
+  fis?: FisExperiments;
   markerPath: string;
   manual: boolean;
   settleSeconds: number;
@@ -57,7 +59,7 @@ export async function preflight(ctx: PreflightContext): Promise<string[]> {
     if (marker.pid !== process.pid && isProcessAlive(marker.pid)) {
       throw new PreflightFailed(`another run-scenario (pid ${marker.pid}) is running ${marker.scenario} on this target since ${marker.startedAt}; wait for it to end (or stop it with kill ${marker.pid}; it cleans up)`);
     }
-    note(`run ${marker.runId} of ${marker.scenario} ended without cleaning up; finishing its cleanup: ${await removeFault(ctx.cluster, marker.fault)}`);
+    note(`run ${marker.runId} of ${marker.scenario} ended without cleaning up; finishing its cleanup: ${await removeFault(ctx.cluster, marker.fault, ctx.fis)}`);
     clearMarker(ctx.markerPath);
   }
 

@@ -13,8 +13,10 @@ export class PrometheusMetrics implements Metrics {
   constructor(
     readonly url: string,
     timeoutMs = 10_000,
+    /** Another backend behind `url` (eks: the stack's AMP workspace, signed with SigV4). */
+    backend?: MetricsBackend,
   ) {
-    this.backend = new PrometheusBackend({ url, requestTimeoutMs: timeoutMs });
+    this.backend = backend ?? new PrometheusBackend({ url, requestTimeoutMs: timeoutMs });
   }
 
   async query(promql: string): Promise<InstantValue[]> {
@@ -40,7 +42,7 @@ export class PrometheusMetrics implements Metrics {
       return await run();
     } catch (error) {
       if (isBackendError(error) && (error.kind === 'unavailable' || error.kind === 'timeout') && error.status === undefined) {
-        throw new Error(`Prometheus at ${this.url} did not answer ${path} (${error.message}); is it running? (local-cluster status)`, { cause: error });
+        throw new Error(`Prometheus at ${this.url} did not answer ${path} (${error.message}); ${this.url.includes('aps-workspaces') ? 'check the network and the AMP workspace (AmpWorkspaceId)' : 'is it running? (local-cluster status)'}`, { cause: error });
       }
       throw new Error(`Prometheus ${path} failed: ${(error as Error).message}${query ? ` (query: ${query})` : ''}`, { cause: error });
     }

@@ -5,8 +5,8 @@
 import type { Incident, RootCause } from '../core/types.js';
 import type { RunbookSpec, ScenarioDefinition, ScenarioSpec } from '../scenarios/catalog.js';
 import type { Params } from '../scenarios/render.js';
-import type { StepExecution } from './manual-baseline.js';
-import type { AgentApi, Clock, Cluster, Endpoints, Metrics, Series, Target } from './ports.js';
+import type { executeRunbook, StepExecution } from './manual-baseline.js';
+import type { AgentApi, AlarmStates, AwsEndpoints, Clock, Cluster, Endpoints, FisExperiments, Metrics, Series, Target } from './ports.js';
 import type { Progress } from './progress.js';
 import type { RunEvent, RunPhase } from './timeline.js';
 import type { RunTimings } from './timings.js';
@@ -43,11 +43,17 @@ export interface RunDeps {
   progress: Progress;
   signal: AbortSignal;
   cluster(kubeconfig: string): Cluster;
-  metrics(prometheusUrl: string): Metrics;
+  /** The metrics of the target; `endpoints` tell when they are AMP's (eks) rather than a Prometheus URL's. */
+  metrics(prometheusUrl: string, endpoints?: Endpoints): Metrics;
+  /** eks: AWS FIS and CloudWatch in the stack's account and region. */
+  fis?(aws: AwsEndpoints): FisExperiments;
+  alarms?(aws: AwsEndpoints): AlarmStates;
   /** The agent's API client; `endpoints` tell where its credential is (agentTokenFile). */
   agent(agentUrl: string, endpoints?: Endpoints): AgentApi;
   /** Interactive input, when there is a terminal; absent in CI. */
   presenter?: Presenter;
+  /** Runs the manual runbook's steps (default: for real, in bash against the target); tests record them instead. */
+  runbook?: typeof executeRunbook;
 }
 
 export interface BaselineValue {

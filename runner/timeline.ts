@@ -9,7 +9,7 @@ export interface RunEvent {
   at: string;
   phase: RunPhase;
   /** Who observed or did it. */
-  source: 'runner' | 'agent' | 'prometheus' | 'presenter';
+  source: 'runner' | 'agent' | 'prometheus' | 'presenter' | 'cloudwatch';
   summary: string;
   data?: Record<string, unknown>;
 }

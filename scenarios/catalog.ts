@@ -147,3 +147,16 @@ function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   }
   return result.data;
 }
+
+/** The kit's eks stack as `npm run eks:deploy` names it (its cluster's name, infra/eks settings' default). */
+export const defaultEksStackName = 'eks-incident-kit';
+
+/**
+ * The eks stack's output keys of a scenario: its FIS experiment template id and its CloudWatch alarm
+ * name (memory-leak -> FisTemplateMemoryLeak, AlarmMemoryLeak). infra/eks writes them, run-scenario
+ * reads them: one naming for both.
+ */
+export function stackOutputKeys(scenario: string): { fisTemplate: string; alarm: string } {
+  const pascal = scenario.replace(/(^|-)([a-z0-9])/g, (_match, _dash, letter: string) => letter.toUpperCase());
+  return { fisTemplate: `FisTemplate${pascal}`, alarm: `Alarm${pascal}` };
+}

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { phaseWorld, type PhaseWorld } from '../../test/support/runner/phase-kit.js';
-import { newIncident, proposedAction } from '../../test/support/runner/stubs.js';
+import { FakeFis, newIncident, proposedAction } from '../../test/support/runner/stubs.js';
 import { baseline } from './baseline.js';
 import { cleanup } from './cleanup.js';
 import { inject } from './inject.js';
@@ -65,6 +65,37 @@ test('a run that never connected cleans up nothing and still closes its record',
   assert.equal(w.run.record.cleanup, { actions: [], errors: [], settled: false });
   assert.is(w.run.record.keyMetric, null);
   assert.ok(w.run.record.endedAt);
+});
+
+test('fis: a running experiment is stopped, one that ended by itself is left; either way the marker goes', async () => {
+  for (const [ending, action, log] of [
+    ['running', 'stopped FIS experiment EXPhjAXCGY78HV2a4A (StopExperiment: stopping)', ['get EXPhjAXCGY78HV2a4A', 'stop EXPhjAXCGY78HV2a4A']],
+    ['completed', 'FIS experiment EXPhjAXCGY78HV2a4A had already ended (completed)', ['get EXPhjAXCGY78HV2a4A']],
+  ] as const) {
+    const w = phaseWorld();
+    const fis = new FakeFis();
+    w.run.connections = { ...w.run.target, endpoints: { ...w.endpoints, aws: { region: 'eu-west-1', accountId: '123456789012', stackName: 'eks-incident-kit', fisTemplateId: 'EXT6oWVA1WrLNy4XS' } }, fis };
+    await injected(w);
+    fis.log.length = 0;
+    fis.answer(ending);
+    await w.enter(cleanup);
+    assert.equal(fis.log, log);
+    assert.is(w.run.record.cleanup.actions[0], action);
+    assert.not.ok(existsSync(w.run.markerPath));
+  }
+});
+
+test('fis: StopExperiment failing three times leaves the command to stop it by hand, and the marker for the next run', async () => {
+  const w = phaseWorld();
+  const fis = new FakeFis();
+  w.run.connections = { ...w.run.target, endpoints: { ...w.endpoints, aws: { region: 'eu-west-1', accountId: '123456789012', stackName: 'eks-incident-kit', fisTemplateId: 'EXT6oWVA1WrLNy4XS' } }, fis };
+  await injected(w);
+  fis.stop = async () => {
+    throw new Error('cannot reach AWS for fis StopExperiment (ECONNRESET); check the network and the region');
+  };
+  await w.enter(cleanup);
+  assert.equal(w.run.record.cleanup.errors.slice(0, 1), ['could not remove the fault: cannot reach AWS for fis StopExperiment (ECONNRESET); check the network and the region; remove it by hand: aws fis stop-experiment --id EXPhjAXCGY78HV2a4A --region eu-west-1']);
+  assert.ok(existsSync(w.run.markerPath));
 });
 
 test.run();

@@ -20,6 +20,7 @@ export const cleanup: Phase = {
     if (run.connections) await restore(run);
     if (run.manualBaseline) run.record.manualSteps = await run.manualBaseline;
     await chartKeyMetric(run);
+    await release(run);
     run.record.endedAt = run.iso();
     run.record.timeline = run.timeline.sorted();
     run.progress.stop();
@@ -28,13 +29,13 @@ export const cleanup: Phase = {
 
 async function restore(run: RunContext): Promise<void> {
   const { record, options, timings, clock, signal, fault, snapshot } = run;
-  const { cluster, agent, metrics } = run.target;
+  const { cluster, agent, metrics, fis } = run.target;
   const actions = record.cleanup.actions;
   const errors = record.cleanup.errors;
   if (fault) {
     for (let attempt = 1; attempt <= REMOVAL_ATTEMPTS; attempt++) {
       try {
-        actions.push(await removeFault(cluster, fault));
+        actions.push(await removeFault(cluster, fault, fis));
         break;
       } catch (error) {
         if (attempt === REMOVAL_ATTEMPTS) errors.push(`could not remove the fault: ${(error as Error).message}; remove it by hand: ${manualRemoval(fault)}`);
@@ -78,6 +79,15 @@ async function restore(run: RunContext): Promise<void> {
   if (run.markerPath && !errors.some((e) => e.startsWith('could not remove the fault'))) clearMarker(run.markerPath);
   for (const action of actions) run.timeline.add('cleanup', 'runner', action);
   for (const error of errors) run.timeline.add('cleanup', 'runner', error);
+}
+
+/** What the target opened for the run (eks: the port-forward to the agent) goes last: cleanup used it. */
+async function release(run: RunContext): Promise<void> {
+  try {
+    await run.options.target.release?.();
+  } catch (error) {
+    run.record.cleanup.errors.push(`could not release the target: ${(error as Error).message}`);
+  }
 }
 
 /** The key metric around the run, for the reports' chart (at most 8 series, about 400 points). */

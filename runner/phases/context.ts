@@ -9,7 +9,7 @@ import type { RunbookSpec, ScenarioSpec } from '../../scenarios/catalog.js';
 import { approvedAt, isFinal } from '../incidents.js';
 import type { AppliedFault } from '../injection.js';
 import { executeRunbook, type StepExecution } from '../manual-baseline.js';
-import type { AgentApi, Cluster, Endpoints, Metrics } from '../ports.js';
+import type { AgentApi, AlarmStates, Cluster, Endpoints, FisExperiments, Metrics } from '../ports.js';
 import type { TargetSnapshot } from '../preflight.js';
 import type { RunDeps, RunOptions, RunRecord } from '../run-record.js';
 import { RunTimeline, type RunPhase } from '../timeline.js';
@@ -45,6 +45,10 @@ export interface Connections {
   cluster: Cluster;
   metrics: Metrics;
   agent: AgentApi;
+  /** eks: AWS FIS, to start and stop the run's experiment (`endpoints.aws.fisTemplateId`) or one a killed run left. */
+  fis?: FisExperiments;
+  /** eks: the scenario's CloudWatch alarm (`endpoints.aws.alarmName`). */
+  alarms?: AlarmStates;
 }
 
 export class RunContext {
@@ -152,7 +156,7 @@ export class RunContext {
 
   executeRunbook(phases: ('detect' | 'investigate' | 'remediate' | 'verify')[]): Promise<StepExecution[]> {
     const { endpoints } = this.target;
-    return executeRunbook(this.runbook, phases, {
+    return (this.deps.runbook ?? executeRunbook)(this.runbook, phases, {
       kubeconfig: endpoints.kubeconfig,
       prometheusUrl: endpoints.prometheusUrl,
       ...(endpoints.xrayUrl ? { xrayUrl: endpoints.xrayUrl } : {}),

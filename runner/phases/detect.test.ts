@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { phaseWorld, type PhaseWorld } from '../../test/support/runner/phase-kit.js';
-import { newIncident } from '../../test/support/runner/stubs.js';
+import { FakeAlarms, newIncident } from '../../test/support/runner/stubs.js';
 import { PhaseFailed } from './context.js';
 import { detectAlert, detectIncident } from './detect.js';
 
@@ -71,6 +71,27 @@ test('manual mode: the alert firing is the detection', async () => {
   await w.enter(detectAlert);
   assert.is(w.run.record.detectedAt, iso(start + 3_000));
   assert.equal(w.manualStarts, [], 'in manual mode the presenter is the manual run');
+});
+
+test("eks: the scenario's CloudWatch alarm in ALARM pages first; the incident is still the detection", async () => {
+  const w = world();
+  const alarms = new FakeAlarms();
+  alarms.values.set('eks-pod-memory-over-limit', 'OK');
+  w.run.connections = { ...w.run.target, endpoints: { ...w.endpoints, aws: { region: 'eu-west-1', accountId: '123456789012', stackName: 'eks-incident-kit', alarmName: 'eks-pod-memory-over-limit' } }, alarms };
+  const start = w.clock.now();
+  w.clock.listeners.push((now) => {
+    if (now - start >= 4_000) alarms.values.set('eks-pod-memory-over-limit', 'ALARM');
+    if (now - start >= 6_000 && !w.metrics.firing.length) w.metrics.firing = [oom(now)];
+    if (now - start >= 9_000 && !w.agent.incidents.size) w.agent.incidents.set('inc-1', newIncident('inc-1', iso(now), { title: 'OOM', target: { kind: 'Deployment', namespace: 'petadoptions', name: 'petlistadoptions' } }));
+  });
+  await w.enter(detectIncident);
+  assert.is(w.run.record.alert?.name, 'CloudWatch alarm eks-pod-memory-over-limit');
+  assert.equal(w.manualStarts, [start + 4_000]);
+  assert.is(w.run.record.detectedAt, iso(start + 9_000));
+  assert.equal(w.run.timeline.events.map((e) => `${e.source}: ${e.summary}`), [
+    'cloudwatch: CloudWatch alarm eks-pod-memory-over-limit in ALARM: Threshold Crossed: 2 out of the last 2 datapoints were greater than the threshold (90.0).',
+    'agent: incident inc-1 opened: OOM',
+  ]);
 });
 
 test.run();

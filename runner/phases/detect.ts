@@ -2,6 +2,8 @@
  * Detection. With the agent: the scenario's alert fires and the agent opens an incident about the
  * scenario's target (incidents about other objects are noted and left alone); the manual runbook starts
  * when an engineer would have been paged. In manual mode: the runner's own check sees the alert fire.
+ * On eks the scenario's CloudWatch alarm (the stack's `Alarm<Scenario>`) in state ALARM pages as well:
+ * whichever of the alert and the alarm fires first is the page.
  */
 import { incidentsSince } from '../incidents.js';
 import type { FiringAlert } from '../ports.js';
@@ -10,18 +12,30 @@ import type { Phase, RunContext } from './context.js';
 
 const headline = (run: RunContext) => `waiting for ${run.spec.detection.alerts.join(' / ')} to fire`;
 
-/** Notes the first firing of one of the scenario's alerts; returns it when it fires now. */
+/** Notes the first firing of one of the scenario's alerts (or its CloudWatch alarm); returns it when it fires now. */
 async function watchAlert(run: RunContext, onFirst: () => void): Promise<FiringAlert | undefined> {
   const { record } = run;
   if (record.alert) return undefined;
-  const alert = await firingDetectionAlert(run.spec, run.target.metrics);
+  const alarm = await firingAlarm(run);
+  const alert = alarm ?? (await firingDetectionAlert(run.spec, run.target.metrics));
   if (alert) {
     record.alert = { name: alert.name, firedAt: run.iso(), labels: alert.labels };
-    run.timeline.add('detect', 'prometheus', `alert ${alert.name} firing${alert.labels.pod ? ` for ${alert.labels.pod}` : alert.labels.node ? ` for ${alert.labels.node}` : ''}`, { data: { labels: alert.labels, activeAt: alert.activeAt } });
-    run.progress.note(`alert ${alert.name} is firing`);
+    if (alarm) run.timeline.add('detect', 'cloudwatch', `${alarm.name} in ALARM: ${alarm.labels.reason}`, { data: { alarmName: alarm.labels.alarmName, reason: alarm.labels.reason, stateUpdatedAt: alarm.activeAt } });
+    else run.timeline.add('detect', 'prometheus', `alert ${alert.name} firing${alert.labels.pod ? ` for ${alert.labels.pod}` : alert.labels.node ? ` for ${alert.labels.node}` : ''}`, { data: { labels: alert.labels, activeAt: alert.activeAt } });
+    run.progress.note(`${alarm ? alert.name : `alert ${alert.name}`} is firing`);
     onFirst();
   }
   return alert;
+}
+
+/** The scenario's CloudWatch alarm in ALARM, as an alert (eks only; DescribeAlarms). */
+async function firingAlarm(run: RunContext): Promise<FiringAlert | undefined> {
+  const { alarms, endpoints } = run.target;
+  const name = endpoints.aws?.alarmName;
+  if (!alarms || !name) return undefined;
+  const alarm = await alarms.state(name);
+  if (alarm?.value !== 'ALARM') return undefined;
+  return { name: `CloudWatch alarm ${name}`, state: 'firing', labels: { alarmName: name, reason: alarm.reason }, activeAt: alarm.updatedAt };
 }
 
 /** Manual mode: the alert is the detection. */
@@ -68,8 +82,8 @@ export const detectIncident: Phase = {
       },
       () =>
         record.alert
-          ? `alert ${record.alert.name} fired at ${record.alert.firedAt} but the agent opened no incident about ${spec.detection.incidentTargets.join(' or ')} within ${timings.detectSeconds} s; is Alertmanager routing to ${endpoints.agentUrl}/webhooks/alertmanager? (check the agent's log${endpoints.alertmanagerUrl ? ` and ${endpoints.alertmanagerUrl}/#/alerts` : ' and Alertmanager'})`
-          : `no alert of ${spec.detection.alerts.join(', ')} fired and the agent opened no incident within ${timings.detectSeconds} s; check ${endpoints.prometheusUrl}/alerts and that the fault is active (kubectl get stresschaos,networkchaos -A)`,
+          ? `alert ${record.alert.name} fired at ${record.alert.firedAt} but the agent opened no incident about ${spec.detection.incidentTargets.join(' or ')} within ${timings.detectSeconds} s; ${endpoints.aws ? `is the agent consuming the stack's alarm queue (AlarmQueueUrl)? (check the agent's log: kubectl logs -n devops-agent deploy/devops-agent)` : `is Alertmanager routing to ${endpoints.agentUrl}/webhooks/alertmanager? (check the agent's log${endpoints.alertmanagerUrl ? ` and ${endpoints.alertmanagerUrl}/#/alerts` : ' and Alertmanager'})`}`
+          : `no alert of ${spec.detection.alerts.join(', ')}${endpoints.aws?.alarmName ? ` (nor CloudWatch alarm ${endpoints.aws.alarmName})` : ''} fired and the agent opened no incident within ${timings.detectSeconds} s; check ${endpoints.prometheusUrl}/alerts and that the fault is active (${endpoints.aws?.fisTemplateId ? `aws fis list-experiments --region ${endpoints.aws.region}` : 'kubectl get stresschaos,networkchaos -A'})`,
     );
     run.incident = await agent.getIncident(incidentId!);
     if (!record.alert) {

@@ -18,12 +18,21 @@ export const preflight: Phase = {
     const endpoints = await options.target.prepare({ fast: options.fast, say: (line) => progress.note(line), signal });
     record.targetDescription = endpoints.description;
     record.agentUrl = endpoints.agentUrl;
-    const connections = { endpoints, cluster: deps.cluster(endpoints.kubeconfig), metrics: deps.metrics(endpoints.prometheusUrl), agent: deps.agent(endpoints.agentUrl, endpoints) };
+    const aws = endpoints.aws;
+    const connections = {
+      endpoints,
+      cluster: deps.cluster(endpoints.kubeconfig),
+      metrics: deps.metrics(endpoints.prometheusUrl, endpoints),
+      agent: deps.agent(endpoints.agentUrl, endpoints),
+      // FIS whenever the stack is there: to start this run's experiment, or to stop one a killed run left.
+      ...(aws && deps.fis ? { fis: deps.fis(aws) } : {}),
+      ...(aws?.alarmName && deps.alarms ? { alarms: deps.alarms(aws) } : {}),
+    };
     run.connections = connections;
     const { cluster, metrics, agent } = connections;
     progress.status('checking the cluster, Prometheus, the agent and leftovers of earlier runs');
     run.markerPath = options.markerPath(endpoints);
-    const checks = await preflightChecks({ cluster, metrics, agent, markerPath: run.markerPath, manual: options.manual, settleSeconds: timings.settleSeconds, minPodAgeSeconds: timings.metricsWindowSeconds, clock, signal, say: (line) => progress.note(line) });
+    const checks = await preflightChecks({ cluster, metrics, agent, ...(connections.fis ? { fis: connections.fis } : {}), markerPath: run.markerPath, manual: options.manual, settleSeconds: timings.settleSeconds, minPodAgeSeconds: timings.metricsWindowSeconds, clock, signal, say: (line) => progress.note(line) });
     for (const line of checks) run.timeline.add('preflight', 'runner', line);
     run.checkSignal();
 

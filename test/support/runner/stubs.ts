@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../../../core/clock.js';
 import type { Action, Incident } from '../../../core/types.js';
-import type { ChaosObjectSummary, ChaosRef, Cluster, DeploymentSummary, FiringAlert, InstantValue, Metrics, NodeSummary, PodSummary, Series } from '../../../runner/ports.js';
+import type { AlarmStates, AlarmStateValue, ChaosObjectSummary, ChaosRef, Cluster, DeploymentSummary, ExperimentState, ExperimentStatus, FiringAlert, FisExperiments, InstantValue, Metrics, NodeSummary, PodSummary, Series } from '../../../runner/ports.js';
 
 export class StubAgent {
   readonly incidents = new Map<string, Incident>();
@@ -189,5 +189,53 @@ export class ScriptedMetrics implements Metrics {
   }
   async alerts(): Promise<FiringAlert[]> {
     return this.firing;
+  }
+}
+
+/** AWS FIS in memory: experiments move through the statuses the test scripts (`next`); every call logged. */
+export class FakeFis implements FisExperiments {
+  readonly log: string[] = [];
+  readonly experiments = new Map<string, ExperimentState>();
+  /** The statuses GetExperiment answers in turn for a new experiment (then the last one stays). */
+  next: ExperimentStatus[] = ['initiating', 'running'];
+  startError?: Error;
+  private queue: ExperimentStatus[] = [];
+  reason?: string;
+
+  async start(templateId: string, options: { clientToken: string; tags: Record<string, string> }): Promise<ExperimentState> {
+    this.log.push(`start ${templateId} ${options.clientToken}`);
+    if (this.startError) throw this.startError;
+    const state: ExperimentState = { id: 'EXPhjAXCGY78HV2a4A', status: 'pending' };
+    this.experiments.set(state.id, state);
+    this.queue = [...this.next];
+    return { ...state };
+  }
+  /** The statuses the next GetExperiment calls answer, from now on. */
+  answer(...statuses: ExperimentStatus[]): void {
+    this.queue = statuses;
+  }
+  async get(id: string): Promise<ExperimentState> {
+    this.log.push(`get ${id}`);
+    const state = this.experiments.get(id);
+    if (!state) throw new Error(`fis GetExperiment failed: ResourceNotFoundException: Experiment ${id} not found.`);
+    if (this.queue.length) state.status = this.queue.shift()!;
+    if (this.reason) state.reason = this.reason;
+    return { ...state };
+  }
+  async stop(id: string): Promise<ExperimentState> {
+    this.log.push(`stop ${id}`);
+    const state = this.experiments.get(id)!;
+    state.status = 'stopping';
+    this.queue = ['stopped'];
+    return { ...state };
+  }
+}
+
+/** CloudWatch alarms in memory: the test sets each alarm's state. */
+export class FakeAlarms implements AlarmStates {
+  readonly values = new Map<string, AlarmStateValue>();
+  async state(name: string) {
+    const value = this.values.get(name);
+    return value ? { name, value, reason: value === 'ALARM' ? 'Threshold Crossed: 2 out of the last 2 datapoints were greater than the threshold (90.0).' : 'Threshold Crossed: no datapoints were greater than the threshold (90.0).', updatedAt: '2026-12-06T15:20:41.118Z' } : undefined;
   }
 }
