@@ -105,7 +105,7 @@ test('the pod: DynamoDB store, SQS queues, MCP server, its secrets and cluster n
   assert.is(deployment!.spec.template.spec.serviceAccountName, agent.name);
 });
 
-test("no pod but the metrics collector may connect to the agent (its API has no token on EKS)", async () => {
+test("no pod but the metrics collector may connect to the agent (its webhooks have no token on EKS)", async () => {
   const { template } = await defaultKit();
   const [policy] = objectsOfKind<{ spec: { podSelector: { matchLabels: Record<string, string> }; ingress: { from: { namespaceSelector: { matchLabels: Record<string, string> } }[] }[] } }>(template, 'NetworkPolicy', `${agent.name}-ingress`);
   assert.equal(policy!.spec.podSelector.matchLabels, { app: agent.name });

@@ -153,8 +153,9 @@ export const metricsCollectorNamespace = 'default';
 /**
  * Nothing in the cluster calls the agent's API: alarms come through SQS, people through an
  * IAM-authenticated `kubectl port-forward` (which no NetworkPolicy sees), kubelet probes from the node
- * (always admitted). Only the metrics collector may connect, to scrape /metrics; so the API, which
- * runs without a token on EKS today, is not open to the cluster's other pods.
+ * (always admitted). Only the metrics collector may connect, to scrape /metrics; so the webhooks, which
+ * have no token on EKS (the operator tokens guard approvals and the incidents), are not open to the
+ * cluster's other pods.
  */
 export function agentNetworkPolicy(): Manifest {
   return {
