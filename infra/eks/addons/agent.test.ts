@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
-import { defaultKit, objectsOfKind, resourcesOf } from '../test/kit.js';
+import { defaultKit, objectsOfKind, resourcesOf, secretId } from '../test/kit.js';
 import { AgentAddOn, agent, clusterLogGroups, stateTableActions } from './agent.js';
 
 type Statement = { Sid?: string; Action: string | string[]; Resource: unknown; Effect: string };
@@ -18,7 +18,8 @@ async function agentStatements(): Promise<Statement[]> {
 
 const refersTo = (resource: unknown, logicalIdPrefix: RegExp) => logicalIdPrefix.test(JSON.stringify(resource));
 
-test('AWS permissions: the one table (and its index), the two queues, the one secret, the one workspace', async () => {
+test('AWS permissions: the one table (and its index), the two queues, its secrets, the one workspace', async () => {
+  const { template } = await defaultKit();
   const statements = await agentStatements();
   const sid = (name: string) => statements.find((s) => s.Sid === name)!;
   assert.equal([sid('StateTable').Action].flat(), stateTableActions);
@@ -29,7 +30,17 @@ test('AWS permissions: the one table (and its index), the two queues, the one se
   assert.ok(refersTo(sid('WorkQueue').Resource, /"WorkQueue[0-9A-F]+"/));
   assert.not.ok([sid('ConsumeAlarms').Action].flat().includes('sqs:SendMessage'), 'the agent never writes alarms');
   assert.ok(refersTo(sid('SlackTokens').Resource, /SlackSecret/));
+  assert.equal(sid('ApiCredentials').Action, 'secretsmanager:GetSecretValue');
+  assert.equal(sid('ApiCredentials').Resource, [{ Ref: secretId(template, 'OperatorTokensSecret') }, { Ref: secretId(template, 'McpApiKeySecret') }]);
   assert.ok(refersTo(sid('QueryMetrics').Resource, /ampworkspace/));
+});
+
+test('secrets: GetSecretValue on exactly the Slack secret, the operator tokens and the MCP key', async () => {
+  const { template } = await defaultKit();
+  const secretStatements = (await agentStatements()).filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')));
+  const readable = secretStatements.filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue')).flatMap((s) => [s.Resource].flat());
+  assert.equal(readable, ['SlackSecret', 'OperatorTokensSecret', 'McpApiKeySecret'].map((id) => ({ Ref: secretId(template, id) })));
+  for (const statement of secretStatements) for (const action of [statement.Action].flat()) assert.ok(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'].includes(action), action);
 });
 
 test("Logs Insights only on the cluster's log groups", async () => {
@@ -77,7 +88,7 @@ test("each remediation action is one the RBAC above was written for (a new actio
   assert.equal(actions, ['cordon-node', 'delete-pod', 'drain-node', 'raise-limits', 'rollback', 'rollout-restart', 'scale-deployment', 'uncordon-node']);
 });
 
-test('the pod: DynamoDB store, SQS queues, MCP server and cluster name from the stack', async () => {
+test('the pod: DynamoDB store, SQS queues, MCP server, its secrets and cluster name from the stack', async () => {
   const { template } = await defaultKit();
   const [deployment] = objectsOfKind<{ spec: { template: { spec: { serviceAccountName: string; containers: { env: { name: string; value: string }[] }[] } } } }>(template, 'Deployment', agent.name);
   const env = Object.fromEntries(deployment!.spec.template.spec.containers[0]!.env.map((e) => [e.name, e.value]));
@@ -89,10 +100,12 @@ test('the pod: DynamoDB store, SQS queues, MCP server and cluster name from the 
   assert.is(env.DEVOPS_AGENT_MCP_URL, 'http://prometheus-mcp.prometheus-mcp.svc.cluster.local:8080/mcp');
   assert.is(env.DEVOPS_AGENT_ALLOWED_NAMESPACES, 'petadoptions');
   assert.is(env.DEVOPS_AGENT_HOST, '0.0.0.0');
+  assert.is(env.DEVOPS_AGENT_OPERATOR_TOKENS_SECRET, `«Ref:${secretId(template, 'OperatorTokensSecret')}»`);
+  assert.is(env.DEVOPS_AGENT_MCP_API_KEY_SECRET, `«Ref:${secretId(template, 'McpApiKeySecret')}»`);
   assert.is(deployment!.spec.template.spec.serviceAccountName, agent.name);
 });
 
-test("no pod but the metrics collector may connect to the agent (its API has no token on EKS)", async () => {
+test("no pod but the metrics collector may connect to the agent (its webhooks have no token on EKS)", async () => {
   const { template } = await defaultKit();
   const [policy] = objectsOfKind<{ spec: { podSelector: { matchLabels: Record<string, string> }; ingress: { from: { namespaceSelector: { matchLabels: Record<string, string> } }[] }[] } }>(template, 'NetworkPolicy', `${agent.name}-ingress`);
   assert.equal(policy!.spec.podSelector.matchLabels, { app: agent.name });

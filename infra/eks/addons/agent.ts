@@ -4,7 +4,8 @@
  * agent/evidence/{cloudwatch,xray}.ts, agent/remediation/actions/*.ts):
  *
  * AWS (IRSA): the one state table and its index (no DeleteItem: the audit log is append-only), the alarm
- * queue (consume) and the work queue (send and consume), the one Slack secret, AMP queries on the one
+ * queue (consume) and the work queue (send and consume), its three secrets (Slack tokens, the operator
+ * tokens of its API, the MCP server's API key: GetSecretValue on exactly those), AMP queries on the one
  * workspace, Logs Insights on the cluster's log groups only, and the reads that have no resource-level
  * permissions (CloudWatch GetMetricData, X-Ray traces, Logs Insights results), listed in
  * lib/policy-exceptions.ts.
@@ -31,6 +32,14 @@ import { McpServerAddOn, ampQueryActions, mcpServerUrl } from './mcp-server.js';
 import { PetAdoptionWorkloadAddOn } from './workload.js';
 
 export const agent = { name: 'devops-agent', namespace: 'devops-agent', port: 18080, servicePort: 8080 } as const;
+
+/**
+ * Variables the add-on sets that no option of `devops-agent serve` reads yet, each with why it is set
+ * anyway (the consistency test, addons/command-lines.test.ts, allows exactly these).
+ */
+export const agentEnvReadLater: Record<string, string> = {
+  DEVOPS_AGENT_SLACK_SECRET_ARN: 'the Slack secret the stack creates for the Slack notifications of a later issue; set now so the deployed pod needs no change when the agent reads it',
+};
 
 /** Log groups the agent's Logs Insights queries may read: Container Insights' and the control plane's. */
 export function clusterLogGroups(clusterName: string): string[] {
@@ -62,6 +71,8 @@ export class AgentAddOn implements ClusterAddOn {
     const alarmQueue = clusterInfo.getRequiredResource<sqs.Queue>(resourceNames.alarmQueue);
     const workQueue = clusterInfo.getRequiredResource<sqs.Queue>(resourceNames.workQueue);
     const slackSecret = clusterInfo.getRequiredResource<secretsmanager.Secret>(resourceNames.slackSecret);
+    const operatorTokensSecret = clusterInfo.getRequiredResource<secretsmanager.Secret>(resourceNames.operatorTokensSecret);
+    const mcpApiKeySecret = clusterInfo.getRequiredResource<secretsmanager.Secret>(resourceNames.mcpApiKeySecret);
     const workspace = clusterInfo.getRequiredResource<CfnWorkspace>(resourceNames.ampWorkspace);
     const image = clusterInfo.getResourceContext().get<KitImage>(resourceNames.image)!;
 
@@ -74,6 +85,8 @@ export class AgentAddOn implements ClusterAddOn {
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ConsumeAlarms', actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'], resources: [alarmQueue.queueArn] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'WorkQueue', actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'], resources: [workQueue.queueArn] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'SlackTokens', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [slackSecret.secretArn] }));
+    // Read once at start: who may approve (operator tokens), and the key the agent sends to the MCP server.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ApiCredentials', actions: ['secretsmanager:GetSecretValue'], resources: [operatorTokensSecret.secretArn, mcpApiKeySecret.secretArn] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'QueryMetrics', actions: ampQueryActions, resources: [workspace.attrArn] }));
     // Its own policy, so the one acknowledgement of its ':*' log-group ARNs (lib/nag.ts) covers nothing else.
     new iam.Policy(stack, 'LogsInsightsOnTheClusterLogGroups', {
@@ -115,6 +128,9 @@ export class AgentAddOn implements ClusterAddOn {
           { name: 'DEVOPS_AGENT_LOG_GROUPS', value: clusterLogGroups(cluster.clusterName).join(',') },
           { name: 'DEVOPS_AGENT_MCP_URL', value: mcpServerUrl },
           { name: 'DEVOPS_AGENT_ALLOWED_NAMESPACES', value: this.allowedNamespaces.join(',') },
+          { name: 'DEVOPS_AGENT_OPERATOR_TOKENS_SECRET', value: operatorTokensSecret.secretArn },
+          { name: 'DEVOPS_AGENT_MCP_API_KEY_SECRET', value: mcpApiKeySecret.secretArn },
+          // Read by no one yet: Slack notifications come with a later issue (agentEnvReadLater).
           { name: 'DEVOPS_AGENT_SLACK_SECRET_ARN', value: slackSecret.secretArn },
           { name: 'AWS_REGION', value: stack.region },
         ],
@@ -137,8 +153,9 @@ export const metricsCollectorNamespace = 'default';
 /**
  * Nothing in the cluster calls the agent's API: alarms come through SQS, people through an
  * IAM-authenticated `kubectl port-forward` (which no NetworkPolicy sees), kubelet probes from the node
- * (always admitted). Only the metrics collector may connect, to scrape /metrics; so the API, which
- * runs without a token on EKS today, is not open to the cluster's other pods.
+ * (always admitted). Only the metrics collector may connect, to scrape /metrics; so the webhooks, which
+ * have no token on EKS (the operator tokens guard approvals and the incidents), are not open to the
+ * cluster's other pods.
  */
 export function agentNetworkPolicy(): Manifest {
   return {

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { defaultKit, objectsOfKind, resourcesOf } from '../test/kit.js';
+import { defaultKit, objectsOfKind, resourcesOf, secretId } from '../test/kit.js';
 import { agent } from './agent.js';
 import { ampQueryActions, mcpServer, mcpServerUrl } from './mcp-server.js';
 
@@ -31,14 +31,25 @@ test("only the agent's pods may connect (NetworkPolicy), everyone else goes thro
   assert.match(String(cni!.Properties!.ConfigurationValues), /"enableNetworkPolicy":"true"/);
 });
 
-test('its IRSA role: AMP query actions on the workspace ARN, nothing else, no wildcard', async () => {
+test('its IRSA role: AMP query actions on the workspace ARN and its own API key, nothing else, no wildcard', async () => {
   const { template } = await defaultKit();
   const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).map((p) => p.Properties as unknown as Policy).filter((p) => p.Roles.some((r) => /prometheusmcpsaRole/.test(r.Ref)));
   assert.is(policies.length, 1);
   const statements = policies[0]!.PolicyDocument.Statement;
-  assert.is(statements.length, 1);
+  assert.is(statements.length, 2, 'the workspace, and the API key');
   assert.equal([statements[0]!.Action].flat().sort(), [...ampQueryActions, 'aps:DescribeWorkspace'].sort());
   assert.equal(statements[0]!.Resource, { 'Fn::GetAtt': [Object.keys(resourcesOf(template, 'AWS::APS::Workspace'))[0], 'Arn'] });
+  // GetSecretValue on the MCP key's ARN alone: not the operator tokens, not the Slack secret.
+  assert.equal(statements[1]!.Action, 'secretsmanager:GetSecretValue');
+  assert.equal(statements[1]!.Resource, { Ref: secretId(template, 'McpApiKeySecret') });
+});
+
+test('authentication on: the server reads its API key from the stack\'s secret at start', async () => {
+  const { template } = await defaultKit();
+  const [deployment] = objectsOfKind<{ spec: { template: { spec: { containers: { env: { name: string; value: string }[] }[] } } } }>(template, 'Deployment', mcpServer.name);
+  const env = Object.fromEntries(deployment!.spec.template.spec.containers[0]!.env.map((e) => [e.name, e.value]));
+  assert.is(env.PROMETHEUS_MCP_API_KEY_SECRET, `«Ref:${secretId(template, 'McpApiKeySecret')}»`);
+  assert.is(env.AWS_REGION, 'us-west-2', 'Secrets Manager and AMP in the stack\'s region');
 });
 
 test.run();

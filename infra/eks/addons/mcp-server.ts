@@ -1,7 +1,9 @@
 /**
  * The Prometheus MCP server (`prometheus-mcp --transport http`) in its own namespace, reading the
  * cluster's AMP workspace with SigV4 through IRSA: query, series, labels and metadata on that one
- * workspace, nothing else.
+ * workspace, and its own API key (the stack's McpApiKeySecret), nothing else. Authentication is on: every
+ * request to the MCP endpoint needs that key (`Authorization: Bearer <key>` or `X-API-Key: <key>`);
+ * /healthz stays open for the probes.
  *
  * Who can reach it: a ClusterIP Service (no load balancer), and a NetworkPolicy (enforced by the VPC
  * CNI's network policy agent) that admits only the DevOps agent's pods. People and MCP clients come
@@ -12,6 +14,7 @@
 import type { ClusterAddOn, ClusterInfo } from '@aws-quickstart/eks-blueprints';
 import type { CfnWorkspace } from 'aws-cdk-lib/aws-aps';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { apply, clusterIpService, deployment, managedBy, namespace } from '../lib/kubernetes.js';
 import { output } from '../lib/outputs.js';
@@ -37,12 +40,14 @@ export class McpServerAddOn implements ClusterAddOn {
   deploy(clusterInfo: ClusterInfo): Promise<Construct> {
     const cluster = clusterInfo.cluster;
     const workspace = clusterInfo.getRequiredResource<CfnWorkspace>(resourceNames.ampWorkspace);
+    const apiKeySecret = clusterInfo.getRequiredResource<secretsmanager.Secret>(resourceNames.mcpApiKeySecret);
     const image = clusterInfo.getResourceContext().get<KitImage>(resourceNames.image)!;
 
     const ns = apply(clusterInfo, 'prometheus-mcp-namespace', namespace(mcpServer.namespace));
     const serviceAccount = cluster.addServiceAccount('prometheus-mcp-sa', { name: mcpServer.name, namespace: mcpServer.namespace });
     serviceAccount.node.addDependency(ns);
     serviceAccount.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'QueryTheWorkspace', actions: [...ampQueryActions, 'aps:DescribeWorkspace'], resources: [workspace.attrArn] }));
+    serviceAccount.role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadTheApiKey', actions: ['secretsmanager:GetSecretValue'], resources: [apiKeySecret.secretArn] }));
 
     const host = `${mcpServer.name}.${mcpServer.namespace}.svc.cluster.local`;
     const objects = apply(
@@ -62,6 +67,7 @@ export class McpServerAddOn implements ClusterAddOn {
           { name: 'MCP_PORT', value: String(mcpServer.port) },
           { name: 'AMP_WORKSPACE_ID', value: workspace.attrWorkspaceId },
           { name: 'AWS_REGION', value: cluster.stack.region },
+          { name: 'PROMETHEUS_MCP_API_KEY_SECRET', value: apiKeySecret.secretArn },
         ],
         resources: { requests: { cpu: '100m', memory: '192Mi' }, limits: { cpu: '500m', memory: '384Mi' } },
         health: { liveness: '/healthz', readiness: '/readyz' },

@@ -1,73 +1,57 @@
 /**
- * The pet-adoption workload: one Deployment and one ClusterIP Service per role, all from the kit's one
- * image, in namespace petadoptions (where the scenarios inject their faults). The roles' names, service
- * ports, replicas, requests and limits are the local simulation's (infra/local/simulation/workload/
- * catalog.ts), so each scenario's fault meets the same envelope on EKS as on the local target.
- *
- * The command each role runs is the workload's (workload/, built by another part of the kit): this
- * add-on assumes `node dist/workload/main.js serve --role <role> --port <port>`; when the workload's
- * `manifests` command prints Deployments, pass them as `manifests` and they are applied instead, with
- * the image filled in.
+ * The pet-adoption workload: the Kubernetes objects the workload itself renders (workload/manifests.ts
+ * `workloadManifests`, what `node dist/workload/main.js manifests` prints): namespace petadoptions and,
+ * per role, a Deployment and a ClusterIP Service, with the catalog's replicas, requests, limits,
+ * environment and the container's command, probes and security context. One source: this add-on only
+ * fills in the stack's values (the kit's image asset, the X-Ray collector's address, the cluster's
+ * name) and the namespace's Pod Security labels.
  */
 import type { ClusterAddOn, ClusterInfo } from '@aws-quickstart/eks-blueprints';
 import type { Construct } from 'constructs';
-import { APP_NAMESPACE, type WorkloadRole } from '../lib/kit-sources.js';
-import { apply, clusterIpService, deployment, namespace, type Manifest } from '../lib/kubernetes.js';
+import { workloadManifests, type ManifestOptions } from '../../../workload/manifests.js';
+import { APP_NAMESPACE } from '../lib/kit-sources.js';
+import { apply, namespace, type Manifest } from '../lib/kubernetes.js';
 import { resourceNames, type KitImage } from '../lib/resources.js';
 
-/** Every role listens here inside its pod (non-root cannot bind below 1024); the Service maps the role's port to it. */
-export const workloadContainerPort = 8080;
+/** TRAFFIC_SCALE of trafficgenerator: the default of the workload's `manifests --traffic-scale` (a quarter of the simulation's petsite rate). */
+export const defaultTrafficScale = 0.25;
 
-export function workloadCommand(role: string): string[] {
-  return ['node', 'dist/workload/main.js', 'serve', '--role', role, '--port', String(workloadContainerPort)];
-}
+/** Where segments go when the stack has no X-Ray collector (`skipAddOns=xray`): nothing listens, the service drops them. */
+export const noXrayCollector = '127.0.0.1:2000';
 
 export interface PetAdoptionWorkloadProps {
-  roles: WorkloadRole[];
-  /** Manifests printed by the workload's `manifests` command; `{{image}}` in them is replaced by the kit's image. */
-  manifests?: Manifest[];
-  /** OTLP endpoint of the X-Ray ADOT collector, for the services' traces. */
-  otlpEndpoint?: string;
+  /** AWS_XRAY_DAEMON_ADDRESS of the pods: the X-Ray collector's Service (addons/xray-collector.ts). */
+  xrayDaemonAddress?: string;
+  trafficScale?: number;
 }
 
 export class PetAdoptionWorkloadAddOn implements ClusterAddOn {
-  constructor(private readonly props: PetAdoptionWorkloadProps) {
-    if (!props.manifests && props.roles.length === 0) throw new Error('PetAdoptionWorkloadAddOn needs the roles to deploy (or the manifests of the workload)');
+  constructor(private readonly props: PetAdoptionWorkloadProps = {}) {
+    const scale = props.trafficScale ?? defaultTrafficScale;
+    if (!(scale >= 0 && scale <= 1)) throw new Error(`PetAdoptionWorkloadAddOn: trafficScale must be from 0 to 1 (got ${scale})`);
   }
 
   deploy(clusterInfo: ClusterInfo): Promise<Construct> {
     const image = clusterInfo.getResourceContext().get<KitImage>(resourceNames.image);
     if (!image) throw new Error(`PetAdoptionWorkloadAddOn needs the kit's image: add .resourceProvider('${resourceNames.image}', new KitImageProvider(...))`);
-    const objects = this.props.manifests ? this.props.manifests.map((manifest) => withImage(manifest, image.imageUri)) : this.props.roles.flatMap((role) => this.roleObjects(role, image.imageUri, clusterInfo));
-    return Promise.resolve(apply(clusterInfo, 'pet-adoption-workload', namespace(APP_NAMESPACE, 'privileged'), ...objects));
-  }
-
-  private roleObjects(role: WorkloadRole, image: string, clusterInfo: ClusterInfo): Manifest[] {
-    const env = [
-      ...role.env.filter((variable) => variable.name !== 'AWS_REGION'),
-      { name: 'AWS_REGION', value: clusterInfo.cluster.stack.region },
-      { name: 'SERVICE_NAME', value: role.name },
-      { name: 'OTEL_SERVICE_NAME', value: role.name },
-      ...(this.props.otlpEndpoint ? [{ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: this.props.otlpEndpoint }] : []),
-    ];
-    return [
-      deployment({
-        name: role.name,
-        namespace: APP_NAMESPACE,
-        image,
-        command: workloadCommand(role.name),
-        port: workloadContainerPort,
-        replicas: role.replicas,
-        env,
-        resources: { requests: role.requests, limits: role.limits },
-        health: { liveness: '/healthz', readiness: '/readyz' },
-        scrape: true,
-      }),
-      clusterIpService(role.name, APP_NAMESPACE, role.port, 'http'),
-    ];
+    const options: ManifestOptions = {
+      image: image.imageUri,
+      xrayDaemonAddress: this.props.xrayDaemonAddress ?? noXrayCollector,
+      clusterName: clusterInfo.cluster.clusterName,
+      trafficScale: this.props.trafficScale ?? defaultTrafficScale,
+    };
+    const objects = (workloadManifests(options) as Manifest[]).map((object) => (object.kind === 'Namespace' ? withPodSecurity(object) : object));
+    return Promise.resolve(apply(clusterInfo, 'pet-adoption-workload', ...objects));
   }
 }
 
-function withImage(manifest: Manifest, imageUri: string): Manifest {
-  return JSON.parse(JSON.stringify(manifest).replaceAll('{{image}}', imageUri)) as Manifest;
+/**
+ * The workload's namespace with the kit's Pod Security labels: `privileged` enforced, because FIS's
+ * aws:eks:pod-* actions inject ephemeral containers that need capabilities (lib/kubernetes.ts).
+ */
+function withPodSecurity(object: Manifest): Manifest {
+  const metadata = object.metadata as { name: string; labels?: Record<string, string> };
+  if (metadata.name !== APP_NAMESPACE) throw new Error(`the workload's manifests create namespace ${metadata.name}; the scenarios inject their faults in ${APP_NAMESPACE}`);
+  const kit = namespace(APP_NAMESPACE, 'privileged').metadata as { labels: Record<string, string> };
+  return { ...object, metadata: { ...metadata, labels: { ...kit.labels, ...metadata.labels } } };
 }

@@ -1,7 +1,8 @@
 /**
  * The eks target as one EKS Blueprints stack: the cluster (new, or imported), the observability
  * add-ons, Chaos Mesh, the workload, the agent and the MCP server, FIS, the scenarios' alarms ->
- * EventBridge -> SQS, the agent's table and Slack secret, and the outputs run-scenario reads.
+ * EventBridge -> SQS, the agent's table, its Slack, operator-token and MCP-key secrets, and the outputs
+ * run-scenario reads.
  */
 import * as blueprints from '@aws-quickstart/eks-blueprints';
 import { Aws, Duration, Tags, type App, type Stack } from 'aws-cdk-lib';
@@ -20,7 +21,8 @@ import { FisAddOn } from '../addons/fis.js';
 import { McpServerAddOn } from '../addons/mcp-server.js';
 import { ScenarioAlarmsAddOn } from '../addons/scenario-alarms.js';
 import { PetAdoptionWorkloadAddOn } from '../addons/workload.js';
-import { prometheusRulesYaml, scenarioResources, workloadRoles, type ScenarioResources } from './kit-sources.js';
+import { XrayCollectorAddOn, xrayDaemonAddress } from '../addons/xray-collector.js';
+import { prometheusRulesYaml, scenarioResources, type ScenarioResources } from './kit-sources.js';
 import { applyNagSuppressions } from './nag.js';
 import { output } from './outputs.js';
 import {
@@ -29,6 +31,8 @@ import {
   ImportedVpcProvider,
   KitImageProvider,
   KitVpcProvider,
+  McpApiKeySecretProvider,
+  OperatorTokensSecretProvider,
   SlackSecretProvider,
   resourceNames,
   rootDockerfile,
@@ -41,9 +45,6 @@ const kubernetesVersions: Record<EksVersion, eks.KubernetesVersion> = {
   '1.34': eks.KubernetesVersion.V1_34,
   '1.33': eks.KubernetesVersion.V1_33,
 };
-
-/** OTLP/HTTP endpoint of the X-Ray ADOT collector (XrayAdotAddOn's collector in namespace default). */
-export const xrayOtlpEndpoint = 'http://otel-collector-xray-collector.default.svc.cluster.local:4318';
 
 export interface BuildOptions {
   /** Where the kit's image comes from; default: the root Dockerfile, built at deploy time (or the `image` setting). */
@@ -89,9 +90,10 @@ export async function buildIncidentKit(app: App, settings: KitSettings, options:
           }),
         ]),
     ...(skip('container-insights') ? [] : [pinned((v) => new blueprints.CloudWatchInsights({ version: v ?? 'auto' }))]),
-    ...(skip('xray') ? [] : [new blueprints.XrayAdotAddOn()]),
+    // X-Ray segments over UDP (the workload's) and OTLP, to X-Ray: Blueprints' XrayAdotAddOn receives OTLP only.
+    ...(skip('xray') ? [] : [new XrayCollectorAddOn()]),
     new ChaosMeshAddOn(),
-    new PetAdoptionWorkloadAddOn({ roles: workloadRoles(), ...(skip('xray') ? {} : { otlpEndpoint: xrayOtlpEndpoint }) }),
+    new PetAdoptionWorkloadAddOn(skip('xray') ? {} : { xrayDaemonAddress }),
     new ScenarioAlarmsAddOn(scenarios),
     new McpServerAddOn({ clientNamespace: agent.namespace, clientPodLabels: agentPodLabels }),
     new AgentAddOn(),
@@ -113,6 +115,8 @@ export async function buildIncidentKit(app: App, settings: KitSettings, options:
     .resourceProvider(resourceNames.alarmQueue, new AgentQueueProvider('AlarmQueue', 5, Duration.minutes(2)))
     .resourceProvider(resourceNames.workQueue, new AgentQueueProvider('WorkQueue', agentMaxAttempts + 1, Duration.minutes(2)))
     .resourceProvider(resourceNames.slackSecret, new SlackSecretProvider())
+    .resourceProvider(resourceNames.operatorTokensSecret, new OperatorTokensSecretProvider())
+    .resourceProvider(resourceNames.mcpApiKeySecret, new McpApiKeySecretProvider())
     .resourceProvider(resourceNames.image, new KitImageProvider(imageSource))
     .clusterProvider(clusterProvider(settings, version))
     .addOns(...addOns);
@@ -176,4 +180,6 @@ function addOutputs(stack: Stack, clusterInfo: blueprints.ClusterInfo): void {
   output(stack, 'WorkQueueUrl', resources.get<sqs.Queue>(resourceNames.workQueue)!.queueUrl, "SQS queue of the agent's investigation jobs");
   output(stack, 'AgentStateTableName', resources.get<dynamodb.Table>(resourceNames.stateTable)!.tableName, "DynamoDB table of the agent's state");
   output(stack, 'SlackSecretArn', resources.get<secretsmanager.Secret>(resourceNames.slackSecret)!.secretArn, 'Secrets Manager secret to put the Slack tokens in');
+  output(stack, 'OperatorTokensSecretArn', resources.get<secretsmanager.Secret>(resourceNames.operatorTokensSecret)!.secretArn, "Secrets Manager secret of the agent's operator tokens (approve/reject): aws secretsmanager get-secret-value --secret-id <this>");
+  output(stack, 'McpApiKeySecretArn', resources.get<secretsmanager.Secret>(resourceNames.mcpApiKeySecret)!.secretArn, "Secrets Manager secret of the MCP server's API key (Authorization: Bearer <key>)");
 }

@@ -112,7 +112,10 @@ export function ruleNames(): { alerts: string[]; records: string[] } {
   return { alerts: rules.flatMap((rule) => ('alert' in rule ? [rule.alert] : [])), records: rules.flatMap((rule) => ('record' in rule ? [rule.record] : [])) };
 }
 
-/** One pet-adoption service as the workload add-on deploys it: the simulation's envelope, so faults behave alike. */
+/**
+ * One pet-adoption service's envelope in the simulation (catalog), which the tests hold the workload's
+ * deployed objects to (addons/workload.test.ts): the workload renders them itself (workload/manifests.ts).
+ */
 export interface WorkloadRole {
   name: string;
   port: number;

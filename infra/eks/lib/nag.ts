@@ -48,6 +48,21 @@ export const acknowledgements: Acknowledgement[] = [
     reason: 'Slack bot tokens and signing secrets are issued and rotated in Slack, not by a rotation Lambda; the operator puts new values with put-secret-value (docs/deploy-eks.md).',
   },
   {
+    path: 'OperatorTokensSecret/Resource',
+    ids: ['AwsSolutions-SMG4'],
+    reason: "No rotation Lambda: the agent reads its operator tokens once, at start, so a rotation is a new value (put-secret-value) followed by a restart of the agent, which an operator does on purpose and tells the token holders (docs/deploy-eks.md, Secrets).",
+  },
+  {
+    path: 'McpApiKeySecret/Resource',
+    ids: ['AwsSolutions-SMG4'],
+    reason: "No rotation Lambda: the MCP server and the agent read the key once, at start, and an AWS DevOps Agent registration holds a copy; a rotation is a new value, a restart of both and a new registration, done on purpose (docs/deploy-eks.md, Secrets).",
+  },
+  {
+    path: '{cluster}/xray-collector-sa/Role/DefaultPolicy/Resource',
+    ids: ['AwsSolutions-IAM5[Resource::*]'],
+    reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions in IAM; the role has nothing else.',
+  },
+  {
     path: '{cluster}/Resource/Resource/Default',
     ids: ['AwsSolutions-EKS1'],
     reason: "The public endpoint serves the deployer's kubectl, run-scenario and the CloudFormation kubectl handler; access is authenticated by IAM (EKS access entries) and authorised by RBAC. A private-only cluster needs a bastion or VPN, which the kit does not assume.",

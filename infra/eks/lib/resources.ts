@@ -3,7 +3,7 @@
  * and add-ons reach them by name (`clusterInfo.getRequiredResource(resourceNames.stateTable)`), so an
  * add-on's test can provide a stand-in without the rest of the blueprint.
  */
-import { Duration, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
+import { Duration, IgnoreMode, RemovalPolicy, Resource, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { DockerImageAsset, Platform } from 'aws-cdk-lib/aws-ecr-assets';
@@ -23,6 +23,8 @@ export const resourceNames = {
   workQueue: 'work-queue',
   stateTable: 'agent-state-table',
   slackSecret: 'slack-secret',
+  operatorTokensSecret: 'operator-tokens-secret',
+  mcpApiKeySecret: 'mcp-api-key-secret',
   image: 'kit-image',
 } as const;
 
@@ -123,6 +125,38 @@ export class SlackSecretProvider implements ResourceProvider<secretsmanager.Secr
   }
 }
 
+/**
+ * The named operator tokens of the agent's API (approve, reject, incidents, audit), in the format
+ * core/operator-tokens.ts reads: `{"name":"eks-operator","token":"<48 random letters and digits>"}`.
+ * Secrets Manager generates the token when CloudFormation creates the secret, so it is never in the
+ * template; the agent reads it at start (DEVOPS_AGENT_OPERATOR_TOKENS_SECRET), people with
+ * `aws secretsmanager get-secret-value` (docs/deploy-eks.md).
+ */
+export class OperatorTokensSecretProvider implements ResourceProvider<secretsmanager.Secret> {
+  provide(context: ResourceContext): secretsmanager.Secret {
+    return new secretsmanager.Secret(context.scope, 'OperatorTokensSecret', {
+      description: 'Operator tokens of the DevOps agent\'s API: {"name":"...","token":"..."}, a list of those, or NAME TOKEN lines; the agent reads them at start',
+      generateSecretString: { secretStringTemplate: JSON.stringify({ name: 'eks-operator' }), generateStringKey: 'token', excludePunctuation: true, passwordLength: 48 },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
+}
+
+/**
+ * The API key of the MCP server (the whole SecretString): the server requires it on every request
+ * (PROMETHEUS_MCP_API_KEY_SECRET), the agent sends it (DEVOPS_AGENT_MCP_API_KEY_SECRET), and the AWS
+ * DevOps Agent's "API key" registration of a custom MCP server uses it. Generated, never in the template.
+ */
+export class McpApiKeySecretProvider implements ResourceProvider<secretsmanager.Secret> {
+  provide(context: ResourceContext): secretsmanager.Secret {
+    return new secretsmanager.Secret(context.scope, 'McpApiKeySecret', {
+      description: 'API key of the Prometheus MCP server (Authorization: Bearer <key> or X-API-Key: <key>); the server and the agent read it at start',
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
+}
+
 /** The kit's one image (agent, MCP server, workload): built from the root Dockerfile at deploy time, or given. */
 export class KitImage extends Resource {
   readonly imageUri: string;
@@ -134,12 +168,9 @@ export class KitImage extends Resource {
     } else {
       if (!existsSync(join(source.directory, source.file))) throw new MissingDockerfileError(join(source.directory, source.file));
       // DockerImageAsset stages the context at synth and builds at deploy (`cdk deploy`), so synth needs no Docker.
-      const asset = new DockerImageAsset(this, 'Asset', {
-        directory: source.directory,
-        file: source.file,
-        platform: Platform.LINUX_AMD64,
-        exclude: ['**/node_modules', '.git', 'dist', 'infra/eks', '.local-cluster', 'reports', 'out', 'exports', '.scratch', 'recordings', 'bench/results'],
-      });
+      // What it stages is what `docker build` would send: the context's own .dockerignore (which
+      // DockerImageAsset reads), with Docker's pattern rules; no second list here (test/image.test.ts).
+      const asset = new DockerImageAsset(this, 'Asset', { directory: source.directory, file: source.file, platform: Platform.LINUX_AMD64, ignoreMode: IgnoreMode.DOCKER });
       this.imageUri = asset.imageUri;
     }
   }

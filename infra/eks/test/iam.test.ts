@@ -1,6 +1,7 @@
 /**
- * Every IAM statement of the kit's own roles (the agent's, the MCP server's, FIS's) names its resources;
- * a `*` is allowed only for the actions in lib/policy-exceptions.ts, which IAM cannot scope.
+ * Every IAM statement of the kit's own roles (the agent's, the MCP server's, the X-Ray collector's,
+ * FIS's) names its resources; a `*` is allowed only for the actions in lib/policy-exceptions.ts, which
+ * IAM cannot scope.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,7 +9,7 @@ import { wildcardExceptions } from '../lib/policy-exceptions.js';
 import { defaultKit, resourcesOf } from './kit.js';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
-const kitRoles: Record<string, RegExp> = { 'devops-agent': /devopsagentsaRole/, 'prometheus-mcp': /prometheusmcpsaRole/, 'fis-experiment': /FisExperimentRole/ };
+const kitRoles: Record<string, RegExp> = { 'devops-agent': /devopsagentsaRole/, 'prometheus-mcp': /prometheusmcpsaRole/, 'xray-collector': /xraycollectorsaRole/, 'fis-experiment': /FisExperimentRole/ };
 
 for (const [principal, rolePattern] of Object.entries(kitRoles)) {
   test(`${principal}: no "*" resource beyond the listed exceptions, no "*" action`, async () => {

@@ -111,6 +111,13 @@ export function marker(part: unknown): string {
   return `«${Object.keys(p)[0]}»`;
 }
 
+/** The logical id of the Secrets Manager secret whose construct id is `constructId` (SlackSecret, OperatorTokensSecret, McpApiKeySecret). */
+export function secretId(template: Template, constructId: string): string {
+  const ids = Object.keys(resourcesOf(template, 'AWS::SecretsManager::Secret')).filter((id) => new RegExp(`^${constructId}[0-9A-F]{8}$`).test(id));
+  if (ids.length !== 1) throw new Error(`expected one secret ${constructId}, found ${ids.join(', ') || 'none'}`);
+  return ids[0]!;
+}
+
 export function objectsOfKind<T = Record<string, unknown>>(template: Template, kind: string, name?: string): T[] {
   return kubernetesObjects(template).filter((o) => o.kind === kind && (name === undefined || (o.metadata as { name?: string }).name === name)) as T[];
 }
