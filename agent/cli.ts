@@ -10,7 +10,7 @@ import { createLogger } from '../core/log.js';
 import type { Incident } from '../core/types.js';
 import { runCommandLine, UsageError } from '../lib/platform/cli.js';
 import type { Agent, AgentDeps } from './app.js';
-import { devopsAgentCli, resolveAgentConfig, type FlagValues } from './config.js';
+import { devopsAgentCli, loadAgentSecrets, resolveAgentConfig, type FlagValues, type SecretReader } from './config.js';
 import { PayloadRejected } from './intake/errors.js';
 import { describeTarget } from './intake/target.js';
 
@@ -21,6 +21,8 @@ export interface CliIo {
   /** Resolves when the process is asked to stop (SIGTERM/SIGINT); serve then shuts down gracefully. */
   stopSignal?: Promise<string>;
   deps?: AgentDeps;
+  /** Reads a Secrets Manager secret (tests); lib/aws/secrets.ts otherwise. */
+  readSecret?: SecretReader;
   /** Called once serve is listening (tests). */
   onServing?(agent: Agent): void;
 }
@@ -48,7 +50,7 @@ async function isBadInput(error: unknown): Promise<boolean> {
 }
 
 async function serve(flags: FlagValues, io: CliIo): Promise<number> {
-  const config = resolveAgentConfig('serve', flags, io.env ?? process.env);
+  const config = await loadAgentSecrets(resolveAgentConfig('serve', flags, io.env ?? process.env), io.readSecret);
   const { createAgent } = await import('./app.js');
   const agent = await createAgent(config, io.deps ?? {});
   await agent.start();
@@ -94,7 +96,7 @@ async function investigate(flags: FlagValues, io: CliIo): Promise<number> {
   parseAnyEvent(payload, new Date().toISOString());
   const env = io.env ?? process.env;
   // A one-shot run keeps stdout for the result: logs stay quiet unless asked, notifications go to stderr with --json.
-  const config = resolveAgentConfig('investigate', { ...localTargetDefaults(flags, env), ...flags, ...(flags['log-level'] || env.LOG_LEVEL ? {} : { 'log-level': 'warn' }) }, env);
+  const config = await loadAgentSecrets(resolveAgentConfig('investigate', { ...localTargetDefaults(flags, env), ...flags, ...(flags['log-level'] || env.LOG_LEVEL ? {} : { 'log-level': 'warn' }) }, env), io.readSecret);
   const json = flags.json === true;
   const log = createLogger('devops-agent', { level: config.logLevel });
   const { createAgent } = await import('./app.js');

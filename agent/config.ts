@@ -10,6 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatDuration } from '../core/duration.js';
+import { operatorTokenLines } from '../core/operator-tokens.js';
 import { CredentialError, Credentials, defaultWebhookName, parseTokens, type NamedToken } from './api/credentials.js';
 import type { SafetyPolicy } from './workflow/step.js';
 
@@ -45,6 +46,11 @@ export interface AgentConfig {
   apiToken?: string;
   /** Who may call the API (agent/api/credentials.ts), read from files or the environment, never argv. */
   credentials?: { webhook: NamedToken[]; operators: NamedToken[] };
+  /**
+   * Secrets Manager secrets read at start (loadAgentSecrets), by ARN: the operator tokens (instead of
+   * the file or variable) and the MCP server's API key.
+   */
+  secrets?: { operatorTokens?: string; mcpApiKey?: string };
   /** The operator token file the approve/reject commands in notifications read (`$(cat FILE)`); never read by the agent. */
   curlTokenFile?: string;
   /** More Host names and browser origins the API answers (agent/api/guards.ts). */
@@ -59,6 +65,8 @@ export interface AgentConfig {
 export interface EvidenceConfig {
   kubeconfig?: string;
   mcpUrl?: string;
+  /** Sent to the MCP server as `Authorization: Bearer` (its --api-key-file / --api-key-secret). */
+  mcpApiKey?: string;
   prometheusUrl?: string;
   xrayEndpoint?: string;
   region?: string;
@@ -122,6 +130,8 @@ const agentOptionTable = {
   playbooks: { flag: '--playbooks', value: 'DIR[,DIR]', env: 'DEVOPS_AGENT_PLAYBOOKS', defaultDescription: 'agent/playbooks', schema: commaList(), describe: 'playbook folders', commands: both },
   kubeconfig: { flag: '--kubeconfig', value: 'FILE', env: 'KUBECONFIG', defaultDescription: 'in-cluster service account, else ~/.kube/config', describe: 'kubeconfig of the cluster (`investigate` without any source flag uses the running local target)', commands: both },
   mcpUrl: { flag: '--mcp-url', value: 'URL', env: 'DEVOPS_AGENT_MCP_URL', describe: "Prometheus MCP server (streamable HTTP), the agent's metrics source", commands: both },
+  mcpApiKeyFile: { flag: '--mcp-api-key-file', value: 'FILE', env: 'DEVOPS_AGENT_MCP_API_KEY_FILE', describe: "the MCP server's API key (its --api-key-file), sent as Authorization: Bearer", commands: both },
+  mcpApiKeySecret: { flag: '--mcp-api-key-secret', value: 'ARN', env: 'DEVOPS_AGENT_MCP_API_KEY_SECRET', describe: "the MCP server's API key from AWS Secrets Manager (the whole secret string), read at start; instead of --mcp-api-key-file", commands: both },
   prometheusUrl: { flag: '--prometheus-url', value: 'URL', env: 'PROMETHEUS_URL', describe: 'Prometheus HTTP API, used directly when no MCP server is set', commands: both },
   xrayEndpoint: { flag: '--xray-endpoint', value: 'URL', env: 'DEVOPS_AGENT_XRAY_ENDPOINT', describe: "X-Ray API endpoint override (the local target's X-Ray subset)", commands: both },
   clusterName: { flag: '--cluster-name', value: 'NAME', env: 'DEVOPS_AGENT_CLUSTER_NAME', describe: 'EKS cluster name (Container Insights dimensions, Logs Insights groups)', commands: both },
@@ -134,6 +144,7 @@ const agentOptionTable = {
   maxReplicas: { flag: '--max-replicas', value: 'N', env: 'DEVOPS_AGENT_MAX_REPLICAS', default: String(defaultSafety.maxReplicas), schema: wholeNumber(1, 1000), describe: 'scaling never goes above', commands: both },
   webhookTokenFile: { flag: '--webhook-token-file', value: 'FILE', env: 'DEVOPS_AGENT_WEBHOOK_TOKEN_FILE', describe: "the webhook credential (Alertmanager's credentials_file): one token, or NAME TOKEN lines, one per sender; it opens POST /webhooks/* only. Or the token itself in DEVOPS_AGENT_WEBHOOK_TOKEN", commands: serve },
   operatorTokensFile: { flag: '--operator-tokens-file', value: 'FILE', env: 'DEVOPS_AGENT_OPERATOR_TOKENS_FILE', describe: 'operator tokens, NAME TOKEN per line: they open incidents, the audit and approve/reject, and NAME is the approver the audit records. Or the lines in DEVOPS_AGENT_OPERATOR_TOKENS', commands: serve },
+  operatorTokensSecret: { flag: '--operator-tokens-secret', value: 'ARN', env: 'DEVOPS_AGENT_OPERATOR_TOKENS_SECRET', describe: 'operator tokens from AWS Secrets Manager, read at start: {"name":"..","token":".."}, a list of those, or NAME TOKEN lines; instead of --operator-tokens-file', commands: serve },
   curlTokenFile: { flag: '--curl-token-file', value: 'FILE', env: 'DEVOPS_AGENT_CURL_TOKEN_FILE', describe: 'the operator token file the approve/reject curl commands in notifications read with $(cat FILE); shown, never read', commands: both },
   allowedHosts: { flag: '--allowed-hosts', value: 'HOST[,HOST]', env: 'DEVOPS_AGENT_ALLOWED_HOSTS', schema: commaList(), describe: 'Host names the API answers besides 127.0.0.1, localhost and the public URL\'s (an ingress\'s); others get 421 (DNS rebinding)', commands: serve },
   allowedOrigins: { flag: '--allowed-origins', value: 'ORIGIN[,ORIGIN]', env: 'DEVOPS_AGENT_ALLOWED_ORIGINS', schema: commaList(), describe: 'browser origins allowed to call the API besides its own; any other Origin gets 403', commands: serve },
@@ -187,7 +198,16 @@ export function resolveAgentConfig(command: Command, flags: FlagValues, env: Nod
   const warnings: string[] = [];
   if (typeof flags['api-token'] === 'string') warnings.push('--api-token on the command line is visible to every user of this machine (ps); give it in DEVOPS_AGENT_API_TOKEN, or use --webhook-token-file and --operator-tokens-file');
   const webhook = command === 'serve' ? readTokens(o.webhookTokenFile, '--webhook-token-file', env.DEVOPS_AGENT_WEBHOOK_TOKEN, 'DEVOPS_AGENT_WEBHOOK_TOKEN', defaultWebhookName, warnings) : [];
-  const operators = command === 'serve' ? readTokens(o.operatorTokensFile, '--operator-tokens-file', env.DEVOPS_AGENT_OPERATOR_TOKENS, 'DEVOPS_AGENT_OPERATOR_TOKENS', undefined, warnings) : [];
+  const operatorTokensSecret = command === 'serve' ? o.operatorTokensSecret : undefined;
+  if (operatorTokensSecret && (o.operatorTokensFile || env.DEVOPS_AGENT_OPERATOR_TOKENS)) {
+    const other = o.operatorTokensFile ? (typeof flags['operator-tokens-file'] === 'string' ? '--operator-tokens-file' : 'DEVOPS_AGENT_OPERATOR_TOKENS_FILE') : 'DEVOPS_AGENT_OPERATOR_TOKENS';
+    throw new UsageError(`--operator-tokens-secret and ${other} both give the operator tokens; give one of them (on EKS, the secret)`);
+  }
+  const operators = command === 'serve' && !operatorTokensSecret ? readTokens(o.operatorTokensFile, '--operator-tokens-file', env.DEVOPS_AGENT_OPERATOR_TOKENS, 'DEVOPS_AGENT_OPERATOR_TOKENS', undefined, warnings) : [];
+  if (o.mcpApiKeyFile && o.mcpApiKeySecret) throw new UsageError('--mcp-api-key-file and --mcp-api-key-secret both give the MCP server\'s API key; give one of them');
+  const mcpApiKey = o.mcpApiKeyFile ? readKeyFile(o.mcpApiKeyFile, '--mcp-api-key-file', warnings) : undefined;
+  if ((o.mcpApiKeyFile || o.mcpApiKeySecret) && !o.mcpUrl) warnings.push(`${o.mcpApiKeyFile ? '--mcp-api-key-file' : '--mcp-api-key-secret'} without --mcp-url: there is no MCP server to send the key to`);
+  const secrets = { ...optional('operatorTokens', operatorTokensSecret), ...optional('mcpApiKey', o.mcpApiKeySecret) };
   try {
     // Refuses a token used twice (a webhook credential that would also approve) before anything starts.
     new Credentials({ webhook, operators, ...(o.apiToken ? { apiToken: o.apiToken } : {}) });
@@ -216,6 +236,7 @@ export function resolveAgentConfig(command: Command, flags: FlagValues, env: Nod
     evidence: {
       ...optional('kubeconfig', o.kubeconfig),
       ...optional('mcpUrl', o.mcpUrl),
+      ...optional('mcpApiKey', mcpApiKey),
       ...optional('prometheusUrl', o.prometheusUrl),
       ...optional('xrayEndpoint', o.xrayEndpoint),
       ...optional('region', region),
@@ -233,6 +254,7 @@ export function resolveAgentConfig(command: Command, flags: FlagValues, env: Nod
     autoApprove: o.autoApprove,
     ...optional('apiToken', o.apiToken),
     ...(webhook.length || operators.length ? { credentials: { webhook, operators } } : {}),
+    ...(Object.keys(secrets).length ? { secrets } : {}),
     ...optional('curlTokenFile', o.curlTokenFile ? resolve(o.curlTokenFile) : undefined),
     ...(o.allowedHosts?.length ? { allowedHosts: o.allowedHosts } : {}),
     ...(o.allowedOrigins?.length ? { allowedOrigins: o.allowedOrigins } : {}),
@@ -263,6 +285,56 @@ function readTokens(file: string | undefined, flag: string, text: string | undef
     if (error instanceof CredentialError) throw new UsageError(`${flag}: ${error.message}`);
     throw error;
   }
+}
+
+/** A key file: its content, trimmed; a file others may read is used, with a warning. */
+function readKeyFile(file: string, flag: string, warnings: string[]): string {
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new UsageError(`${flag}: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (!content) throw new UsageError(`${flag}: ${file} is empty`);
+  const mode = statSync(file).mode & 0o777;
+  if (mode & 0o077) warnings.push(`${file} (${flag}) can be read by other users (mode ${mode.toString(8).padStart(4, '0')}); chmod 600 ${file}`);
+  return content;
+}
+
+/** Reads a Secrets Manager secret's string (lib/aws/secrets.ts; tests pass their own). */
+export type SecretReader = (arn: string) => Promise<string>;
+
+/**
+ * Fills in what `config.secrets` names, from AWS Secrets Manager, before anything starts: the operator
+ * tokens (parsed by core/operator-tokens.ts, then validated exactly as --operator-tokens-file is) and
+ * the MCP server's API key. A secret that cannot be read or parsed is a UsageError naming it.
+ */
+export async function loadAgentSecrets(config: AgentConfig, read?: SecretReader): Promise<AgentConfig> {
+  if (!config.secrets) return config;
+  const reader: SecretReader = read ?? (async (arn) => (await import('../lib/aws/secrets.js')).readSecretString(arn, config.aws.region ? { region: config.aws.region } : {}));
+  const fetch = async (arn: string, flag: string): Promise<string> => {
+    try {
+      return await reader(arn);
+    } catch (error) {
+      throw new UsageError(`${flag}: ${(error as Error).message}`);
+    }
+  };
+  let next = config;
+  const tokensArn = config.secrets.operatorTokens;
+  if (tokensArn) {
+    const text = await fetch(tokensArn, '--operator-tokens-secret');
+    let operators: NamedToken[];
+    try {
+      operators = parseTokens(operatorTokenLines(text), `secret ${tokensArn}`);
+      new Credentials({ webhook: config.credentials?.webhook ?? [], operators, ...(config.apiToken ? { apiToken: config.apiToken } : {}) });
+    } catch (error) {
+      throw new UsageError(`--operator-tokens-secret: ${(error as Error).message}`);
+    }
+    next = { ...next, credentials: { webhook: config.credentials?.webhook ?? [], operators } };
+  }
+  const keyArn = config.secrets.mcpApiKey;
+  if (keyArn) next = { ...next, evidence: { ...next.evidence, mcpApiKey: (await fetch(keyArn, '--mcp-api-key-secret')).trim() } };
+  return next;
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

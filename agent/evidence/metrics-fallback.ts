@@ -16,10 +16,10 @@ export const metricsSource = defineEvidenceSource({
   description: 'Prometheus through the MCP server, with Prometheus directly as the fallback',
   configKeys: ['mcpUrl', 'prometheusUrl'],
   readBy: ['metrics', 'recommend', 'verify'],
-  create({ mcpUrl, prometheusUrl, log }) {
+  create({ mcpUrl, mcpApiKey, prometheusUrl, log }) {
     const direct = prometheusUrl ? new PrometheusMetrics(new PrometheusBackend({ url: prometheusUrl })) : undefined;
     if (!mcpUrl) return direct;
-    const mcp = new McpMetrics({ url: mcpUrl });
+    const mcp = new McpMetrics({ url: mcpUrl, ...(mcpApiKey ? { headers: { Authorization: `Bearer ${mcpApiKey}` } } : {}) });
     return direct ? new FallbackMetrics(mcp, direct, log) : mcp;
   },
 });

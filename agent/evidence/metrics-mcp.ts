@@ -8,7 +8,7 @@
  * tool answering `isError` is a gap with the server's own message; an unreachable server is retryable.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { EvidenceUnavailable, type MetricsEvidence, type Series } from '../ports.js';
 import type { MetricAnomaly } from './metrics-prometheus.js';
 import { abbreviate } from './metrics-prometheus.js';
@@ -50,8 +50,12 @@ const classify: Classify = (error) => {
   const code = networkErrorCode(error);
   if (code) return { retryable: true, reason: `MCP server unreachable (${code})` };
   const message = messageOf(error);
-  // The SDK reports HTTP failures as "Error POSTing to endpoint (HTTP 503): ..." and fetch failures as "fetch failed".
-  const status = /HTTP (\d{3})/.exec(message)?.[1];
+  // The SDK reports HTTP failures as a StreamableHTTPError carrying the status (older versions only in
+  // the message, "Error POSTing to endpoint (HTTP 503): ...") and fetch failures as "fetch failed".
+  const status = error instanceof StreamableHTTPError && typeof error.code === 'number' && error.code >= 400 ? String(error.code) : /HTTP (\d{3})/.exec(message)?.[1];
+  if (status === '401' || status === '403') {
+    return { retryable: false, reason: `MCP server answered HTTP ${status}: it requires its API key; give the agent --mcp-api-key-file or --mcp-api-key-secret with the key the server was started with` };
+  }
   if (status) return { retryable: status === '429' || status.startsWith('5'), reason: `MCP server answered HTTP ${status}` };
   if (/fetch failed|ECONNREFUSED|socket|network|timed out|timeout/i.test(message)) return { retryable: true, reason: `MCP server unreachable: ${message}` };
   return { retryable: false, reason: `MCP call failed: ${message}` };

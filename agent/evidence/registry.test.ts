@@ -36,7 +36,7 @@ test('an entry builds nothing without its configuration, and an adapter with all
   const dir = mkdtempSync(join(tmpdir(), 'agent-evidence-registry-'));
   const kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, renderKubeconfig({ server: 'http://127.0.0.1:1', token: 't', clusterName: 'petadoptions-local' }));
-  const values: Required<Omit<EvidenceConfig, 'logGroups'>> = { kubeconfig, mcpUrl: 'http://127.0.0.1:1/mcp', prometheusUrl: 'http://127.0.0.1:2', xrayEndpoint: 'http://127.0.0.1:3', region: 'us-west-2', clusterName: 'PetSite' };
+  const values: Required<Omit<EvidenceConfig, 'logGroups'>> = { kubeconfig, mcpUrl: 'http://127.0.0.1:1/mcp', mcpApiKey: 'an-api-key-of-the-mcp-server-0123456789', prometheusUrl: 'http://127.0.0.1:2', xrayEndpoint: 'http://127.0.0.1:3', region: 'us-west-2', clusterName: 'PetSite' };
   withoutServiceAccount(() => {
     for (const entry of evidenceSourceRegistry) {
       assert.ok(entry.configKeys.length > 0, entry.id);

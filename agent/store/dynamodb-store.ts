@@ -11,6 +11,11 @@
  * | audit entry     | INCIDENT#<id>|AUDIT | AUDIT#<at>#<seq, 8 hex>    | AUDIT / <at>#<seq, 8 hex>     |
  * | audit head      | AUDIT#CHAIN         | HEAD                       |                               |
  *
+ * The documents (`incident` of an incident item, `state` of a workflow item) are DynamoDB maps, or,
+ * once their JSON passes COMPRESS_ABOVE_BYTES, gzipped JSON in a binary attribute of the same name: a
+ * long incident (timeline, findings) or workflow (step outputs) would otherwise pass DynamoDB's 400 KB
+ * item limit, and fewer bytes are fewer write units. Readers take either form.
+ *
  * Table: PK (S) + SK (S) keys, a GSI `GSI1` on GSI1PK (S) + GSI1SK (S) projecting ALL, on-demand
  * capacity (infra/eks creates it). Incidents carry `updatedAt` (S), which strictly increases with every
  * write (store/mutate.ts); conditional writes test it, so a lost race is a
@@ -34,10 +39,11 @@ import {
   type AttributeValue,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Alert, Approval, Incident } from '../../core/types.js';
 import { isFinal } from '../../core/incident-lifecycle.js';
 import type { AuditEntry, StateStore } from '../ports.js';
-import { fromAttribute, toAttribute, toItem } from './attribute-values.js';
+import { fromAttribute, fromItem, toAttribute, toItem } from './attribute-values.js';
 import { linkFor, verifyAuditChain, type AuditVerification, type StoredAuditEntry } from './audit-chain.js';
 import { IncidentConflict, StoreUnavailable } from './errors.js';
 import { decodeCursor, encodeCursor, namespaceOf, type IncidentPage } from './sqlite-store.js';
@@ -53,6 +59,26 @@ export interface DynamoDbStoreOptions {
 }
 
 const S = (value: string): AttributeValue => ({ S: value });
+
+/** Documents whose JSON is larger than this are stored gzipped (see the header). */
+export const COMPRESS_ABOVE_BYTES = 64 * 1024;
+/** What a compressed document may take of DynamoDB's 400 KB item, leaving room for the other attributes. */
+const MAX_DOCUMENT_BYTES = 380 * 1024;
+
+/** A document as an attribute: a map, or gzipped JSON when large. */
+export function documentAttribute(value: unknown, what: string): AttributeValue {
+  const json = JSON.stringify(value ?? null);
+  if (Buffer.byteLength(json) <= COMPRESS_ABOVE_BYTES) return toAttribute(JSON.parse(json));
+  const compressed = gzipSync(json);
+  if (compressed.byteLength > MAX_DOCUMENT_BYTES) {
+    throw new Error(`${what} is ${Math.round(compressed.byteLength / 1024)} KB even compressed, more than a DynamoDB item holds (400 KB); its timeline or step outputs need trimming`);
+  }
+  return { B: new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength) };
+}
+
+export function documentOf(attribute: AttributeValue): unknown {
+  return attribute.B !== undefined ? (JSON.parse(gunzipSync(attribute.B).toString('utf8')) as unknown) : fromAttribute(attribute);
+}
 
 export class DynamoDbStateStore implements StateStore {
   private readonly client: DynamoDBClient;
@@ -110,7 +136,7 @@ export class DynamoDbStateStore implements StateStore {
     const response = await this.call(`reading incident ${id}`, () =>
       this.client.send(new GetItemCommand({ TableName: this.table, Key: { PK: S(`INCIDENT#${id}`), SK: S('INCIDENT') }, ConsistentRead: true })),
     );
-    return response.Item ? (fromAttribute(response.Item.incident!) as Incident) : undefined;
+    return response.Item ? (documentOf(response.Item.incident!) as Incident) : undefined;
   }
 
   async putIncident(incident: Incident, options: { expectedUpdatedAt?: string } = {}): Promise<void> {
@@ -125,7 +151,7 @@ export class DynamoDbStateStore implements StateStore {
       ...(namespace ? { namespace: S(namespace) } : {}),
       createdAt: S(incident.createdAt),
       updatedAt: S(incident.updatedAt),
-      incident: toAttribute(jsonOf(incident)),
+      incident: documentAttribute(incident, `incident ${incident.id}`),
     };
     const put = {
       TableName: this.table,
@@ -193,7 +219,7 @@ export class DynamoDbStateStore implements StateStore {
           }),
         ),
       );
-      for (const item of response.Items ?? []) items.push(fromAttribute(item.incident!) as Incident);
+      for (const item of response.Items ?? []) items.push(documentOf(item.incident!) as Incident);
       startKey = response.LastEvaluatedKey;
     } while (startKey && items.length <= limit);
     const page = items.slice(0, limit);
@@ -215,7 +241,7 @@ export class DynamoDbStateStore implements StateStore {
 
   async saveWorkflowState(incidentId: string, state: unknown): Promise<void> {
     await this.call(`saving the workflow of ${incidentId}`, () =>
-      this.client.send(new PutItemCommand({ TableName: this.table, Item: { PK: S(`INCIDENT#${incidentId}`), SK: S('WORKFLOW'), updatedAt: S(new Date().toISOString()), state: toAttribute(jsonOf(state)) } })),
+      this.client.send(new PutItemCommand({ TableName: this.table, Item: { PK: S(`INCIDENT#${incidentId}`), SK: S('WORKFLOW'), updatedAt: S(new Date().toISOString()), state: documentAttribute(state, `the workflow state of ${incidentId}`) } })),
     );
   }
 
@@ -223,7 +249,7 @@ export class DynamoDbStateStore implements StateStore {
     const response = await this.call(`reading the workflow of ${incidentId}`, () =>
       this.client.send(new GetItemCommand({ TableName: this.table, Key: { PK: S(`INCIDENT#${incidentId}`), SK: S('WORKFLOW') }, ConsistentRead: true })),
     );
-    return response.Item?.state ? fromAttribute(response.Item.state) : undefined;
+    return response.Item?.state ? documentOf(response.Item.state) : undefined;
   }
 
   async recordApproval(incidentId: string, approval: Approval): Promise<void> {
@@ -238,6 +264,31 @@ export class DynamoDbStateStore implements StateStore {
         }),
       ),
     );
+  }
+
+  /** The decisions recorded for an incident, in the order they were taken. */
+  async listApprovals(incidentId: string): Promise<Approval[]> {
+    const approvals: Approval[] = [];
+    let startKey: Item | undefined;
+    do {
+      const response = await this.call(`reading the approvals of ${incidentId}`, () =>
+        this.client.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :approval)',
+            ExpressionAttributeValues: { ':pk': S(`INCIDENT#${incidentId}`), ':approval': S('APPROVAL#') },
+            ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        ),
+      );
+      for (const item of response.Items ?? []) {
+        const { PK: _pk, SK: _sk, ...approval } = fromItem(item);
+        approvals.push(approval as unknown as Approval);
+      }
+      startKey = response.LastEvaluatedKey;
+    } while (startKey);
+    return approvals;
   }
 
   /** Appends after the chain's head, in one transaction with moving the head (see the header). */

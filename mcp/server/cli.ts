@@ -23,6 +23,10 @@ export interface CliIo {
   env?: NodeJS.ProcessEnv;
   /** Resolves when the process is asked to stop (SIGTERM/SIGINT); tests resolve it themselves. */
   stopSignal?: Promise<string>;
+  /** Reads a Secrets Manager secret (tests); lib/aws/secrets.ts otherwise. */
+  readSecret?: (arn: string) => Promise<string>;
+  /** Called once the HTTP server listens (tests). */
+  onListening?: (server: { url: string }) => void;
 }
 
 /** RFC 3339 or Unix seconds, in milliseconds. */
@@ -75,6 +79,8 @@ const serveOptions = {
   host: { flag: '--host', value: 'HOST', env: 'MCP_HOST', default: '127.0.0.1', describe: 'HTTP bind address' },
   allowedOrigin: { flag: '--allowed-origin', value: 'ORIGIN', repeat: true, describe: 'browser Origin allowed besides localhost (repeatable)' },
   allowedHost: { flag: '--allowed-host', value: 'HOST', repeat: true, describe: 'Host header allowed besides localhost, e.g. behind a proxy (repeatable)' },
+  apiKeyFile: { flag: '--api-key-file', value: 'FILE', env: 'PROMETHEUS_MCP_API_KEY_FILE', describe: 'with --transport http: every request to /mcp needs this key, as Authorization: Bearer KEY or X-API-Key: KEY (the file holds the key)' },
+  apiKeySecret: { flag: '--api-key-secret', value: 'ARN', env: 'PROMETHEUS_MCP_API_KEY_SECRET', describe: 'the API key from AWS Secrets Manager (the whole secret string), read at start; instead of --api-key-file' },
   sessionIdle: { flag: '--session-idle', value: 'SECONDS', defaultDescription: '1800', schema: wholeNumber(1, 7 * 86_400), describe: 'close HTTP sessions idle this long' },
   maxSessions: { flag: '--max-sessions', value: 'N', env: 'MCP_MAX_SESSIONS', defaultDescription: '100', schema: wholeNumber(1, 100_000), describe: 'most HTTP sessions open at once; a new one closes the idlest' },
   ...backendOptions,
@@ -247,8 +253,37 @@ export async function runPrometheusMcp(argv: string[], io: CliIo): Promise<numbe
   });
 }
 
+/** The HTTP transport's API key, from a file or Secrets Manager (never argv: it would show in ps). */
+export async function apiKeyOf(o: Pick<OptionValues<typeof serveOptions>, 'apiKeyFile' | 'apiKeySecret' | 'transport' | 'region'>, readSecret?: (arn: string) => Promise<string>): Promise<string | undefined> {
+  if (o.apiKeyFile === undefined && o.apiKeySecret === undefined) return undefined;
+  if (o.apiKeyFile !== undefined && o.apiKeySecret !== undefined) throw new UsageError('--api-key-file and --api-key-secret both give the API key; give one of them');
+  const flag = o.apiKeyFile !== undefined ? '--api-key-file' : '--api-key-secret';
+  if (o.transport !== 'http') throw new UsageError(`${flag} protects the HTTP transport; add --transport http (a stdio server is reached only by the client that starts it)`);
+  let key: string;
+  if (o.apiKeyFile !== undefined) {
+    try {
+      key = readFileSync(o.apiKeyFile, 'utf8').trim();
+    } catch (error) {
+      throw new UsageError(`--api-key-file: cannot read ${o.apiKeyFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    }
+    if (!key) throw new UsageError(`--api-key-file: ${o.apiKeyFile} is empty`);
+  } else {
+    const arn = o.apiKeySecret!;
+    const read = readSecret ?? (async (id: string) => (await import('../../lib/aws/secrets.js')).readSecretString(id, o.region ? { region: o.region } : {}));
+    try {
+      key = (await read(arn)).trim();
+    } catch (error) {
+      throw new UsageError(`--api-key-secret: ${(error as Error).message}`);
+    }
+  }
+  // A bearer token is one word: a key with spaces could never be sent in the Authorization header.
+  if (/\s/.test(key)) throw new UsageError(`${flag}: the key holds white space; use one word (e.g. openssl rand -hex 24)`);
+  return key;
+}
+
 async function serve(flags: GivenFlags, io: CliIo, env: NodeJS.ProcessEnv, logger: Logger): Promise<number> {
   const o = readOptions(serveOptions, flags, env);
+  const apiKey = await apiKeyOf(o, io.readSecret);
   const options = await serverOptions(o, flags, env);
   const backend = await backendFrom(flags, env, logger);
   const stop = io.stopSignal ?? stopSignal();
@@ -272,7 +307,9 @@ async function serve(flags: GivenFlags, io: CliIo, env: NodeJS.ProcessEnv, logge
     allowedHosts: o.allowedHost,
     ...(o.sessionIdle ? { sessionIdleMs: o.sessionIdle * 1000 } : {}),
     ...(o.maxSessions ? { maxSessions: o.maxSessions } : {}),
+    ...(apiKey ? { apiKey } : {}),
   });
+  io.onListening?.({ url: running.url });
   const why = await stop;
   logger.info('shutting down', { signal: why });
   await running.close();

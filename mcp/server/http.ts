@@ -7,8 +7,13 @@
  * a web page cannot reach it through DNS rebinding. Every answer is JSON: a bad body gets a JSON-RPC
  * error (parse error, unsupported media type, too large), never an HTML page or a stack trace.
  * `GET /healthz` says the process serves, `GET /readyz` that the backend answers too.
+ *
+ * With an API key (`apiKey`; the CLI's --api-key-file or --api-key-secret), every request to /mcp must
+ * carry it as `Authorization: Bearer <key>` or `X-API-Key: <key>` (what the AWS DevOps Agent sends for
+ * a custom MCP server registered with an API key), compared in constant time; otherwise 401 with a
+ * JSON-RPC error and `WWW-Authenticate: Bearer`. /healthz and /readyz stay open for the kubelet.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -34,6 +39,8 @@ export interface HttpServerOptions extends McpServerOptions {
   maxSessions?: number;
   /** Largest request body (default 1 MiB): a tool call's arguments are a few kilobytes. */
   maxBodyBytes?: number;
+  /** When set, /mcp requires it (Authorization: Bearer, or X-API-Key). */
+  apiKey?: string;
 }
 
 export const defaultMaxSessions = 100;
@@ -126,6 +133,30 @@ export function hostCheck(allowedHosts: readonly string[]) {
   };
 }
 
+const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+
+/** The key a request presents: `Authorization: Bearer <key>` (scheme in any case) or `X-API-Key: <key>`. */
+function presentedKey(req: Request): string | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (bearer) return bearer;
+  const header = req.headers['x-api-key'];
+  return (Array.isArray(header) ? header[0] : header)?.trim() || undefined;
+}
+
+/**
+ * Requires the API key on every request. Compared as SHA-256 digests with timingSafeEqual: equal
+ * lengths always, so neither the key's content nor its length shows in the time an answer takes.
+ */
+export function apiKeyCheck(apiKey: string) {
+  const expected = digest(apiKey);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const key = presentedKey(req);
+    if (key !== undefined && timingSafeEqual(digest(key), expected)) return next();
+    res.set('WWW-Authenticate', key === undefined ? 'Bearer realm="prometheus-mcp"' : 'Bearer realm="prometheus-mcp", error="invalid_token"');
+    jsonRpcError(res, 401, key === undefined ? 'Unauthorized: this MCP server needs its API key, as Authorization: Bearer <key> or X-API-Key: <key>' : 'Unauthorized: the API key is not the one this server was given');
+  };
+}
+
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const deps = await serverDependencies(options, 'http');
   const host = options.host ?? '127.0.0.1';
@@ -151,6 +182,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const guards = [originCheck(options.allowedOrigins ?? [])];
   // Bound to every interface on purpose (behind a proxy): the Host check cannot know the names it is reached by.
   if (host !== '0.0.0.0' && host !== '::') guards.unshift(hostCheck([...(options.allowedHosts ?? []), host.includes(':') ? `[${host}]` : host]));
+  if (options.apiKey) guards.push(apiKeyCheck(options.apiKey));
+  else if (!loopbackHosts.includes(host) && host !== '::1') logger.warn('listening beyond loopback without an API key: anyone who reaches the port can query the metrics; give --api-key-file or --api-key-secret', { host });
 
   const closeSession = async (id: string, why: string) => {
     const entry = open.get(id);
@@ -279,7 +312,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const url = `http://${shownHost}:${port}/mcp`;
-  logger.info('listening', { url, backend: deps.backend.describe().url, cache: Boolean(deps.cacheStats) });
+  logger.info('listening', { url, backend: deps.backend.describe().url, cache: Boolean(deps.cacheStats), apiKey: Boolean(options.apiKey) });
   deps.anomalyWatch?.start({ url });
 
   return {

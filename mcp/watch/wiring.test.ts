@@ -27,7 +27,7 @@ async function cli(argv: string[]) {
 
 /** The anomaly flags as the serve command parses them. */
 function serveFlags(argv: string[]) {
-  const options = (['--anomaly-webhook', '--watch', '--watch-interval'] as const).map((flag): OptionSpec => ({ flag, value: 'X', describe: '' }));
+  const options = (['--anomaly-webhook', '--anomaly-webhook-token-file', '--watch', '--watch-interval'] as const).map((flag): OptionSpec => ({ flag, value: 'X', describe: '' }));
   return parseCommandLine({ name: 'prometheus-mcp', summary: '', options }, argv).flags;
 }
 
