@@ -20,6 +20,7 @@ import { createLogger, type Logger } from '../core/log.js';
 import type { Alert, Incident } from '../core/types.js';
 import { Credentials } from './api/credentials.js';
 import { createApi, type Mount, type Readiness } from './api/server.js';
+import { createConsole, type WebConsole } from './console/index.js';
 import type { AgentConfig, EvidenceConfig } from './config.js';
 import { parseAnyEvent } from './intake/events.js';
 import { Intake, type IntakeResult } from './intake/intake.js';
@@ -227,6 +228,8 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
   let listening: { host: string; port: number } | undefined;
   // Apps beside the API (server.ts `mounts`): each adds its entry here, one line each.
   const mounts: Mount[] = [];
+  const webConsole: WebConsole | undefined = config.console === false ? undefined : createConsole({ store, desk, credentials, clock, log: log.child({ component: 'console' }), ...(config.evidence.prometheusUrl ? { prometheusUrl: config.evidence.prometheusUrl } : {}), secure: config.publicUrl?.startsWith('https://') ?? false });
+  if (webConsole) mounts.push({ path: '/console', handler: webConsole.router });
   const app = createApi({
     intake,
     store,
@@ -303,6 +306,7 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
     },
     async stop(options = {}) {
       if (sweeper) clearInterval(sweeper);
+      webConsole?.close();
       await consumer?.stop();
       const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections?.();

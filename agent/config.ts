@@ -59,6 +59,8 @@ export interface AgentConfig {
   /** Said once at start: a token on the command line, a token file others can read. */
   warnings?: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Serve the web console at /console (docs/console.md); off with --no-console or DEVOPS_AGENT_CONSOLE=off. */
+  console?: boolean;
 }
 
 /** What the evidence adapters need to reach their sources (passed to agent/evidence's factory). */
@@ -151,6 +153,8 @@ const agentOptionTable = {
   apiToken: { flag: '--api-token', value: 'TOKEN', env: 'DEVOPS_AGENT_API_TOKEN', describe: 'legacy: one shared token for webhooks and operators (named api-token in the audit); prefer --webhook-token-file and --operator-tokens-file, and the variable to the flag (argv is visible in ps)', commands: serve },
   autoApprove: { flag: '--auto-approve', env: 'DEVOPS_AGENT_AUTO_APPROVE', describe: 'approve every proposed action at once (CI and rehearsals only)', commands: both },
   logLevel: { flag: '--log-level', value: 'LEVEL', env: 'LOG_LEVEL', default: 'info', schema: oneOf(['debug', 'info', 'warn', 'error']), describe: 'debug, info, warn or error', commands: withAudit(both) },
+  // The web console (agent/console, docs/console.md).
+  noConsole: { flag: '--no-console', describe: 'do not serve the web console at /console (on by default; DEVOPS_AGENT_CONSOLE=off does the same)', commands: serve },
 } as const satisfies Record<string, AgentOption>;
 
 /** Every option, in the order help and docs/agent-configuration.md list them. */
@@ -260,6 +264,7 @@ export function resolveAgentConfig(command: Command, flags: FlagValues, env: Nod
     ...(o.allowedOrigins?.length ? { allowedOrigins: o.allowedOrigins } : {}),
     ...(warnings.length ? { warnings } : {}),
     logLevel: o.logLevel,
+    console: !o.noConsole && consoleSwitch(env.DEVOPS_AGENT_CONSOLE),
   };
 }
 
@@ -267,6 +272,14 @@ export function resolveAgentConfig(command: Command, flags: FlagValues, env: Nod
  * Tokens from a file (the flag or its *_FILE variable) or, failing that, a variable holding the text
  * itself; never from the command line. A file others may read is used, with a warning.
  */
+/** DEVOPS_AGENT_CONSOLE: on unless off/0/false/no. */
+function consoleSwitch(text: string | undefined): boolean {
+  if (text === undefined || text.trim() === '') return true;
+  const value = ({ '1': true, true: true, yes: true, on: true, '0': false, false: false, no: false, off: false } as Record<string, boolean>)[text.trim().toLowerCase()];
+  if (value === undefined) throw new UsageError(`DEVOPS_AGENT_CONSOLE must be on or off (1, true, yes / 0, false, no) (got "${text.slice(0, 40)}")`);
+  return value;
+}
+
 function readTokens(file: string | undefined, flag: string, text: string | undefined, variable: string, bareName: string | undefined, warnings: string[]): NamedToken[] {
   try {
     if (file) {

@@ -96,7 +96,8 @@ const decisionBody = z
   })
   .strict();
 
-const decisionPath = /^\/incidents\/([^/]+)\/actions\/([^/]+)\/(approve|reject)$/;
+// The API's decision paths and the web console's (a cross-origin form POST to the console is refused here, before it).
+const decisionPath = /^(?:\/console)?\/incidents\/([^/]+)\/actions\/([^/]+)\/(approve|reject)$/;
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value ?? {});
