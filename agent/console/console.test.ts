@@ -76,6 +76,8 @@ test('login: the session cookie is HttpOnly, SameSite=Strict, scoped to /console
   assert.is(page.status, 200);
   assert.match(page.setCookie, /^devops-console=[A-Za-z0-9_-]{43}; Path=\/console; HttpOnly; SameSite=Strict$/);
   assert.match(page.headers.get('content-security-policy')!, /default-src 'none'.*form-action 'self'/);
+  // Under no-referrer a browser sends Origin: null with a form POST, which the Origin check refuses.
+  assert.is(page.headers.get('referrer-policy'), 'same-origin');
   assert.match(page.text, /<label for="token">Operator token<\/label>/);
   const preLogin = browser.cookie;
 

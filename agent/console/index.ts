@@ -88,7 +88,9 @@ export function createConsole(options: ConsoleOptions): WebConsole {
   };
 
   router.use((_req, res, next) => {
-    res.set({ 'Content-Security-Policy': contentSecurityPolicy, 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY' });
+    // same-origin, not the API's no-referrer: under no-referrer browsers send `Origin: null` with a form
+    // POST, which the Origin check (rightly) refuses.
+    res.set({ 'Content-Security-Policy': contentSecurityPolicy, 'Cache-Control': 'no-store', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'same-origin' });
     next();
   });
   router.use(cookieParser());

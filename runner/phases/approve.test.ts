@@ -73,6 +73,9 @@ test('the instructions: what, why, the dry run, and the curl commands', () => {
   const local = approvalInstructions('http://agent.test', newIncident('inc-9', at), proposedAction('act-1', 'raise-limits', 'petsite', at), '/home/alice/state dir/credentials/approver.token');
   assert.match(local, /approve -H "Authorization: Bearer \$\(cat '\/home\/alice\/state dir\/credentials\/approver\.token'\)"/);
   assert.not.match(local, /"by"/);
+  // The presenter approves in the web console (issue 13); its login token is the same file.
+  assert.match(text, /approve in the web console: http:\/\/agent\.test\/console\/incidents\/inc-9\n/);
+  assert.match(local, /approve in the web console: http:\/\/agent\.test\/console\/incidents\/inc-9 {3}\(log in with the operator token in '\/home\/alice\/state dir\/credentials\/approver\.token'\)/);
 });
 
 test.run();

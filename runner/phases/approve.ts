@@ -1,6 +1,7 @@
 /**
  * Approval: the agent's proposed actions are approved, by run-scenario under --auto-approve, or by a
- * human (the presenter's Enter, or the curl commands printed for each action); the run waits.
+ * human: in the agent's web console (the presenter's way, docs/console.md), the presenter's Enter here
+ * (the fallback), or the curl commands printed for each action; the run waits.
  */
 import type { Incident } from '../../core/types.js';
 import { pendingApprovals } from '../incidents.js';
@@ -42,7 +43,7 @@ export const approve: Phase = {
           progress.note(approvalInstructions(endpoints.agentUrl, incident, action, endpoints.agentTokenFile));
         }
         if (deps.presenter && !presenterAsking) {
-          presenterAsking = deps.presenter.ask('Press Enter here to approve all proposed actions as the presenter (or approve with the commands above): ').then(async () => {
+          presenterAsking = deps.presenter.ask('Approve in the web console (link above), or press Enter here to approve all proposed actions as the presenter: ').then(async () => {
             const latest = await agent.getIncident(incident.id);
             for (const action of pendingApprovals(latest)) await agent.decide(incident.id, action.id, 'approve', `${process.env.USER ?? 'presenter'} (run-scenario terminal)`);
           }, () => undefined);
@@ -72,6 +73,7 @@ export function approvalInstructions(agentUrl: string, incident: Incident, actio
   return [
     '',
     `The agent asks for approval: ${action.kind} ${action.target.kind} ${action.target.namespace ? `${action.target.namespace}/` : ''}${action.target.name} (risk ${action.risk})`,
+    `  approve in the web console: ${base}/console/incidents/${encodeURIComponent(incident.id)}${tokenFile ? `   (log in with the operator token in ${shellQuote(tokenFile)})` : ''}`,
     `  why: ${action.rationale}`,
     ...(diff.length ? [`  dry run (${action.dryRun!.method}):`, ...diff] : []),
     `  approve: curl -sX POST ${base}/incidents/${incident.id}/actions/${action.id}/approve ${auth}`,
