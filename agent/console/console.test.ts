@@ -3,6 +3,7 @@
  * decision (no session, a bad token, CSRF missing or wrong, expired, reused, plan changed, cross-origin),
  * each audited. The browser test (test/console.browser.test.ts) drives the same pages in Chromium.
  */
+import { request } from 'node:http';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../core/clock.js';
@@ -242,6 +243,20 @@ test('live updates: server-sent events need a session and tell which incident ch
   while (!text.includes(`"id":"${incident.id}"`)) text += new TextDecoder().decode((await reader.read()).value);
   assert.match(text, /event: incident\ndata: \{"id":"inc-/);
   controller.abort();
+  await world.agent.stop();
+});
+
+test('the API\'s Host check applies to the console (DNS rebinding: 421)', async () => {
+  const world = await start();
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = request(`${world.agent.url}/console/login`, { headers: { host: 'rebound.evil.example' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.is(status, 421);
   await world.agent.stop();
 });
 
