@@ -97,6 +97,7 @@ export function createConsole(options: ConsoleOptions): WebConsole {
   router.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
 
   router.get('/static/console.css', (_req, res) => void res.type('css').set('Cache-Control', 'max-age=300').send(templates.css));
+  router.get('/static/favicon.svg', (_req, res) => void res.type('svg').set('Cache-Control', 'max-age=86400').send(templates.favicon));
   router.get('/static/console.js', (_req, res) => void res.type('js').set('Cache-Control', 'max-age=300').send(templates.js));
 
   const safeNext = (value: unknown) => (typeof value === 'string' && value.startsWith(`${base}/`) && !value.startsWith('//') && !/[\\\r\n]/.test(value) ? value : `${base}/`);

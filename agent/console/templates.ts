@@ -14,6 +14,7 @@ export const layout = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{title}} · DevOps agent console</title>
 <link rel="stylesheet" href="{{base}}/static/console.css">
+<link rel="icon" href="{{base}}/static/favicon.svg" type="image/svg+xml">
 {{#if live}}<script src="{{base}}/static/console.js" defer></script>{{/if}}
 </head>
 <body class="{{#if presenter}}presenter{{/if}}" data-live="{{#if live}}{{base}}/events{{/if}}" data-incident="{{incidentId}}">
@@ -172,6 +173,9 @@ export const problem = `<h1>{{heading}}</h1>
 <p>{{message}}</p>
 {{#if loginLink}}<p><a href="{{base}}/login">Log in</a></p>{{else}}<p><a href="{{base}}/">Back to the incidents</a></p>{{/if}}`;
 
+/** A plain mark for the tab (browsers ask for /favicon.ico otherwise, which the agent does not serve). */
+export const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b4f9c"/><path d="M4 8h8M8 4v8" stroke="#fff" stroke-width="2"/></svg>`;
+
 export const css = `:root{--fg:#111;--bg:#fff;--muted:#4a4a4a;--line:#c8c8c8;--accent:#0b4f9c;--ok:#135c2a;--bad:#9b1c1c;--warn:#7a4a00}
 *{box-sizing:border-box}
 body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg);margin:0}
@@ -192,7 +196,7 @@ label{display:block;font-weight:600;margin-top:.5em}
 input[type=password],textarea{font:inherit;width:100%;max-width:40em;padding:.4em;border:2px solid var(--muted);border-radius:4px}
 .buttons{display:flex;gap:.75em;margin-top:.5em}
 table{border-collapse:collapse;width:100%;margin:.5em 0}
-th,td{text-align:left;vertical-align:top;padding:.35em .5em;border-bottom:1px solid var(--line)}
+th,td{text-align:left;vertical-align:top;padding:.35em .5em;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
 caption{text-align:left;font-weight:600}
 code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
 pre.diff{background:#f4f4f4;padding:.5em;overflow:auto;border:1px solid var(--line)}
