@@ -19,7 +19,7 @@ import { isFinal, moveIncident } from '../core/incident-lifecycle.js';
 import { createLogger, type Logger } from '../core/log.js';
 import type { Alert, Incident } from '../core/types.js';
 import { Credentials } from './api/credentials.js';
-import { createApi, type Readiness } from './api/server.js';
+import { createApi, type Mount, type Readiness } from './api/server.js';
 import type { AgentConfig, EvidenceConfig } from './config.js';
 import { parseAnyEvent } from './intake/events.js';
 import { Intake, type IntakeResult } from './intake/intake.js';
@@ -225,6 +225,8 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
     return { ready, checks };
   };
   let listening: { host: string; port: number } | undefined;
+  // Apps beside the API (server.ts `mounts`): each adds its entry here, one line each.
+  const mounts: Mount[] = [];
   const app = createApi({
     intake,
     store,
@@ -237,6 +239,7 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
     allowedHosts: config.allowedHosts ?? [],
     allowedOrigins: config.allowedOrigins ?? [],
+    mounts,
   });
   const consumer = config.aws.alarmQueueUrl
     ? new SqsEventConsumer({ queueUrl: config.aws.alarmQueueUrl, intake, metrics, log: log.child({ component: 'sqs-alarms' }), ...(deps.sqsClient ? { client: deps.sqsClient } : {}), ...(config.aws.region ? { region: config.aws.region } : {}) })

@@ -277,6 +277,25 @@ test('roles: the webhook credential only delivers alerts, operator tokens read a
   await agent.stop();
 });
 
+test('planHash: the incident shows each action\'s plan hash; a decision bound to another plan gets 409, audited', async () => {
+  const { agent, notifier } = await startAgent({ credentials });
+  await call(agent, 'post', '/webhooks/alertmanager', '/webhooks/alertmanager', fixture('alertmanager-memory-near-limit.json'), asWebhook);
+  const request = await notifier.next((n) => n.kind === 'approval-requested');
+  const path = `/incidents/${request.incident.id}/actions/${request.action!.id}`;
+  const detail = await call(agent, 'get', '/incidents/{id}', `/incidents/${request.incident.id}`, undefined, asAlice);
+  const shown = (detail.body.actions as { id: string; planHash: string }[]).find((a) => a.id === request.action!.id)!.planHash;
+  assert.match(shown, /^sha256:[0-9a-f]{32}$/);
+  const stale = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `${path}/approve`, { planHash: 'sha256:00000000000000000000000000000000' }, asAlice);
+  assert.is(stale.status, 409);
+  assert.match(stale.body.error!, /changed since it was shown/);
+  const approved = await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `${path}/approve`, { planHash: shown }, asAlice);
+  assert.is(approved.status, 200);
+  const audit = (await call(agent, 'get', '/audit', `/audit?incidentId=${request.incident.id}`, undefined, asAlice)).body.items as { actor: string; action: string; detail: { status?: number; via?: string; planHash?: string } }[];
+  assert.equal(audit.filter((e) => e.action === 'approval.refused').map((e) => [e.actor, e.detail.status, e.detail.via]), [['alice', 409, 'operator-token']]);
+  assert.equal(audit.filter((e) => e.action === 'action.approved').map((e) => [e.actor, e.detail.via, e.detail.planHash]), [['alice', 'operator-token', shown]]);
+  await agent.stop();
+});
+
 test('without any credential (development): webhooks and reads open, approvals refused', async () => {
   const { agent, notifier } = await startAgent();
   assert.is((await call(agent, 'post', '/webhooks/alertmanager', '/webhooks/alertmanager', fixture('alertmanager-memory-near-limit.json'))).status, 202);

@@ -54,6 +54,7 @@ const namePattern = /^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,63}$/;
 /** Whether `name` can name a token: the name charset, and no actor the agent itself records. */
 export function checkTokenName(name: string): string | undefined {
   if (isReservedActor(name) || name.toLowerCase() === apiTokenName || name.toLowerCase() === anonymousName) return `"${name.slice(0, 80)}" is reserved for the agent's own decisions and cannot name a token`;
+  if (name.toLowerCase().startsWith('slack:')) return `"${name.slice(0, 80)}" starts with slack:, which names Slack users (slack:<USER_ID>); a token cannot pass for one`;
   if (!namePattern.test(name)) return `"${name.slice(0, 80)}" is not a token name (letters, digits and . _ : @ + -, at most 64, starting with a letter or digit)`;
   return undefined;
 }

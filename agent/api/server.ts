@@ -22,6 +22,7 @@ import { IncidentConflict, StoreUnavailable } from '../store/errors.js';
 import { InvalidCursor } from '../store/sqlite-store.js';
 import { ApprovalError, type ApprovalDesk } from '../workflow/approvals.js';
 import { Credentials, type Principal } from './credentials.js';
+import { decideAction, planHash } from './decisions.js';
 import { HttpError } from './errors.js';
 import { authorize, bodyEncodingCheck, callerName, hostCheck, jsonMediaTypes, jsonOnly, originCheck, securityHeaders, type Listening } from './guards.js';
 
@@ -51,6 +52,17 @@ export interface ApiOptions {
   /** More Host names (`--allowed-hosts`) and browser origins (`--allowed-origins`) to accept. */
   allowedHosts?: readonly string[];
   allowedOrigins?: readonly string[];
+  /**
+   * Apps mounted beside the API (the web console at /console, Slack at /slack): after the Host and
+   * Origin checks and the security headers, before the API's credential and JSON-only guards, which
+   * they replace with their own (a session and CSRF, Slack's signature). Each handles its own errors.
+   */
+  mounts?: readonly Mount[];
+}
+
+export interface Mount {
+  path: string;
+  handler: express.RequestHandler | express.Router;
 }
 
 const statuses = ['open', 'investigating', 'awaiting-approval', 'remediating', 'verifying', 'resolved', 'unresolved', 'closed'] as const;
@@ -79,6 +91,8 @@ const decisionBody = z
   .object({
     by: z.string().trim().max(200).optional(),
     comment: z.string().max(2000).optional(),
+    /** `planHash` of the action as the client saw it (GET /incidents/:id gives it per action): a changed plan gets 409. */
+    planHash: z.string().min(1).max(200).optional(),
   })
   .strict();
 
@@ -147,6 +161,8 @@ export function createApi(options: ApiOptions): express.Express {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  for (const mount of options.mounts ?? []) app.use(mount.path, mount.handler);
+
   app.use(bodyEncodingCheck);
 
   const asWebhook = authorize(credentials, 'webhook', { what: 'deliver alerts' });
@@ -176,7 +192,7 @@ export function createApi(options: ApiOptions): express.Express {
   app.get('/incidents/:id', asReader, async (req: Request<{ id: string }>, res: Response) => {
     const incident = await incidentOr404(req.params.id);
     const workflow = await store.loadWorkflowState(incident.id);
-    res.json({ ...incident, workflow: workflow ?? null });
+    res.json({ ...incident, actions: incident.actions.map((a) => ({ ...a, planHash: planHash(a) })), workflow: workflow ?? null });
   });
 
   app.get('/incidents/:id/timeline', asReader, async (req: Request<{ id: string }>, res: Response) => {
@@ -188,9 +204,16 @@ export function createApi(options: ApiOptions): express.Express {
   const asDecider = authorize(credentials, 'operator', { what: 'approve or reject actions', alwaysRequired: true });
   const decide = (decision: 'approved' | 'rejected') => async (req: Request<{ id: string; actionId: string }>, res: Response) => {
     const body = parse(decisionBody, req.body, 'body');
-    const by = principal(res).name;
-    const origin = { ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}), ...(body.by && body.by !== by ? { claimedBy: body.by } : {}) };
-    const { action } = await desk.decide(req.params.id, req.params.actionId, decision, by, body.comment, origin);
+    const { action } = await decideAction(desk, {
+      incidentId: req.params.id,
+      actionId: req.params.actionId,
+      decision,
+      principal: { name: principal(res).name, via: 'operator-token' },
+      ...(body.comment ? { comment: body.comment } : {}),
+      ...(body.planHash ? { planHash: body.planHash } : {}),
+      ...(req.socket.remoteAddress ? { remote: req.socket.remoteAddress } : {}),
+      ...(body.by ? { claimedBy: body.by } : {}),
+    });
     res.json({ incidentId: req.params.id, action });
   };
   app.post('/incidents/:id/actions/:actionId/approve', asDecider, jsonOnly, decisionJson, decide('approved'));

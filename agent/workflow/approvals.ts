@@ -11,6 +11,7 @@ import type { AgentMetrics } from '../metrics.js';
 import type { StateStore, WorkQueue } from '../ports.js';
 import { blastRadiusOf, priorityOf } from '../queue/priority.js';
 import { mutateIncident } from '../store/mutate.js';
+import { planHash } from './plan-hash.js';
 import { isWorkflowState } from './state.js';
 
 export class ApprovalError extends Error {
@@ -43,6 +44,14 @@ export interface DecisionOrigin {
   remote?: string;
   /** The body's `by`, when it differs from the credential's name (recorded, never believed). */
   claimedBy?: string;
+  /** How the decider was authenticated (`operator-token`, `console-session`, `slack`), for the audit. */
+  via?: string;
+}
+
+/** What the decider saw: the decision is refused (409) when the action's plan no longer hashes to it. */
+export interface DecisionExpectation {
+  /** `planHash(action)` as it was when the action was shown (agent/workflow/plan-hash.ts). */
+  planHash?: string;
 }
 
 /** A refused attempt to decide, as the audit records it (who tried, from where, why). */
@@ -107,10 +116,10 @@ export class ApprovalDesk {
    * request body. A decision that cannot be taken (the action is decided, executing or expired: 409) is
    * audited as refused.
    */
-  async decide(incidentId: string, actionId: string, decision: Decision, by: string, comment?: string, origin: DecisionOrigin = {}): Promise<{ incident: Incident; action: Action }> {
+  async decide(incidentId: string, actionId: string, decision: Decision, by: string, comment?: string, origin: DecisionOrigin = {}, expect: DecisionExpectation = {}): Promise<{ incident: Incident; action: Action }> {
     if (isReservedActor(by)) throw new ApprovalError(403, `"${by}" is an actor of the agent itself; a person's decision cannot be recorded under it`);
     try {
-      return await this.take(incidentId, actionId, decision, by, comment, origin);
+      return await this.take(incidentId, actionId, decision, by, comment, origin, expect);
     } catch (error) {
       if (error instanceof ApprovalError && error.status === 409) await this.recordRefusal({ incidentId, actionId, decision, actor: by, status: 409, reason: error.message, ...origin });
       throw error;
@@ -141,6 +150,7 @@ export class ApprovalDesk {
     const detail: Record<string, unknown> = { actionId: cut(refusal.actionId), decision: refusal.decision, status: refusal.status, reason: refusal.reason };
     if (refusal.remote) detail.remote = refusal.remote;
     if (refusal.claimedBy) detail.claimedBy = cut(refusal.claimedBy);
+    if (refusal.via) detail.via = cut(refusal.via, 40);
     if (refusal.headers && Object.keys(refusal.headers).length) detail.headers = Object.fromEntries(Object.entries(refusal.headers).map(([k, v]) => [k, cut(v)]));
     try {
       await store.appendAudit({ at, incidentId: cut(refusal.incidentId)!, actor: cut(refusal.actor, 100)!, action: 'approval.refused', detail });
@@ -149,7 +159,7 @@ export class ApprovalDesk {
     }
   }
 
-  private async take(incidentId: string, actionId: string, decision: Decision, by: string, comment: string | undefined, origin: DecisionOrigin): Promise<{ incident: Incident; action: Action }> {
+  private async take(incidentId: string, actionId: string, decision: Decision, by: string, comment: string | undefined, origin: DecisionOrigin, expect: DecisionExpectation): Promise<{ incident: Incident; action: Action }> {
     const { store, clock, metrics, log } = this.options;
     const incident = await store.getIncident(incidentId);
     if (!incident) throw new ApprovalError(404, `incident ${incidentId} not found`);
@@ -164,9 +174,19 @@ export class ApprovalDesk {
     if (action.status !== 'proposed') throw new ApprovalError(409, `action ${actionId} is ${action.status}, not awaiting a decision`);
     const approval: Approval = { actionId, decision, by, at, ...(comment ? { comment } : {}) };
     let decided: Action | undefined;
-    const updated = await mutateIncident(store, incidentId, (i) => void (decided = applyDecision(i, approval)), { clock, initial: incident });
+    // Checked on the incident the write is conditional on, so a plan changed in between is caught too.
+    const bound = (i: Incident) => {
+      const current = i.actions.find((a) => a.id === actionId);
+      if (expect.planHash === undefined || !current) return;
+      const now = planHash(current);
+      if (now !== expect.planHash) throw new ApprovalError(409, `the plan of action ${actionId} changed since it was shown (${expect.planHash.slice(0, 80)}, now ${now}); look at the new plan and decide again`);
+    };
+    const updated = await mutateIncident(store, incidentId, (i) => {
+      bound(i);
+      decided = applyDecision(i, approval);
+    }, { clock, initial: incident });
     await store.recordApproval(incidentId, approval);
-    await store.appendAudit({ at, incidentId, actor: by, action: `action.${decision}`, detail: { actionId, kind: action.kind, target: action.target, params: action.params, ...(comment ? { comment } : {}), ...(origin.remote ? { remote: origin.remote } : {}), ...(origin.claimedBy ? { claimedBy: origin.claimedBy.slice(0, 200) } : {}) } });
+    await store.appendAudit({ at, incidentId, actor: by, action: `action.${decision}`, detail: { actionId, kind: action.kind, target: action.target, params: action.params, ...(comment ? { comment } : {}), ...(origin.remote ? { remote: origin.remote } : {}), ...(origin.claimedBy ? { claimedBy: origin.claimedBy.slice(0, 200) } : {}), ...(origin.via ? { via: origin.via } : {}), ...(expect.planHash ? { planHash: expect.planHash } : {}) } });
     metrics.approvals.inc({ decision });
     metrics.actions.inc({ kind: action.kind, status: decision });
     log.info(`action ${decision}`, { incidentId, actionId, by });
