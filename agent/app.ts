@@ -244,6 +244,7 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
   let listening: { host: string; port: number } | undefined;
   // Apps beside the API (server.ts `mounts`): each adds its entry here, one line each.
   const mounts: Mount[] = [];
+  if (slack?.router) mounts.push({ path: '/slack', handler: slack.router });
   const app = createApi({
     intake,
     store,

@@ -20,6 +20,8 @@ export interface SlackCall {
   token?: string;
   /** performance.now() when it arrived. */
   at: number;
+  /** What the double answered. */
+  answer?: Record<string, unknown>;
 }
 
 export interface ResponseUrlPost {
@@ -152,15 +154,13 @@ export class SlackDouble {
     const method = api[1]!;
     const args = parseArgs(body, req.headers['content-type']);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? (typeof args.token === 'string' ? args.token : undefined);
-    this.calls.push({ method, args, ...(token ? { token } : {}), at: performance.now() });
+    const call: SlackCall = { method, args, ...(token ? { token } : {}), at: performance.now() };
+    this.calls.push(call);
     try {
-      if (token !== this.options.botToken) return send(200, { ok: false, error: token ? 'invalid_auth' : 'not_authed' });
       const failure = this.failures.get(method);
-      if (failure) {
-        this.failures.delete(method);
-        return send(200, { ok: false, error: failure });
-      }
-      send(200, this.answer(method, args));
+      if (failure) this.failures.delete(method);
+      call.answer = token !== this.options.botToken ? { ok: false, error: token ? 'invalid_auth' : 'not_authed' } : failure ? { ok: false, error: failure } : this.answer(method, args);
+      send(200, call.answer);
     } finally {
       this.settle();
     }

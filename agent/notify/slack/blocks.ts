@@ -46,10 +46,12 @@ export function sections(escaped: string, code = false): KnownBlock[] {
   return splitText(escaped, SECTION_TEXT_LIMIT, fence).map((piece) => ({ type: 'section', text: { type: 'mrkdwn', text: code ? `\`\`\`\n${piece}\n\`\`\`` : piece } }));
 }
 
-const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: cut(text, HEADER_TEXT_LIMIT), emoji: true } });
+/** Plain text is escaped too: Slack reads `&`, `<` and `>` as entities in every text (a header cannot mention anyone, and stays unambiguous). */
+const header = (text: string): KnownBlock => ({ type: 'header', text: { type: 'plain_text', text: cut(escapeMrkdwn(text), HEADER_TEXT_LIMIT), emoji: true } });
 const context = (escaped: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: cut(escaped, SECTION_TEXT_LIMIT) }] });
 const link = (url: string, label: string) => `<${url.replace(/[<>|]/g, encodeURIComponent)}|${escapeMrkdwn(label)}>`;
-const fallback = (text: string) => cut(text, FALLBACK_TEXT_LIMIT);
+/** The fallback `text` is mrkdwn too: escaped like the blocks. */
+const fallback = (text: string) => cut(escapeMrkdwn(text), FALLBACK_TEXT_LIMIT);
 
 export function serviceOf(incident: Incident): string {
   return incident.target ? describeTarget(incident.target) : 'the cluster';

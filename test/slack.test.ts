@@ -1,0 +1,218 @@
+/**
+ * The Slack app end to end against the local Slack Web API double: an alert becomes a thread in the
+ * channel (opened, root cause, approval with buttons, reactions), signed clicks decide through the one
+ * decision function as slack:<USER_ID>, and every refused path (bad signature, stale timestamp, a user
+ * not on the list, an expired approval, a double click, approve after reject, a changed plan) is
+ * refused, answered ephemerally where Slack can show it, and audited. Slash commands ack, then answer
+ * through the response_url. Nothing leaves 127.0.0.1.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { planHash } from '../agent/api/decisions.js';
+import { mutateIncident } from '../agent/store/mutate.js';
+import { approvalPost, alertWebhook, click, incidentOf, sendAlert, slash, startSlackRig, users, type SlackRig } from './support/slack-rig.js';
+import { slackSignature } from './support/slack-double.js';
+
+const texts = (rig: SlackRig, method: string) => rig.double.callsOf(method).map((c) => JSON.stringify(c.args));
+
+async function refusals(rig: SlackRig, incidentId: string) {
+  return (await rig.agent.store.listAudit({ incidentId, limit: 500 })).filter((e) => e.action === 'approval.refused');
+}
+
+async function withRig(fn: (rig: SlackRig) => Promise<void>, overrides = {}) {
+  const rig = await startSlackRig(overrides);
+  try {
+    await fn(rig);
+  } finally {
+    await rig.stop();
+  }
+}
+
+test('an incident becomes a Slack thread; an allowed click approves as slack:<USER_ID>, the buttons give way to the outcome, the resolution has its MTTR', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('petsite', 'fp-happy'));
+    const { call, ts, value } = await approvalPost(rig, id);
+    const posts = rig.double.callsOf('chat.postMessage');
+    const root = posts[0]!;
+    assert.is(root.args.channel, 'C0INCIDENTS');
+    assert.not.ok(root.args.thread_ts, 'the first message opens the thread');
+    assert.match(JSON.stringify(root.args.blocks), /Severity/);
+    assert.match(JSON.stringify(root.args.blocks), /\/console\/incidents\//);
+    assert.is(call.args.thread_ts, root.answer?.ts, 'the approval is in the thread');
+    assert.ok(posts.some((p) => p.args.thread_ts && /Root cause/.test(JSON.stringify(p.args.blocks))), 'the root cause is in the thread');
+    const incident = await incidentOf(rig, id);
+    const action = incident.actions[0]!;
+    assert.equal(JSON.parse(value), { i: id, a: action.id, h: planHash(action) });
+    await rig.double.waitFor(() => rig.double.callsOf('reactions.add').some((r) => r.args.name === 'raised_hand'));
+
+    const response = await click(rig, { user: users.alice, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() });
+    assert.is(response.status, 200);
+    await rig.double.waitFor(() => rig.double.callsOf('chat.update').some((u) => u.args.ts === ts));
+    const update = rig.double.callsOf('chat.update').find((u) => u.args.ts === ts)!;
+    const blocks = JSON.stringify(update.args.blocks);
+    assert.not.match(blocks, /"actions"/, 'the buttons are gone');
+    assert.match(blocks, /Approved\* by <@U0ALICE01>/);
+    const audit = await rig.agent.store.listAudit({ incidentId: id, limit: 500 });
+    const approved = audit.find((e) => e.action === 'action.approved')!;
+    assert.is(approved.actor, 'slack:U0ALICE01');
+    assert.is((approved.detail as { via?: string }).via, 'slack');
+    await rig.double.waitFor(() => rig.double.callsOf('chat.postMessage').some((p) => /MTTR/.test(JSON.stringify(p.args.blocks))));
+    const resolution = rig.double.callsOf('chat.postMessage').find((p) => /MTTR/.test(JSON.stringify(p.args.blocks)))!;
+    assert.is(resolution.args.thread_ts, root.answer?.ts, 'the resolution is in the thread');
+    assert.is(resolution.args.reply_broadcast, 'true', 'and shown in the channel');
+    await rig.double.waitFor(() => rig.double.callsOf('reactions.add').some((r) => r.args.name === 'white_check_mark' && r.args.timestamp === root.answer?.ts));
+  }));
+
+test('a member of an approver user group (usergroups.users.list) may approve', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('petsearch', 'fp-group'));
+    const { ts, value } = await approvalPost(rig, id);
+    await click(rig, { user: users.carol, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() });
+    await rig.double.waitFor(() => rig.double.callsOf('chat.update').some((u) => u.args.ts === ts));
+    assert.ok(rig.double.callsOf('usergroups.users.list').some((c) => c.args.usergroup === 'S0ONCALL'));
+    const audit = await rig.agent.store.listAudit({ incidentId: id, limit: 500 });
+    assert.is(audit.find((e) => e.action === 'action.approved')?.actor, 'slack:U0CAROL01');
+  }));
+
+test('refused: a bad signature and a stale timestamp get 401, decide nothing, and are audited', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('payforadoption', 'fp-sig'));
+    const { ts, value } = await approvalPost(rig, id);
+    const bad = await click(rig, { user: users.alice, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() }, { signature: await slackSignature('not-the-signing-secret', Math.floor(Date.now() / 1000), 'x') });
+    assert.is(bad.status, 401);
+    const old = Math.floor(Date.now() / 1000) - 6 * 60;
+    const stale = await click(rig, { user: users.alice, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() }, { timestamp: old });
+    assert.is(stale.status, 401);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.is((await incidentOf(rig, id)).actions[0]!.status, 'proposed');
+    const refused = await refusals(rig, id);
+    assert.is(refused.length, 2);
+    assert.ok(refused.every((r) => r.actor === 'anonymous' && (r.detail as { status: number }).status === 401));
+    assert.match(JSON.stringify(refused), /signature does not verify/);
+    assert.match(JSON.stringify(refused), /older than 5 minutes/);
+    assert.match(JSON.stringify(refused), /claimed to be slack:U0ALICE01/);
+  }));
+
+test('refused: a user not on the allow-list is answered ephemerally and audited; the action still waits', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('petlistadoptions', 'fp-mallory'));
+    const { ts, value } = await approvalPost(rig, id);
+    await click(rig, { user: users.mallory, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() });
+    await rig.double.waitFor(() => rig.double.callsOf('chat.postEphemeral').length > 0);
+    const ephemeral = rig.double.callsOf('chat.postEphemeral')[0]!;
+    assert.is(ephemeral.args.user, users.mallory);
+    assert.match(String(ephemeral.args.text), /not on this agent's approver list/);
+    assert.is((await incidentOf(rig, id)).actions[0]!.status, 'proposed');
+    const refused = await refusals(rig, id);
+    assert.is(refused.length, 1);
+    assert.is(refused[0]!.actor, 'slack:U0MALLORY');
+    assert.is((refused[0]!.detail as { status: number; via: string }).status, 403);
+    assert.not.ok(rig.double.callsOf('chat.update').some((u) => u.args.ts === ts), 'the buttons stay for the approvers');
+  }));
+
+test('refused: a double click decides once; the second is answered ephemerally and audited (409)', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('pethistory', 'fp-double'));
+    const { ts, value } = await approvalPost(rig, id);
+    const first = click(rig, { user: users.alice, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() });
+    const second = click(rig, { user: users.alice, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() });
+    await Promise.all([first, second]);
+    await rig.double.waitFor(() => rig.double.callsOf('chat.postEphemeral').length > 0);
+    const audit = await rig.agent.store.listAudit({ incidentId: id, limit: 500 });
+    assert.is(audit.filter((e) => e.action === 'action.approved').length, 1);
+    const refused = audit.filter((e) => e.action === 'approval.refused');
+    assert.is(refused.length, 1);
+    assert.is((refused[0]!.detail as { status: number }).status, 409);
+    assert.match(String(rig.double.callsOf('chat.postEphemeral')[0]!.args.text), /not awaiting a decision/);
+  }));
+
+test('refused: approve after reject (409, ephemeral, audited); the message shows the rejection', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('petsite', 'fp-reject'));
+    const { ts, value } = await approvalPost(rig, id);
+    await click(rig, { user: users.alice, actionId: 'devops_agent_reject', value, ts, responseUrl: rig.double.responseUrl() });
+    await rig.double.waitFor(() => rig.double.callsOf('chat.update').some((u) => /Rejected/.test(JSON.stringify(u.args.blocks))));
+    await click(rig, { user: users.carol, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() });
+    await rig.double.waitFor(() => rig.double.callsOf('chat.postEphemeral').length > 0);
+    assert.match(String(rig.double.callsOf('chat.postEphemeral')[0]!.args.text), /is rejected, not awaiting a decision/);
+    const incident = await incidentOf(rig, id);
+    assert.is(incident.actions[0]!.status, 'rejected');
+    assert.is(incident.actions[0]!.approval?.by, 'slack:U0ALICE01');
+    const refused = await refusals(rig, id);
+    assert.is(refused.length, 1);
+    assert.is(refused[0]!.actor, 'slack:U0CAROL01');
+  }));
+
+test('expired: the message says so at the expiry without a click; a later click is refused (409) and audited', () =>
+  withRig(
+    async (rig) => {
+      const id = await sendAlert(rig, alertWebhook('petsearch', 'fp-expire'));
+      const { ts, value } = await approvalPost(rig, id);
+      await rig.double.waitFor(() => rig.double.callsOf('chat.update').some((u) => u.args.ts === ts && /Expired/.test(JSON.stringify(u.args.blocks))), 10_000);
+      await click(rig, { user: users.alice, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() });
+      await rig.double.waitFor(() => rig.double.callsOf('chat.postEphemeral').length > 0);
+      assert.match(String(rig.double.callsOf('chat.postEphemeral')[0]!.args.text), /expired/);
+      assert.not.ok((await rig.agent.store.listAudit({ incidentId: id, limit: 500 })).some((e) => e.action === 'action.approved'));
+      const refused = await refusals(rig, id);
+      assert.ok(refused.length >= 1 && refused.every((r) => (r.detail as { status: number }).status === 409));
+    },
+    { safety: { allowedNamespaces: ['petadoptions'], maxReplicas: 10, minReplicas: 1, maxPodsPerAction: 3, approvalRequiredFrom: 'medium', approvalTtlSeconds: 1 } },
+  ));
+
+test('refused: a plan changed since the message (409, audited); the old message is superseded and the new plan posted', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('payforadoption', 'fp-plan'));
+    const { ts, value } = await approvalPost(rig, id);
+    await mutateIncident(rig.agent.store, id, (i) => void (i.actions[0]!.dryRun = { method: 'computed', diff: ['- replicas: 2', '+ replicas: 9'], warnings: [] }), { clock: { now: () => Date.now(), sleep: async () => undefined } });
+    const before = rig.double.callsOf('chat.postMessage').length;
+    await click(rig, { user: users.alice, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() });
+    await rig.double.waitFor(() => rig.double.callsOf('chat.postMessage').length > before);
+    assert.match(String(rig.double.callsOf('chat.postEphemeral')[0]!.args.text), /plan of action .* changed/);
+    assert.is((await incidentOf(rig, id)).actions[0]!.status, 'proposed');
+    const refused = await refusals(rig, id);
+    assert.is(refused.length, 1);
+    assert.match(JSON.stringify(refused[0]!.detail), /changed since it was shown/);
+    const repost = rig.double.callsOf('chat.postMessage').at(-1)!;
+    assert.match(JSON.stringify(repost.args.blocks), /replicas: 9/);
+    assert.ok(rig.double.callsOf('chat.update').some((u) => u.args.ts === ts && /superseded/.test(JSON.stringify(u.args.blocks))));
+  }));
+
+test('text from the alert is escaped in every message: no <!channel>, no hidden link', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('petsite', 'fp-escape', { summary: 'ping <!channel> & see <https://evil.example|the runbook>' }));
+    await approvalPost(rig, id);
+    const all = texts(rig, 'chat.postMessage').join('\n');
+    assert.not.match(all, /<!channel>/);
+    assert.not.match(all, /<https:\/\/evil/);
+  }));
+
+test('slash commands ack, then answer through the response_url: help, status, analyze, metrics, remediate (approvers only, audited)', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('petsite', 'fp-slash'));
+    await approvalPost(rig, id);
+    const action = (await incidentOf(rig, id)).actions[0]!;
+    const ask = async (user: string, text: string) => {
+      const url = rig.double.responseUrl();
+      const response = await slash(rig, user, text, url);
+      assert.is(response.status, 200, `${text}: acked`);
+      const rid = url.split('/').at(-1)!;
+      await rig.double.waitFor(() => rig.double.responses.some((r) => r.id === rid));
+      return rig.double.responses.find((r) => r.id === rid)!.body;
+    };
+    assert.match(JSON.stringify(await ask(users.mallory, '')), /devops-agent status/);
+    assert.match(JSON.stringify(await ask(users.mallory, 'status')), new RegExp(id));
+    assert.match(JSON.stringify(await ask(users.mallory, `analyze ${id}`)), /Root cause/);
+    assert.match(JSON.stringify(await ask(users.mallory, 'metrics petsite-7d4b9c6f5b-x2k8q')), /no metrics source/);
+    assert.match(JSON.stringify(await ask(users.mallory, 'metrics "bad pod"')), /not a pod name/);
+    const refused = await ask(users.mallory, `remediate ${action.id}`);
+    assert.match(JSON.stringify(refused), /approvers only/);
+    assert.is(refused.response_type, 'ephemeral');
+    assert.is((await refusals(rig, id))[0]?.actor, 'slack:U0MALLORY');
+    const card = await ask(users.alice, `remediate ${id} ${action.id}`);
+    assert.match(JSON.stringify(card), /devops_agent_approve/);
+    assert.match(JSON.stringify(card), new RegExp(planHash(action).slice(0, 20)));
+    const bad = await slash(rig, users.alice, 'status', rig.double.responseUrl(), { signature: 'v0=00' });
+    assert.is(bad.status, 401);
+  }));
+
+test.run();
