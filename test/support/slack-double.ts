@@ -10,9 +10,18 @@
  *
  * A wrong token gets `{"ok":false,"error":"invalid_auth"}` (HTTP 200, as Slack answers); an unknown
  * method `unknown_method`. `failNext(method, error)` makes the next call of a method fail.
+ *
+ * Socket Mode (docs.slack.dev/apis/events-api/using-socket-mode): `apps.connections.open`, called with
+ * the app-level token (`xapp-...`), answers a `ws://127.0.0.1:<port>/link/?ticket=...` URL; the double
+ * serves that WebSocket (the `ws` package) and speaks the protocol: `hello` on connect, envelopes
+ * `{envelope_id, type: events_api | interactive | slash_commands, payload, accepts_response_payload,
+ * retry_attempt, retry_reason}` sent with `sendEnvelope`, the client's acks `{envelope_id, payload?}`
+ * recorded and resolved, a ping every few seconds as Slack's servers do, and `disconnect` on request.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 export interface SlackCall {
   method: string;
@@ -37,6 +46,18 @@ export interface SlackDoubleOptions {
   botId?: string;
   /** User group id -> member user ids (usergroups.users.list). */
   userGroups?: Record<string, string[]>;
+  /** The app-level token (`xapp-...`) apps.connections.open accepts (Socket Mode). */
+  appToken?: string;
+}
+
+export type EnvelopeType = 'events_api' | 'interactive' | 'slash_commands';
+
+/** A client's acknowledgement of an envelope (`{envelope_id, payload?}`). */
+export interface SocketAck {
+  envelope_id: string;
+  payload?: Record<string, unknown>;
+  /** performance.now() when it arrived. */
+  at: number;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -72,6 +93,13 @@ export class SlackDouble {
   private seq = 0;
   private failures = new Map<string, string>();
   private waiters: { match: () => boolean; resolve: () => void }[] = [];
+  private wss?: WebSocketServer;
+  private pinger?: NodeJS.Timeout;
+  private tickets = new Set<string>();
+  /** Open Socket Mode connections (after `hello`). */
+  readonly sockets = new Set<WebSocket>();
+  readonly acks: SocketAck[] = [];
+  private pendingAcks = new Map<string, (ack: SocketAck) => void>();
   readonly teamId: string;
   readonly botUserId: string;
   readonly botId: string;
@@ -87,12 +115,78 @@ export class SlackDouble {
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: false, error: 'internal_error', detail: error.message }));
     }));
+    this.wss = new WebSocketServer({ noServer: true });
+    this.server.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const ticket = url.searchParams.get('ticket') ?? '';
+      // A ticket is good for one connection, as Slack's are.
+      if (url.pathname !== '/link/' || !this.tickets.delete(ticket)) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\ncontent-length: 0\r\n\r\n');
+        return;
+      }
+      this.wss!.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws));
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
+    this.pinger = setInterval(() => {
+      for (const ws of this.sockets) ws.ping('double');
+    }, 5_000);
+    this.pinger.unref();
     return this;
   }
 
+  private onSocket(ws: WebSocket): void {
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      let message: { envelope_id?: unknown; payload?: unknown };
+      try {
+        message = JSON.parse(String(data)) as typeof message;
+      } catch {
+        return;
+      }
+      if (typeof message.envelope_id !== 'string') return;
+      const ack: SocketAck = { envelope_id: message.envelope_id, ...(message.payload && typeof message.payload === 'object' ? { payload: message.payload as Record<string, unknown> } : {}), at: performance.now() };
+      this.acks.push(ack);
+      this.pendingAcks.get(ack.envelope_id)?.(ack);
+      this.pendingAcks.delete(ack.envelope_id);
+      this.settle();
+    });
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      this.settle();
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: this.sockets.size + 1, debug_info: { host: 'applink-double', build_number: 1, approximate_connection_time: 18060 }, connection_info: { app_id: 'A0DOUBLE01' } }));
+    this.sockets.add(ws);
+    this.settle();
+  }
+
+  /**
+   * Sends an envelope to the connected app (the newest connection) and resolves with its ack; rejects
+   * when none comes within `timeoutMs` (Slack retries after 3 s; the double does not).
+   */
+  sendEnvelope(type: EnvelopeType, payload: Record<string, unknown>, timeoutMs = 3_000): Promise<SocketAck> {
+    const ws = [...this.sockets].at(-1);
+    if (!ws) return Promise.reject(new Error('no Socket Mode connection to send on'));
+    const envelope_id = randomUUID();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingAcks.delete(envelope_id);
+        reject(new Error(`the app did not ack the ${type} envelope ${envelope_id} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.pendingAcks.set(envelope_id, (ack) => (clearTimeout(timer), resolve(ack)));
+      ws.send(JSON.stringify({ envelope_id, payload, type, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+    });
+  }
+
+  /** Asks the app to reconnect, as Slack does before it rotates a connection. */
+  disconnectSockets(reason: 'refresh_requested' | 'warning' | 'link_disabled' = 'refresh_requested'): void {
+    for (const ws of this.sockets) ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-double' } }));
+  }
+
   async stop(): Promise<void> {
+    if (this.pinger) clearInterval(this.pinger);
+    for (const ws of this.sockets) ws.terminate();
+    this.wss?.close();
     if (!this.server) return;
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
@@ -159,7 +253,9 @@ export class SlackDouble {
     try {
       const failure = this.failures.get(method);
       if (failure) this.failures.delete(method);
-      call.answer = token !== this.options.botToken ? { ok: false, error: token ? 'invalid_auth' : 'not_authed' } : failure ? { ok: false, error: failure } : this.answer(method, args);
+      // apps.connections.open takes the app-level token only; every other method the bot token.
+      const expected = method === 'apps.connections.open' ? this.options.appToken : this.options.botToken;
+      call.answer = !expected || token !== expected ? { ok: false, error: token ? 'invalid_auth' : 'not_authed' } : failure ? { ok: false, error: failure } : this.answer(method, args);
       send(200, call.answer);
     } finally {
       this.settle();
@@ -192,6 +288,11 @@ export class SlackDouble {
         return { ok: true };
       case 'views.open':
         return { ok: true, view: { id: `V${++this.seq}`, team_id: this.teamId, type: 'modal', ...(typeof args.view === 'object' ? (args.view as object) : {}), state: { values: {} }, hash: `${Date.now()}.double`, private_metadata: '', root_view_id: `V${this.seq}`, app_id: 'A0DOUBLE01', bot_id: this.botId } };
+      case 'apps.connections.open': {
+        const ticket = randomUUID();
+        this.tickets.add(ticket);
+        return { ok: true, url: `ws://127.0.0.1:${this.port}/link/?ticket=${ticket}&app_id=A0DOUBLE01` };
+      }
       case 'usergroups.users.list': {
         const users = this.options.userGroups?.[String(args.usergroup)];
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };

@@ -15,6 +15,8 @@ import { postSigned, SlackDouble, type SlackCall } from './slack-double.js';
 export const slackSecrets = {
   botToken: 'xoxb-0000000000-0000000000000-doubledoubledoubledouble',
   signingSecret: '8f742231b10e8888abcd99yyyzzz85a5',
+  /** Socket Mode's app-level token. */
+  appToken: 'xapp-1-A0DOUBLE01-0000000000000-doubledoubledoubledouble',
 };
 export const channel = 'C0INCIDENTS';
 /** On the allow-list by id: alice; through the user group S0ONCALL: carol. Mallory is on neither. */
@@ -29,20 +31,23 @@ export interface SlackRig {
   stop(): Promise<void>;
 }
 
-export async function startSlackRig(overrides: Partial<AgentConfig> = {}): Promise<SlackRig> {
-  const double = await new SlackDouble({ botToken: slackSecrets.botToken, userGroups: { S0ONCALL: [users.carol] } }).start();
+/** `mode: 'socket'`: Socket Mode over the double's WebSocket (waits for the connection); else HTTP. */
+export async function startSlackRig(overrides: Partial<AgentConfig> = {}, options: { mode?: 'http' | 'socket' } = {}): Promise<SlackRig> {
+  const mode = options.mode ?? 'http';
+  const double = await new SlackDouble({ botToken: slackSecrets.botToken, appToken: slackSecrets.appToken, userGroups: { S0ONCALL: [users.carol] } }).start();
   const world = new StubWorld();
   const notifier = new RecordingNotifier();
   const agent = await createAgent(
     testConfig({
       credentials: testCredentials,
-      slack: { mode: 'http', ...slackSecrets, channel, approvers: [users.alice, 'S0ONCALL'], apiUrl: double.apiUrl },
+      slack: mode === 'http' ? { mode, botToken: slackSecrets.botToken, signingSecret: slackSecrets.signingSecret, channel, approvers: [users.alice, 'S0ONCALL'], apiUrl: double.apiUrl } : { mode, botToken: slackSecrets.botToken, appToken: slackSecrets.appToken, channel, approvers: [users.alice, 'S0ONCALL'], apiUrl: double.apiUrl },
       ...overrides,
     }),
     { log: createLogger('slack-test', { level: 'error' }), stepHandlers: stubHandlers(world), evidence: {}, cluster: new FakeCluster(), notifier, pollIntervalMs: 20 },
   );
   await agent.start();
   await double.waitFor(() => double.callsOf('auth.test').length > 0);
+  if (mode === 'socket') await double.waitFor(() => double.sockets.size > 0);
   return {
     agent,
     double,
@@ -123,13 +128,14 @@ export function click(rig: SlackRig, options: Parameters<typeof blockActionsPayl
   return postSigned(rig.eventsUrl, { payload: JSON.stringify(blockActionsPayload(options)) }, { signingSecret: slackSecrets.signingSecret, ...signing });
 }
 
+/** The fields of `/devops-agent <text>` as Slack sends them (form fields over HTTP, an object over Socket Mode). */
+export function slashPayload(user: string, text: string, responseUrl: string): Record<string, string> {
+  return { token: 'verification-token-unused', team_id: 'T0001DOUBLE', team_domain: 'double', channel_id: channel, channel_name: 'incidents', user_id: user, user_name: user.toLowerCase(), command: '/devops-agent', text, api_app_id: 'A0DOUBLE01', is_enterprise_install: 'false', response_url: responseUrl, trigger_id: '13345224609.738474920.8088930838d88f008e0' };
+}
+
 /** Posts `/devops-agent <text>` as Slack does. */
-export function slash(rig: SlackRig, user: string, text: string, responseUrl: string, signing: { timestamp?: number; signature?: string } = {}): Promise<Response> {
-  return postSigned(
-    rig.eventsUrl,
-    { token: 'verification-token-unused', team_id: 'T0001DOUBLE', team_domain: 'double', channel_id: channel, channel_name: 'incidents', user_id: user, user_name: user.toLowerCase(), command: '/devops-agent', text, api_app_id: 'A0DOUBLE01', is_enterprise_install: 'false', response_url: responseUrl, trigger_id: '13345224609.738474920.8088930838d88f008e0' },
-    { signingSecret: slackSecrets.signingSecret, ...signing },
-  );
+export function slash(rig: Pick<SlackRig, 'eventsUrl'>, user: string, text: string, responseUrl: string, signing: { timestamp?: number; signature?: string } = {}): Promise<Response> {
+  return postSigned(rig.eventsUrl, slashPayload(user, text, responseUrl), { signingSecret: slackSecrets.signingSecret, ...signing });
 }
 
 export async function incidentOf(rig: SlackRig, id: string): Promise<Incident> {
