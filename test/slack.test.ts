@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { planHash } from '../agent/api/decisions.js';
 import { mutateIncident } from '../agent/store/mutate.js';
-import { approvalPost, alertWebhook, click, incidentOf, sendAlert, slash, startSlackRig, users, type SlackRig } from './support/slack-rig.js';
+import { approvalPost, alertWebhook, click, incidentOf, rejectWithComment, sendAlert, slash, startSlackRig, submitView, users, type SlackRig } from './support/slack-rig.js';
 import { slackSignature } from './support/slack-double.js';
 
 const texts = (rig: SlackRig, method: string) => rig.double.callsOf(method).map((c) => JSON.stringify(c.args));
@@ -130,7 +130,7 @@ test('refused: approve after reject (409, ephemeral, audited); the message shows
   withRig(async (rig) => {
     const id = await sendAlert(rig, alertWebhook('petsite', 'fp-reject'));
     const { ts, value } = await approvalPost(rig, id);
-    await click(rig, { user: users.alice, actionId: 'devops_agent_reject', value, ts, responseUrl: rig.double.responseUrl() });
+    await rejectWithComment(rig, { user: users.alice, value, ts });
     await rig.double.waitFor(() => rig.double.callsOf('chat.update').some((u) => /Rejected/.test(JSON.stringify(u.args.blocks))));
     await click(rig, { user: users.carol, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() });
     await rig.double.waitFor(() => rig.double.callsOf('chat.postEphemeral').length > 0);
@@ -213,6 +213,91 @@ test('slash commands ack, then answer through the response_url: help, status, an
     assert.match(JSON.stringify(card), new RegExp(planHash(action).slice(0, 20)));
     const bad = await slash(rig, users.alice, 'status', rig.double.responseUrl(), { signature: 'v0=00' });
     assert.is(bad.status, 401);
+  }));
+
+test('Reject opens a modal (views.open) asking why; its submission rejects with the comment as slack:<USER_ID>, audited, the buttons give way to it', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('petsite', 'fp-modal'));
+    const { ts, value } = await approvalPost(rig, id);
+    const opened = rig.double.callsOf('views.open').length;
+    await click(rig, { user: users.carol, actionId: 'devops_agent_reject', value, ts, responseUrl: rig.double.responseUrl() });
+    await rig.double.waitFor(() => rig.double.callsOf('views.open').length > opened);
+    const call = rig.double.callsOf('views.open')[opened]!;
+    assert.is(call.answer?.ok, true);
+    const view = call.args.view as { type: string; callback_id: string; blocks: { type: string; element?: { type: string } }[] };
+    assert.is(view.type, 'modal');
+    assert.ok(view.blocks.some((b) => b.type === 'input' && b.element?.type === 'plain_text_input'), 'a comment field');
+    assert.is((await incidentOf(rig, id)).actions[0]!.status, 'proposed', 'nothing decided by opening the modal');
+    const response = await submitView(rig, { user: users.carol, call, comment: 'a deploy is going out <!channel>; I roll back by hand' });
+    assert.is(response.status, 200);
+    await rig.double.waitFor(() => rig.double.callsOf('chat.update').some((u) => u.args.ts === ts && /Rejected/.test(JSON.stringify(u.args.blocks))));
+    const incident = await incidentOf(rig, id);
+    assert.is(incident.actions[0]!.status, 'rejected');
+    assert.is(incident.actions[0]!.approval?.by, 'slack:U0CAROL01');
+    assert.is(incident.actions[0]!.approval?.comment, 'a deploy is going out <!channel>; I roll back by hand');
+    const rejected = (await rig.agent.store.listAudit({ incidentId: id, limit: 500 })).find((e) => e.action === 'action.rejected')!;
+    assert.is(rejected.actor, 'slack:U0CAROL01');
+    assert.is((rejected.detail as { comment?: string; via?: string }).comment, 'a deploy is going out <!channel>; I roll back by hand');
+    assert.is((rejected.detail as { via?: string }).via, 'slack');
+    const update = JSON.stringify(rig.double.callsOf('chat.update').find((u) => u.args.ts === ts)!.args.blocks);
+    assert.match(update, /I roll back by hand/);
+    assert.not.match(update, /<!channel>/, 'the comment is escaped');
+  }));
+
+test('refused: Reject from a user not on the list opens no modal; answered ephemerally and audited', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('pethistory', 'fp-modal-refused'));
+    const { ts, value } = await approvalPost(rig, id);
+    await click(rig, { user: users.mallory, actionId: 'devops_agent_reject', value, ts, responseUrl: rig.double.responseUrl() });
+    await rig.double.waitFor(() => rig.double.callsOf('chat.postEphemeral').length > 0);
+    assert.is(rig.double.callsOf('views.open').length, 0);
+    const refused = await refusals(rig, id);
+    assert.is(refused.length, 1);
+    assert.is((refused[0]!.detail as { decision: string; status: number }).decision, 'rejected');
+    assert.is((refused[0]!.detail as { status: number }).status, 403);
+  }));
+
+test('refused: a modal submitted by a user not on the list (or removed since) decides nothing, audited', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('petsearch', 'fp-modal-mallory'));
+    const { ts, value } = await approvalPost(rig, id);
+    await rejectWithComment(rig, { user: users.alice, value, ts, comment: 'no', submitter: users.mallory });
+    await rig.double.waitFor(() => rig.double.callsOf('chat.postEphemeral').length > 0);
+    assert.is(rig.double.callsOf('chat.postEphemeral')[0]!.args.user, users.mallory);
+    assert.is((await incidentOf(rig, id)).actions[0]!.status, 'proposed');
+    const refused = await refusals(rig, id);
+    assert.is(refused.length, 1);
+    assert.is(refused[0]!.actor, 'slack:U0MALLORY');
+  }));
+
+test('refused: a modal submitted after the action was approved elsewhere (409, audited); the message shows the approval', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('payforadoption', 'fp-modal-late'));
+    const { ts, value } = await approvalPost(rig, id);
+    const opened = rig.double.callsOf('views.open').length;
+    await click(rig, { user: users.alice, actionId: 'devops_agent_reject', value, ts, responseUrl: rig.double.responseUrl() });
+    await rig.double.waitFor(() => rig.double.callsOf('views.open').length > opened);
+    await click(rig, { user: users.carol, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() });
+    await rig.double.waitFor(() => rig.double.callsOf('chat.update').some((u) => u.args.ts === ts && /Approved/.test(JSON.stringify(u.args.blocks))));
+    await submitView(rig, { user: users.alice, call: rig.double.callsOf('views.open')[opened]!, comment: 'too late' });
+    await rig.double.waitFor(() => rig.double.callsOf('chat.postEphemeral').length > 0);
+    assert.match(String(rig.double.callsOf('chat.postEphemeral')[0]!.args.text), /not awaiting a decision/);
+    assert.not.ok((await incidentOf(rig, id)).actions[0]!.approval?.comment);
+    const refused = await refusals(rig, id);
+    assert.is(refused.length, 1);
+    assert.is((refused[0]!.detail as { status: number; decision: string }).status, 409);
+  }));
+
+test('refused: a modal submission with a bad signature is 401 and audited as anonymous', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('petlistadoptions', 'fp-modal-forged'));
+    const { ts, value } = await approvalPost(rig, id);
+    const opened = rig.double.callsOf('views.open').length;
+    await click(rig, { user: users.alice, actionId: 'devops_agent_reject', value, ts, responseUrl: rig.double.responseUrl() });
+    await rig.double.waitFor(() => rig.double.callsOf('views.open').length > opened);
+    const response = await submitView(rig, { user: users.alice, call: rig.double.callsOf('views.open')[opened]!, comment: 'forged' }, { signature: 'v0=deadbeef' });
+    assert.is(response.status, 401);
+    assert.is((await incidentOf(rig, id)).actions[0]!.status, 'proposed');
   }));
 
 test.run();

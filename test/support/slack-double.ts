@@ -287,6 +287,8 @@ export class SlackDouble {
         if (typeof args.name !== 'string' || typeof args.timestamp !== 'string') return { ok: false, error: 'invalid_arguments' };
         return { ok: true };
       case 'views.open':
+        if (typeof args.trigger_id !== 'string' || !args.trigger_id) return { ok: false, error: 'invalid_arguments' };
+        if (typeof args.view !== 'object' || args.view === null) return { ok: false, error: 'invalid_arguments' };
         return { ok: true, view: { id: `V${++this.seq}`, team_id: this.teamId, type: 'modal', ...(typeof args.view === 'object' ? (args.view as object) : {}), state: { values: {} }, hash: `${Date.now()}.double`, private_metadata: '', root_view_id: `V${this.seq}`, app_id: 'A0DOUBLE01', bot_id: this.botId } };
       case 'apps.connections.open': {
         const ticket = randomUUID();

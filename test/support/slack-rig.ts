@@ -138,6 +138,61 @@ export function slash(rig: Pick<SlackRig, 'eventsUrl'>, user: string, text: stri
   return postSigned(rig.eventsUrl, slashPayload(user, text, responseUrl), { signingSecret: slackSecrets.signingSecret, ...signing });
 }
 
+/** A view_submission of the Reject modal opened by views.open `call`, with `comment` typed in, as Slack sends it. */
+export function viewSubmissionPayload(options: { user: string; call: SlackCall; comment?: string }) {
+  const view = options.call.args.view as { callback_id: string; private_metadata: string; blocks: unknown[]; title: unknown };
+  const id = String((options.call.answer?.view as { id?: string } | undefined)?.id ?? 'V0DOUBLE');
+  return {
+    type: 'view_submission',
+    team: { id: 'T0001DOUBLE', domain: 'double' },
+    user: { id: options.user, username: options.user.toLowerCase(), name: options.user.toLowerCase(), team_id: 'T0001DOUBLE' },
+    api_app_id: 'A0DOUBLE01',
+    token: 'verification-token-unused',
+    trigger_id: '12466734323.1395872398.39ab9f3c7b8fa1ea37a1b4a4e1a6e9f2',
+    view: {
+      id,
+      team_id: 'T0001DOUBLE',
+      type: 'modal',
+      blocks: view.blocks,
+      private_metadata: view.private_metadata,
+      callback_id: view.callback_id,
+      state: { values: { reject_comment: { comment: { type: 'plain_text_input', value: options.comment ?? null } } } },
+      hash: '156663117.cd33ad1f',
+      title: view.title,
+      clear_on_close: false,
+      notify_on_close: false,
+      close: { type: 'plain_text', text: 'Cancel' },
+      submit: { type: 'plain_text', text: 'Reject' },
+      previous_view_id: null,
+      root_view_id: id,
+      app_id: 'A0DOUBLE01',
+      external_id: '',
+      app_installed_team_id: 'T0001DOUBLE',
+      bot_id: 'B0BOTDOUBLE',
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+}
+
+/** Submits the Reject modal (signed, form-urlencoded `payload`, as Slack posts it). */
+export function submitView(rig: SlackRig, options: Parameters<typeof viewSubmissionPayload>[0], signing: { timestamp?: number; signature?: string } = {}): Promise<Response> {
+  return postSigned(rig.eventsUrl, { payload: JSON.stringify(viewSubmissionPayload(options)) }, { signingSecret: slackSecrets.signingSecret, ...signing });
+}
+
+/** Clicks Reject and, once the modal is open (views.open at the double), submits it with `comment`. */
+export async function rejectWithComment(rig: SlackRig, options: { user: string; value: string; ts: string; comment?: string; submitter?: string }): Promise<SlackCall> {
+  const opened = rig.double.callsOf('views.open').length;
+  const response = await click(rig, { user: options.user, actionId: 'devops_agent_reject', value: options.value, ts: options.ts, responseUrl: rig.double.responseUrl() });
+  if (response.status !== 200) throw new Error(`the Reject click answered ${response.status}`);
+  await rig.double.waitFor(() => rig.double.callsOf('views.open').length > opened);
+  const call = rig.double.callsOf('views.open')[opened]!;
+  const submitted = await submitView(rig, { user: options.submitter ?? options.user, call, ...(options.comment !== undefined ? { comment: options.comment } : {}) });
+  if (submitted.status !== 200) throw new Error(`the modal's submission answered ${submitted.status}`);
+  return call;
+}
+
 export async function incidentOf(rig: SlackRig, id: string): Promise<Incident> {
   return (await rig.agent.store.getIncident(id))!;
 }

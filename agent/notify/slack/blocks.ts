@@ -207,3 +207,53 @@ export function paginate(message: SlackMessage): SlackMessage[] {
   for (let i = 0; i < message.blocks.length; i += BLOCKS_PER_MESSAGE) pages.push({ text: pages.length ? `${message.text.slice(0, 200)} (continued)` : message.text, blocks: message.blocks.slice(i, i + BLOCKS_PER_MESSAGE) });
   return pages;
 }
+
+export const REJECT_MODAL_CALLBACK_ID = 'devops_agent_reject_modal';
+export const REJECT_COMMENT_BLOCK_ID = 'reject_comment';
+export const REJECT_COMMENT_ACTION_ID = 'comment';
+/** The longest comment the modal takes (the API takes 2000 too). */
+export const REJECT_COMMENT_LIMIT = 2000;
+
+/** What the Reject modal carries back in its private_metadata: what was clicked, and where. */
+export interface RejectModalContext {
+  /** The button's value (incident, action, plan hash) as the message carried it. */
+  value: string;
+  channel?: string;
+  ts?: string;
+  /** The clicked card was ephemeral (a slash command's remediate): it is replaced through responseUrl. */
+  ephemeral?: boolean;
+  /** The response_url of the click, to replace an ephemeral card. */
+  responseUrl?: string;
+}
+
+/** The modal the Reject button opens (views.open): why, in a comment the audit keeps. */
+export function rejectModal(incident: Incident, action: Action, context: RejectModalContext): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: REJECT_MODAL_CALLBACK_ID,
+    private_metadata: JSON.stringify(context).slice(0, 3000),
+    title: { type: 'plain_text', text: 'Reject the action' },
+    submit: { type: 'plain_text', text: 'Reject' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      ...sections(`Reject ${escapeMrkdwn(action.kind)} of ${escapeMrkdwn(describeTarget(action.target))} (incident ${inlineCode(incident.id)}, risk ${escapeMrkdwn(action.risk)})? The agent will not run it, and the audit records you and your comment.`),
+      {
+        type: 'input',
+        block_id: REJECT_COMMENT_BLOCK_ID,
+        optional: true,
+        label: { type: 'plain_text', text: 'Why (optional)' },
+        element: { type: 'plain_text_input', action_id: REJECT_COMMENT_ACTION_ID, multiline: true, max_length: REJECT_COMMENT_LIMIT, placeholder: { type: 'plain_text', text: 'e.g. a deploy is going out; I will roll back by hand' } },
+      },
+    ],
+  };
+}
+
+export function parseRejectModalContext(text: string | undefined): RejectModalContext | undefined {
+  try {
+    const parsed = JSON.parse(text ?? '') as Partial<RejectModalContext>;
+    if (typeof parsed.value !== 'string') return undefined;
+    return { value: parsed.value, ...(typeof parsed.channel === 'string' ? { channel: parsed.channel } : {}), ...(typeof parsed.ts === 'string' ? { ts: parsed.ts } : {}), ...(parsed.ephemeral === true ? { ephemeral: true } : {}), ...(typeof parsed.responseUrl === 'string' ? { responseUrl: parsed.responseUrl } : {}) };
+  } catch {
+    return undefined;
+  }
+}

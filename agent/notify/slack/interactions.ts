@@ -6,8 +6,10 @@
  * bound to the plan hash the message carried: only users on the approver list, once, before the
  * expiry, and only the plan shown. The buttons are then replaced by the outcome (`chat.update`, or the
  * response_url for an ephemeral card). A refused click is answered ephemerally and audited.
+ * Reject opens a modal (views.open) asking why; its submission (view_submission) rejects with that
+ * comment through the same function, checks and audit.
  */
-import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, RespondFn, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, RespondFn, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction, webApi } from '@slack/bolt';
 import type { Logger } from '../../../core/log.js';
 import type { Action, Incident } from '../../../core/types.js';
 import { isFinal } from '../../../core/incident-lifecycle.js';
@@ -17,7 +19,9 @@ import { promqlString } from '../../evidence/promql.js';
 import type { MetricsEvidence, StateStore } from '../../ports.js';
 import { ApprovalError, type ApprovalDesk, type Decision } from '../../workflow/approvals.js';
 import type { ApproverList } from './approvers.js';
-import { APPROVE_ACTION_ID, approvalMessage, approvalOutcomeMessage, decodeButtonValue, REJECT_ACTION_ID, rootCauseMessage, sections, serviceOf, type MessageLinks, type SlackMessage } from './blocks.js';
+import { APPROVE_ACTION_ID, approvalMessage, approvalOutcomeMessage, decodeButtonValue, parseRejectModalContext, REJECT_ACTION_ID, REJECT_COMMENT_ACTION_ID, REJECT_COMMENT_BLOCK_ID, REJECT_COMMENT_LIMIT, REJECT_MODAL_CALLBACK_ID, rejectModal, rootCauseMessage, sections, serviceOf, type ButtonValue, type MessageLinks, type SlackMessage } from './blocks.js';
+
+type WebClient = webApi.WebClient;
 import { escapeMrkdwn, inlineCode } from './mrkdwn.js';
 import { outcomeOf, type SlackNotifier } from './notifier.js';
 
@@ -51,7 +55,12 @@ const QUERY_BUDGET_MS = 2_000;
 export function registerInteractions(app: App, options: InteractionOptions): void {
   app.action<BlockAction<ButtonAction>>(new RegExp(`^(${APPROVE_ACTION_ID}|${REJECT_ACTION_ID})$`), async (args) => {
     await args.ack();
-    await onDecision(args, options);
+    await onClick(args, options);
+  });
+  // The Reject modal's submission: Bolt acks (the modal closes), then the decision is taken.
+  app.view<ViewSubmitAction>(REJECT_MODAL_CALLBACK_ID, async (args) => {
+    await args.ack();
+    await onRejectSubmitted(args, options);
   });
   app.command(SLASH_COMMAND, async ({ ack, command, respond }) => {
     await ack();
@@ -66,57 +75,124 @@ export function registerInteractions(app: App, options: InteractionOptions): voi
 }
 
 type DecisionArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+type RejectSubmission = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
-async function onDecision({ body, action, client, respond }: DecisionArgs, options: InteractionOptions): Promise<void> {
+/** Where the decided message is, and how to answer the person who decided. */
+interface Where {
+  channel: string | undefined;
+  ts: string | undefined;
+  ephemeral: boolean;
+  respond: RespondFn;
+  tell: (text: string) => Promise<void>;
+}
+
+function teller(client: WebClient, user: string, where: { channel: string | undefined; ephemeral: boolean; respond: RespondFn }, log: Logger) {
+  return async (text: string) => {
+    try {
+      if (where.channel && !where.ephemeral) await client.chat.postEphemeral({ channel: where.channel, user, text });
+      else await where.respond({ response_type: 'ephemeral', replace_original: false, text });
+    } catch (error) {
+      log.warn('could not answer a Slack user', { user, error: (error as Error).message });
+    }
+  };
+}
+
+async function onClick({ body, action, client, respond }: DecisionArgs, options: InteractionOptions): Promise<void> {
   const { desk, approvers, log } = options;
   const user = body.user.id;
-  const approver = slackApprover(user);
   const decision: Decision = action.action_id === APPROVE_ACTION_ID ? 'approved' : 'rejected';
   const container = (body as { container?: { channel_id?: string; message_ts?: string; is_ephemeral?: boolean } }).container ?? {};
   const channel = container.channel_id ?? body.channel?.id;
   const ts = container.message_ts ?? body.message?.ts;
-  const tell = async (text: string) => {
-    try {
-      if (channel && !container.is_ephemeral) await client.chat.postEphemeral({ channel, user, text });
-      else await respond({ response_type: 'ephemeral', replace_original: false, text });
-    } catch (error) {
-      log.warn('could not answer a Slack click', { user, error: (error as Error).message });
-    }
-  };
+  const ephemeral = container.is_ephemeral === true;
+  const tell = teller(client, user, { channel, ephemeral, respond }, log);
   const value = decodeButtonValue(action.value);
   if (!value) {
     await tell(':warning: This button carries no action the agent knows; nothing was decided.');
     return;
   }
-  const refuse = async (status: number, reason: string) => {
-    await refuseDecision(desk, { incidentId: value.incidentId, actionId: value.actionId, decision, actor: approver, via: 'slack', status, reason, ...(channel ? { headers: { 'slack-channel': channel } } : {}) });
-    await tell(`:no_entry: ${escapeMrkdwn(reason)}. Nothing was decided.`);
-  };
   const allowed = await approvers.check(user);
-  if (!allowed.allowed) return refuse(403, allowed.reason);
+  if (!allowed.allowed) {
+    await refuseDecision(desk, { incidentId: value.incidentId, actionId: value.actionId, decision, actor: slackApprover(user), via: 'slack', status: 403, reason: allowed.reason, ...(channel ? { headers: { 'slack-channel': channel } } : {}) });
+    await tell(`:no_entry: ${escapeMrkdwn(allowed.reason)}. Nothing was decided.`);
+    return;
+  }
+  if (decision === 'rejected' && body.trigger_id) {
+    // Reject asks why first (a modal); nothing is decided until it is submitted. An action that no
+    // longer awaits a decision goes straight to the refusal below, with its reason.
+    const incident = await options.store.getIncident(value.incidentId);
+    const current = incident?.actions.find((a) => a.id === value.actionId);
+    if (incident && current?.status === 'proposed' && options.now() < Date.parse(current.expiresAt)) {
+      try {
+        const responseUrl = (body as { response_url?: string }).response_url;
+        await client.views.open({ trigger_id: body.trigger_id, view: rejectModal(incident, current, { value: action.value ?? '', ...(channel ? { channel } : {}), ...(ts ? { ts } : {}), ...(ephemeral ? { ephemeral } : {}), ...(ephemeral && responseUrl ? { responseUrl } : {}) }) });
+        return;
+      } catch (error) {
+        // No modal (an expired trigger, a missing scope): reject without a comment rather than not at all.
+        log.warn('could not open the Reject modal; rejecting without a comment', { user, error: (error as Error).message });
+      }
+    }
+  }
+  await decideFromSlack(user, decision, value, undefined, { channel, ts, ephemeral, respond, tell }, options);
+}
+
+async function onRejectSubmitted({ body, view, client }: RejectSubmission, options: InteractionOptions): Promise<void> {
+  const { desk, approvers, log } = options;
+  const user = body.user.id;
+  const context = parseRejectModalContext(view.private_metadata);
+  const value = context ? decodeButtonValue(context.value) : undefined;
+  const respond = (async (message: Parameters<RespondFn>[0]) => {
+    if (!context?.responseUrl) return;
+    await fetch(context.responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(typeof message === 'string' ? { text: message } : message), signal: AbortSignal.timeout(5_000) });
+  }) as unknown as RespondFn;
+  const where = { channel: context?.channel, ts: context?.ts, ephemeral: context?.ephemeral === true, respond };
+  const tell = teller(client, user, where, log);
+  if (!value) {
+    log.warn('a Reject modal came back without the action it was opened for', { user });
+    await tell(':warning: The agent could not tell which action this rejection is for; nothing was decided.');
+    return;
+  }
+  const allowed = await approvers.check(user);
+  if (!allowed.allowed) {
+    await refuseDecision(desk, { incidentId: value.incidentId, actionId: value.actionId, decision: 'rejected', actor: slackApprover(user), via: 'slack', status: 403, reason: allowed.reason, ...(where.channel ? { headers: { 'slack-channel': where.channel } } : {}) });
+    await tell(`:no_entry: ${escapeMrkdwn(allowed.reason)}. Nothing was decided.`);
+    return;
+  }
+  const input = view.state.values[REJECT_COMMENT_BLOCK_ID]?.[REJECT_COMMENT_ACTION_ID];
+  const comment = typeof input?.value === 'string' ? input.value.trim().slice(0, REJECT_COMMENT_LIMIT) : undefined;
+  await decideFromSlack(user, 'rejected', value, comment || undefined, { ...where, tell }, options);
+}
+
+/**
+ * A Slack user's decision through the one decision function, bound to the plan the message showed; the
+ * message then shows the outcome. Refusals are answered to the user and audited (409s by the desk).
+ */
+async function decideFromSlack(user: string, decision: Decision, value: ButtonValue, comment: string | undefined, where: Where, options: InteractionOptions): Promise<void> {
+  const { desk } = options;
+  const approver = slackApprover(user);
   try {
-    const { incident, action: decided } = await decideAction(desk, { incidentId: value.incidentId, actionId: value.actionId, decision, principal: { name: approver, via: 'slack' }, planHash: value.planHash, remote: 'slack' });
-    await showOutcome(incident, decided, { channel, ts, ephemeral: container.is_ephemeral === true, respond }, options);
+    const { incident, action: decided } = await decideAction(desk, { incidentId: value.incidentId, actionId: value.actionId, decision, principal: { name: approver, via: 'slack' }, planHash: value.planHash, remote: 'slack', ...(comment ? { comment } : {}) });
+    await showOutcome(incident, decided, where, options);
   } catch (error) {
     if (!(error instanceof ApprovalError)) throw error;
     // 409s (decided, expired, plan changed) are audited by the desk; the rest here.
     if (error.status !== 409) await refuseDecision(desk, { incidentId: value.incidentId, actionId: value.actionId, decision, actor: approver, via: 'slack', status: error.status, reason: error.message });
-    await tell(`:no_entry: ${escapeMrkdwn(error.message)}`);
+    await where.tell(`:no_entry: ${escapeMrkdwn(error.message)}`);
     const incident = await options.store.getIncident(value.incidentId);
     const current = incident?.actions.find((a) => a.id === value.actionId);
     if (!incident || !current) return;
     if (current.status === 'proposed' && planHash(current) !== value.planHash) {
       // The plan changed: this message shows a plan nobody may approve any more; show the new one.
-      await showOutcome(incident, current, { channel, ts, ephemeral: container.is_ephemeral === true, respond }, options, { kind: 'other', status: 'superseded by a new plan (see the next message)' });
-      if (!container.is_ephemeral) await options.notifier.postApproval(incident, current);
-      else await respond({ response_type: 'ephemeral', replace_original: false, ...approvalMessage(incident, current, planHash(current), options.links) });
+      await showOutcome(incident, current, where, options, { kind: 'other', status: 'superseded by a new plan (see the next message)' });
+      if (!where.ephemeral) await options.notifier.postApproval(incident, current);
+      else await where.respond({ response_type: 'ephemeral', replace_original: false, ...approvalMessage(incident, current, planHash(current), options.links) });
       return;
     }
-    await showOutcome(incident, current, { channel, ts, ephemeral: container.is_ephemeral === true, respond }, options);
+    await showOutcome(incident, current, where, options);
   }
 }
 
-async function showOutcome(incident: Incident, action: Action, where: { channel: string | undefined; ts: string | undefined; ephemeral: boolean; respond: RespondFn }, options: InteractionOptions, forced?: ReturnType<typeof outcomeOf>): Promise<void> {
+async function showOutcome(incident: Incident, action: Action, where: Omit<Where, 'tell'>, options: InteractionOptions, forced?: ReturnType<typeof outcomeOf>): Promise<void> {
   const outcome = forced ?? outcomeOf(action, options.now());
   if (!outcome) return;
   try {
