@@ -12,6 +12,10 @@ import { planHash } from '../agent/api/decisions.js';
 import { mutateIncident } from '../agent/store/mutate.js';
 import { approvalPost, alertWebhook, click, incidentOf, rejectWithComment, sendAlert, slash, startSlackRig, submitView, users, type SlackRig } from './support/slack-rig.js';
 import { slackSignature } from './support/slack-double.js';
+import { testTokens } from './support/agent/test-credentials.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const texts = (rig: SlackRig, method: string) => rig.double.callsOf(method).map((c) => JSON.stringify(c.args));
 
@@ -299,5 +303,86 @@ test('refused: a modal submission with a bad signature is 401 and audited as ano
     assert.is(response.status, 401);
     assert.is((await incidentOf(rig, id)).actions[0]!.status, 'proposed');
   }));
+
+const decideByApi = (rig: SlackRig, incidentId: string, actionId: string, decision: 'approve' | 'reject', token: string) =>
+  fetch(`${rig.agent.url}/incidents/${encodeURIComponent(incidentId)}/actions/${encodeURIComponent(actionId)}/${decision}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ comment: 'decided at the API' }) });
+
+test('decided elsewhere: a rejection through the JSON API replaces the Slack buttons with the outcome and its approver', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('petsite', 'fp-elsewhere'));
+    const { ts } = await approvalPost(rig, id);
+    const action = (await incidentOf(rig, id)).actions[0]!;
+    const response = await decideByApi(rig, id, action.id, 'reject', testTokens.bob);
+    assert.is(response.status, 200);
+    await rig.double.waitFor(() => rig.double.callsOf('chat.update').some((u) => u.args.ts === ts));
+    const updates = rig.double.callsOf('chat.update').filter((u) => u.args.ts === ts);
+    assert.is(updates.length, 1, 'one update');
+    const blocks = JSON.stringify(updates[0]!.args.blocks);
+    assert.not.match(blocks, /"actions"/, 'the buttons are gone');
+    assert.match(blocks, /Rejected\* by bob/);
+    assert.match(blocks, /decided at the API/);
+    // Written once Slack answered the update: a restarted agent leaves this message alone.
+    const closedInAudit = async () => (await rig.agent.store.listAudit({ incidentId: id, limit: 500 })).some((e) => e.action === 'slack.message' && (e.detail as { role?: string }).role === 'approval-closed');
+    for (let n = 0; n < 50 && !(await closedInAudit()); n++) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(await closedInAudit());
+  }));
+
+test('decided elsewhere: an approval through the JSON API does too; a Slack click afterwards is refused (409) and the message not updated twice', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('petsearch', 'fp-elsewhere-approve'));
+    const { ts, value } = await approvalPost(rig, id);
+    const action = (await incidentOf(rig, id)).actions[0]!;
+    assert.is((await decideByApi(rig, id, action.id, 'approve', testTokens.alice)).status, 200);
+    await rig.double.waitFor(() => rig.double.callsOf('chat.update').some((u) => u.args.ts === ts && /Approved\* by alice/.test(JSON.stringify(u.args.blocks))));
+    await click(rig, { user: users.carol, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() });
+    await rig.double.waitFor(() => rig.double.callsOf('chat.postEphemeral').length > 0);
+    assert.match(String(rig.double.callsOf('chat.postEphemeral')[0]!.args.text), /not awaiting a decision/);
+    assert.is(rig.double.callsOf('chat.update').filter((u) => u.args.ts === ts && /Approved/.test(JSON.stringify(u.args.blocks))).length, 1);
+  }));
+
+test('a Slack click updates its message once (the decision listener and the click handler do not both update it)', () =>
+  withRig(async (rig) => {
+    const id = await sendAlert(rig, alertWebhook('pethistory', 'fp-once'));
+    const { ts, value } = await approvalPost(rig, id);
+    await click(rig, { user: users.alice, actionId: 'devops_agent_approve', value, ts, responseUrl: rig.double.responseUrl() });
+    await rig.double.waitFor(() => rig.double.callsOf('chat.update').some((u) => u.args.ts === ts));
+    await rig.double.waitFor(() => rig.double.callsOf('chat.postMessage').some((p) => /MTTR/.test(JSON.stringify(p.args.blocks))));
+    assert.is(rig.double.callsOf('chat.update').filter((u) => u.args.ts === ts).length, 1);
+  }));
+
+test('after a restart: the approval messages left with buttons are re-armed from the audit, and their expiry still updates them', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'slack-restart-'));
+  const sqlitePath = join(dir, 'agent.db');
+  const safety = { allowedNamespaces: ['petadoptions'], maxReplicas: 10, minReplicas: 1, maxPodsPerAction: 3, approvalRequiredFrom: 'medium' as const, approvalTtlSeconds: 3 };
+  const first = await startSlackRig({ sqlitePath, safety });
+  const double = first.double;
+  try {
+    const id = await sendAlert(first, alertWebhook('petsite', 'fp-restart'));
+    const { ts } = await approvalPost(first, id);
+    // The first agent goes away before the expiry; nothing of it remains in memory.
+    await first.agent.stop({ graceMs: 0 });
+    assert.not.ok(double.callsOf('chat.update').some((u) => u.args.ts === ts));
+    const second = await startSlackRig({ sqlitePath, safety }, { double });
+    try {
+      await double.waitFor(() => double.callsOf('chat.update').some((u) => u.args.ts === ts && /Expired/.test(JSON.stringify(u.args.blocks))), 10_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.is(double.callsOf('chat.update').filter((u) => u.args.ts === ts).length, 1, JSON.stringify(double.callsOf('chat.update').map((u) => [u.args.ts, u.at, u.args.text])) + ts);
+    } finally {
+      await second.agent.stop({ graceMs: 0 });
+    }
+    // A third start finds the message closed in the audit and leaves it alone.
+    const before = double.callsOf('chat.update').length;
+    const third = await startSlackRig({ sqlitePath, safety }, { double });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.is(double.callsOf('chat.update').length, before);
+    } finally {
+      await third.agent.stop({ graceMs: 0 });
+    }
+  } finally {
+    await double.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test.run();

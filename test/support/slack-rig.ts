@@ -32,9 +32,12 @@ export interface SlackRig {
 }
 
 /** `mode: 'socket'`: Socket Mode over the double's WebSocket (waits for the connection); else HTTP. */
-export async function startSlackRig(overrides: Partial<AgentConfig> = {}, options: { mode?: 'http' | 'socket' } = {}): Promise<SlackRig> {
+export async function startSlackRig(overrides: Partial<AgentConfig> = {}, options: { mode?: 'http' | 'socket'; double?: SlackDouble } = {}): Promise<SlackRig> {
   const mode = options.mode ?? 'http';
-  const double = await new SlackDouble({ botToken: slackSecrets.botToken, appToken: slackSecrets.appToken, userGroups: { S0ONCALL: [users.carol] } }).start();
+  // A double given is kept running at stop (a test restarting the agent against the same Slack).
+  const owned = !options.double;
+  const double = options.double ?? (await new SlackDouble({ botToken: slackSecrets.botToken, appToken: slackSecrets.appToken, userGroups: { S0ONCALL: [users.carol] } }).start());
+  const authChecks = double.callsOf('auth.test').length;
   const world = new StubWorld();
   const notifier = new RecordingNotifier();
   const agent = await createAgent(
@@ -46,7 +49,7 @@ export async function startSlackRig(overrides: Partial<AgentConfig> = {}, option
     { log: createLogger('slack-test', { level: 'error' }), stepHandlers: stubHandlers(world), evidence: {}, cluster: new FakeCluster(), notifier, pollIntervalMs: 20 },
   );
   await agent.start();
-  await double.waitFor(() => double.callsOf('auth.test').length > 0);
+  await double.waitFor(() => double.callsOf('auth.test').length > authChecks);
   if (mode === 'socket') await double.waitFor(() => double.sockets.size > 0);
   return {
     agent,
@@ -56,7 +59,7 @@ export async function startSlackRig(overrides: Partial<AgentConfig> = {}, option
     eventsUrl: `${agent.url}/slack/events`,
     async stop() {
       await agent.stop({ graceMs: 0 });
-      await double.stop();
+      if (owned) await double.stop();
     },
   };
 }

@@ -75,6 +75,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   if (approvers.empty) log.warn('no Slack approvers (--slack-approvers): Slack shows approvals, nobody can approve from it');
   const notifier = new SlackNotifier({ client: app.client, channel: config.channel, store: options.store, links: options.links, clock: options.clock, log });
   registerInteractions(app, { store: options.store, desk: options.desk, approvers, notifier, links: options.links, ...(options.metrics ? { metrics: options.metrics } : {}), rateWindow: options.rateWindow, now: () => options.clock.now(), log });
+  // A decision taken anywhere (the API, the console, a Slack click, an expiry the desk recorded) replaces
+  // the buttons of the action's Slack message with the outcome, at once.
+  const unsubscribe = options.desk.onDecision(({ incident }) => {
+    void notifier.syncApprovals(incident).catch((error: Error) => log.warn('could not update Slack after a decision', { incidentId: incident.id, error: error.message }));
+  });
   app.error(async (error) => {
     log.error('Slack handler failed', { error: (error as Error).stack ?? String(error) });
   });
@@ -103,8 +108,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       // Socket Mode: apps.connections.open, then the WebSocket; HTTP mode listens on the agent's port.
       if (config.mode === 'socket') await app.start();
       started = true;
+      // Approval messages a previous run left with their buttons: tracked again, so expiry updates them.
+      await notifier.rearm().catch((error: Error) => log.warn('could not re-arm the Slack approval messages', { error: error.message }));
     },
     async stop() {
+      unsubscribe();
       notifier.stop();
       if (started && config.mode === 'socket') await app.stop();
     },

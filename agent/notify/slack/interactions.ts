@@ -199,7 +199,10 @@ async function showOutcome(incident: Incident, action: Action, where: Omit<Where
     if (where.ephemeral) {
       await where.respond({ replace_original: true, ...approvalOutcomeMessage(incident, action, outcome) });
     } else if (where.channel && where.ts) {
-      await options.notifier.showOutcome(incident, action, { channel: where.channel, ts: where.ts }, outcome);
+      const ref = { channel: where.channel, ts: where.ts };
+      // Already updated by the desk's listener (app.ts), unless this one says something else (superseded).
+      if (!forced && !options.notifier.claim(incident.id, action.id, ref)) return;
+      await options.notifier.showOutcome(incident, action, ref, outcome);
     }
   } catch (error) {
     options.log.warn('could not replace the buttons of a Slack approval message', { incidentId: incident.id, actionId: action.id, error: (error as Error).message });

@@ -5,8 +5,9 @@
  * buttons are replaced by the outcome once decided anywhere (Slack, console, API) or expired (at the
  * expiry, a timer updates the message even when nobody clicks).
  *
- * Where the thread and approval messages are is written to the audit (`slack.message`), so a restarted
- * agent keeps threading and updating them.
+ * Where the thread and approval messages are is written to the audit (`slack.message`, and
+ * `approval-closed` once a message shows its outcome), so a restarted agent keeps threading them, and
+ * re-arms the approval messages still showing buttons (`rearm`): their expiry still updates them.
  */
 import type { webApi } from '@slack/bolt';
 import type { Clock } from '../../../core/clock.js';
@@ -50,8 +51,8 @@ export function outcomeOf(action: Action, now: number): ApprovalOutcome | undefi
 
 export class SlackNotifier implements Notifier {
   private threads = new Map<string, MessageRef>();
-  /** `incidentId/actionId` -> the approval message, and whether it still shows buttons. */
-  private approvals = new Map<string, MessageRef & { open: boolean }>();
+  /** `incidentId/actionId` -> the approval message, whether it still shows buttons, whether the audit says it was closed. */
+  private approvals = new Map<string, MessageRef & { open: boolean; closed?: boolean }>();
   private timers = new Set<NodeJS.Timeout>();
   private stopped = false;
 
@@ -99,24 +100,73 @@ export class SlackNotifier implements Notifier {
   async showOutcome(incident: Incident, action: Action, ref: MessageRef, outcome: ApprovalOutcome): Promise<void> {
     const message = approvalOutcomeMessage(incident, action, outcome);
     await this.options.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks });
-    const tracked = this.approvals.get(`${incident.id}/${action.id}`);
-    if (tracked && tracked.ts === ref.ts) tracked.open = false;
+    const key = `${incident.id}/${action.id}`;
+    const tracked = this.approvals.get(key);
+    if (tracked && tracked.ts === ref.ts) {
+      tracked.open = false;
+      // So that a restarted agent does not re-arm (or update again) a message that shows its outcome.
+      if (!tracked.closed) {
+        tracked.closed = true;
+        await this.remember(incident.id, { role: 'approval-closed', actionId: action.id, channel: ref.channel, ts: ref.ts });
+      }
+    }
   }
 
-  /** Updates every approval message of the incident whose action no longer awaits a decision. */
+  /**
+   * Takes the tracked approval message `ref` for one update (the caller shows the outcome): false when
+   * another path already did (a decision listener updates before the click's own handler gets there).
+   */
+  claim(incidentId: string, actionId: string, ref: MessageRef): boolean {
+    const tracked = this.approvals.get(`${incidentId}/${actionId}`);
+    if (!tracked || tracked.ts !== ref.ts || tracked.channel !== ref.channel) return true;
+    if (!tracked.open) return false;
+    tracked.open = false;
+    return true;
+  }
+
+  /**
+   * Updates every approval message of the incident whose action no longer awaits a decision: after a
+   * notification, an expiry timer, or a decision taken anywhere (the desk's listener, app.ts). Each
+   * message is claimed before the update, so two paths never both update it.
+   */
   async syncApprovals(incident: Incident): Promise<void> {
+    if (!this.threads.has(incident.id)) await this.recall(incident.id);
     const now = this.options.clock.now();
     for (const action of incident.actions) {
       const tracked = this.approvals.get(`${incident.id}/${action.id}`);
       if (!tracked?.open) continue;
       const outcome = outcomeOf(action, now);
       if (!outcome) continue;
+      tracked.open = false;
       try {
         await this.showOutcome(incident, action, tracked, outcome);
       } catch (error) {
+        tracked.open = true;
         this.options.log.warn('could not update a Slack approval message', { incidentId: incident.id, actionId: action.id, error: (error as Error).message });
       }
     }
+  }
+
+  /**
+   * At start: the approval messages a previous run of the agent posted and left with their buttons
+   * (the audit's `slack.message` entries) are tracked again; those decided or expired meanwhile are
+   * updated now, the others get their expiry timer back. Looks at incidents not yet ended.
+   */
+  async rearm(): Promise<number> {
+    const { items } = await this.options.store.listIncidents({ status: ['open', 'investigating', 'awaiting-approval', 'remediating', 'verifying'], limit: 500 });
+    let armed = 0;
+    for (const listed of items) {
+      if (this.stopped) break;
+      await this.recall(listed.id);
+      const incident = (await this.options.store.getIncident(listed.id)) ?? listed;
+      const open = incident.actions.filter((a) => this.approvals.get(`${incident.id}/${a.id}`)?.open);
+      if (!open.length) continue;
+      armed += open.length;
+      await this.syncApprovals(incident);
+      for (const action of open) if (action.status === 'proposed') this.scheduleExpiry(incident.id, action);
+    }
+    if (armed) this.options.log.info('Slack approval messages re-armed from the audit', { messages: armed });
+    return armed;
   }
 
   stop(): void {
@@ -187,16 +237,24 @@ export class SlackNotifier implements Notifier {
     await this.options.store.appendAudit({ at: new Date(this.options.clock.now()).toISOString(), incidentId, actor: 'agent', action: 'slack.message', detail });
   }
 
-  /** After a restart: the thread and open approval messages from the audit. */
+  /** After a restart: the thread and the approval messages (open unless recorded closed) from the audit. */
   private async recall(incidentId: string): Promise<MessageRef | undefined> {
     const entries = await this.options.store.listAudit({ incidentId, limit: 5000 });
     let thread: MessageRef | undefined;
+    const posted = new Map<string, MessageRef>();
+    const closed = new Set<string>();
     for (const entry of entries) {
       if (entry.action !== 'slack.message') continue;
       const d = entry.detail as { role?: string; channel?: string; ts?: string; actionId?: string };
       if (typeof d.channel !== 'string' || typeof d.ts !== 'string') continue;
       if (d.role === 'thread') thread ??= { channel: d.channel, ts: d.ts };
-      if (d.role === 'approval' && d.actionId && !this.approvals.has(`${incidentId}/${d.actionId}`)) this.approvals.set(`${incidentId}/${d.actionId}`, { channel: d.channel, ts: d.ts, open: true });
+      // The latest approval message of an action is the one with buttons (a changed plan posts a new one).
+      if (d.role === 'approval' && d.actionId) posted.set(d.actionId, { channel: d.channel, ts: d.ts });
+      if (d.role === 'approval-closed') closed.add(d.ts);
+    }
+    for (const [actionId, ref] of posted) {
+      const key = `${incidentId}/${actionId}`;
+      if (!this.approvals.has(key)) this.approvals.set(key, { ...ref, open: !closed.has(ref.ts), ...(closed.has(ref.ts) ? { closed: true } : {}) });
     }
     if (thread) this.threads.set(incidentId, thread);
     return thread;
