@@ -27,7 +27,7 @@ import { Intake, type IntakeResult } from './intake/intake.js';
 import { ratePoliciesFor } from './intake/rate-limit.js';
 import { SqsEventConsumer } from './intake/sqs-consumer.js';
 import { AgentMetrics } from './metrics.js';
-import { ConsoleNotifier } from './notify/console-notifier.js';
+import { ConsoleNotifier, FanOutNotifier } from './notify/console-notifier.js';
 import type { ClusterWriter, EvidenceSources, Job, Notifier, StateStore, WorkQueue } from './ports.js';
 import { queuePriorityOf } from './queue/priority.js';
 import { SqliteWorkQueue } from './queue/sqlite-queue.js';
@@ -163,7 +163,7 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
   const evidenceModule = deps.evidence && deps.cluster !== undefined ? undefined : await import('./evidence/index.js');
   const evidence = deps.evidence ?? (await evidenceModule!.createEvidenceSources(factoryOptions));
   const cluster = deps.cluster === null ? undefined : (deps.cluster ?? (await evidenceModule!.createClusterWriter(factoryOptions)));
-  const notifier = deps.notifier ?? new ConsoleNotifier({ log: log.child({ component: 'notifier' }), ...(deps.notifierOut !== undefined ? { out: deps.notifierOut } : {}) });
+  const consoleNotifier = deps.notifier ?? new ConsoleNotifier({ log: log.child({ component: 'notifier' }), ...(deps.notifierOut !== undefined ? { out: deps.notifierOut } : {}) });
 
   let url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   const baseUrl = () => config.publicUrl ?? url;
@@ -171,6 +171,24 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
   // What approve commands in notifications send: the operator token file they read, the legacy
   // variable, or (false) the placeholder $DEVOPS_AGENT_TOKEN_FILE. Never the token.
   const commandCredential: boolean | string = config.curlTokenFile ?? (config.credentials?.operators.length ? false : Boolean(config.apiToken));
+  const desk = new ApprovalDesk({ store, queue, clock, log: log.child({ component: 'approvals' }), metrics, onEnqueued: () => pool.kick() });
+  // Slack (agent/notify/slack), loaded only when configured: Bolt and its Web API client are heavy.
+  const slack = config.slack && config.slack.mode !== 'auto'
+    ? (await import('./notify/slack/app.js')).createSlackApp({
+        config: { ...config.slack, mode: config.slack.mode },
+        store,
+        desk,
+        links: {
+          consoleUrl: (incident) => `${baseUrl()}/console/incidents/${encodeURIComponent(incident.id)}`,
+          ...(config.evidence.prometheusUrl ? { graphUrl: (promql: string) => `${config.evidence.prometheusUrl!.replace(/\/+$/, '')}/graph?g0.expr=${encodeURIComponent(promql)}&g0.tab=0&g0.range_input=1h` } : {}),
+        },
+        ...(evidence.metrics ? { metrics: evidence.metrics } : {}),
+        rateWindow: config.metrics.rateWindow,
+        clock,
+        log: log.child({ component: 'slack' }),
+      })
+    : undefined;
+  const notifier = slack ? new FanOutNotifier([consoleNotifier, slack.notifier]) : consoleNotifier;
   const engine = new WorkflowEngine({
     store,
     clock,
@@ -198,7 +216,6 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
     handle: async (job, signal) => ((await engine.process(job.incidentId, signal)) === 'interrupted' ? 'interrupted' : 'done'),
   });
   const intake = new Intake({ store, queue, clock, log: log.child({ component: 'intake' }), metrics, groupWindowMs: config.groupWindowMs, onEnqueued: () => pool.kick(), ...(config.alertRatePerMinute ? { rateLimits: ratePoliciesFor(config.alertRatePerMinute) } : {}) });
-  const desk = new ApprovalDesk({ store, queue, clock, log: log.child({ component: 'approvals' }), metrics, onEnqueued: () => pool.kick() });
 
   const readiness = async (): Promise<Readiness> => {
     const checks: Record<string, string> = {};
@@ -230,6 +247,7 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
   const mounts: Mount[] = [];
   const webConsole: WebConsole | undefined = config.console === false ? undefined : createConsole({ store, desk, credentials, clock, log: log.child({ component: 'console' }), ...(config.evidence.prometheusUrl ? { prometheusUrl: config.evidence.prometheusUrl } : {}), secure: config.publicUrl?.startsWith('https://') ?? false });
   if (webConsole) mounts.push({ path: '/console', handler: webConsole.router });
+  if (slack?.router) mounts.push({ path: '/slack', handler: slack.router });
   const app = createApi({
     intake,
     store,
@@ -302,12 +320,15 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
       }, config.sweepIntervalMs);
       sweeper.unref();
       consumer?.start();
+      // Slack's connection never holds the agent up: an unreachable Slack or a revoked token is logged.
+      slack?.start().catch((error: Error) => log.error('Slack did not start; notifications go to the other notifiers', { error: error.message }));
       log.info('agent started', { url, store: config.store, queue: config.queue, concurrency: config.concurrency, alarmQueue: config.aws.alarmQueueUrl ?? null });
     },
     async stop(options = {}) {
       if (sweeper) clearInterval(sweeper);
       webConsole?.close();
       await consumer?.stop();
+      await slack?.stop();
       const closing = server ? new Promise<void>((resolve) => server!.close(() => resolve())) : Promise.resolve();
       server?.closeIdleConnections?.();
       await pool.stop(options.graceMs ?? 10_000);

@@ -13,6 +13,8 @@ import { formatDuration } from '../core/duration.js';
 import { operatorTokenLines } from '../core/operator-tokens.js';
 import { CredentialError, Credentials, defaultWebhookName, parseTokens, type NamedToken } from './api/credentials.js';
 import type { SafetyPolicy } from './workflow/step.js';
+import { ApproverListError, parseApprovers } from './notify/slack/approvers.js';
+import { checkSlackConfig, parseSlackSecret, type SlackConfig } from './notify/slack/config.js';
 
 export interface AgentConfig {
   host: string;
@@ -50,7 +52,7 @@ export interface AgentConfig {
    * Secrets Manager secrets read at start (loadAgentSecrets), by ARN: the operator tokens (instead of
    * the file or variable) and the MCP server's API key.
    */
-  secrets?: { operatorTokens?: string; mcpApiKey?: string };
+  secrets?: { operatorTokens?: string; mcpApiKey?: string; slack?: string };
   /** The operator token file the approve/reject commands in notifications read (`$(cat FILE)`); never read by the agent. */
   curlTokenFile?: string;
   /** More Host names and browser origins the API answers (agent/api/guards.ts). */
@@ -58,6 +60,11 @@ export interface AgentConfig {
   allowedOrigins?: string[];
   /** Said once at start: a token on the command line, a token file others can read. */
   warnings?: string[];
+  /**
+   * The Slack app (agent/notify/slack). With `secrets.slack`, loadAgentSecrets fills in what the secret
+   * holds; `auto` (no --slack given, a secret named) turns on http when the secret has a bot token.
+   */
+  slack?: Omit<SlackConfig, 'mode'> & { mode: SlackConfig['mode'] | 'auto' };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Serve the web console at /console (docs/console.md); off with --no-console or DEVOPS_AGENT_CONSOLE=off. */
   console?: boolean;
@@ -155,6 +162,15 @@ const agentOptionTable = {
   logLevel: { flag: '--log-level', value: 'LEVEL', env: 'LOG_LEVEL', default: 'info', schema: oneOf(['debug', 'info', 'warn', 'error']), describe: 'debug, info, warn or error', commands: withAudit(both) },
   // The web console (agent/console, docs/console.md).
   noConsole: { flag: '--no-console', describe: 'do not serve the web console at /console (on by default; DEVOPS_AGENT_CONSOLE=off does the same)', commands: serve },
+  // Slack (docs/slack.md): tokens from files, the environment or Secrets Manager, never the command line.
+  slack: { flag: '--slack', value: 'MODE', env: 'DEVOPS_AGENT_SLACK', defaultDescription: 'off; http when --slack-secret holds a bot token', schema: oneOf(['off', 'http', 'socket']), describe: 'the Slack app: off, http (Events API and interactivity at /slack/events, needs a public URL) or socket (Socket Mode: the agent connects out; workshops without a public URL)', commands: serve },
+  slackBotTokenFile: { flag: '--slack-bot-token-file', value: 'FILE', env: 'DEVOPS_AGENT_SLACK_BOT_TOKEN_FILE', describe: "the app's bot token (xoxb-...). Or the token in DEVOPS_AGENT_SLACK_BOT_TOKEN", commands: serve },
+  slackSigningSecretFile: { flag: '--slack-signing-secret-file', value: 'FILE', env: 'DEVOPS_AGENT_SLACK_SIGNING_SECRET_FILE', describe: "the app's signing secret (http mode): requests without its signature, or older than 5 minutes, get 401. Or the secret in DEVOPS_AGENT_SLACK_SIGNING_SECRET", commands: serve },
+  slackAppTokenFile: { flag: '--slack-app-token-file', value: 'FILE', env: 'DEVOPS_AGENT_SLACK_APP_TOKEN_FILE', describe: 'the app-level token (xapp-..., scope connections:write) of Socket Mode. Or the token in DEVOPS_AGENT_SLACK_APP_TOKEN', commands: serve },
+  slackSecret: { flag: '--slack-secret', value: 'ARN', env: 'DEVOPS_AGENT_SLACK_SECRET_ARN', describe: 'the Slack tokens from AWS Secrets Manager, read at start: {"botToken","signingSecret","appToken"?}; fills what the files and variables do not give', commands: serve },
+  slackChannel: { flag: '--slack-channel', value: 'CHANNEL', env: 'DEVOPS_AGENT_SLACK_CHANNEL', describe: 'the channel id (C...) incidents are posted in; the bot must be a member', commands: serve },
+  slackApprovers: { flag: '--slack-approvers', value: 'ID[,ID]', env: 'DEVOPS_AGENT_SLACK_APPROVERS', schema: commaList(), describe: 'who may approve from Slack and run /devops-agent remediate: user ids (U...) and user groups (S...); the audit records them as slack:<USER_ID>', commands: serve },
+  slackApiUrl: { flag: '--slack-api-url', value: 'URL', env: 'DEVOPS_AGENT_SLACK_API_URL', defaultDescription: 'https://slack.com/api/', describe: "Slack's Web API base URL (tests: a local Slack double)", commands: serve },
 } as const satisfies Record<string, AgentOption>;
 
 /** Every option, in the order help and docs/agent-configuration.md list them. */
@@ -211,7 +227,8 @@ export function resolveAgentConfig(command: Command, flags: FlagValues, env: Nod
   if (o.mcpApiKeyFile && o.mcpApiKeySecret) throw new UsageError('--mcp-api-key-file and --mcp-api-key-secret both give the MCP server\'s API key; give one of them');
   const mcpApiKey = o.mcpApiKeyFile ? readKeyFile(o.mcpApiKeyFile, '--mcp-api-key-file', warnings) : undefined;
   if ((o.mcpApiKeyFile || o.mcpApiKeySecret) && !o.mcpUrl) warnings.push(`${o.mcpApiKeyFile ? '--mcp-api-key-file' : '--mcp-api-key-secret'} without --mcp-url: there is no MCP server to send the key to`);
-  const secrets = { ...optional('operatorTokens', operatorTokensSecret), ...optional('mcpApiKey', o.mcpApiKeySecret) };
+  const slack = command === 'serve' ? resolveSlack(o, env, warnings) : undefined;
+  const secrets = { ...optional('operatorTokens', operatorTokensSecret), ...optional('mcpApiKey', o.mcpApiKeySecret), ...optional('slack', command === 'serve' && slack ? o.slackSecret : undefined) };
   try {
     // Refuses a token used twice (a webhook credential that would also approve) before anything starts.
     new Credentials({ webhook, operators, ...(o.apiToken ? { apiToken: o.apiToken } : {}) });
@@ -263,9 +280,48 @@ export function resolveAgentConfig(command: Command, flags: FlagValues, env: Nod
     ...(o.allowedHosts?.length ? { allowedHosts: o.allowedHosts } : {}),
     ...(o.allowedOrigins?.length ? { allowedOrigins: o.allowedOrigins } : {}),
     ...(warnings.length ? { warnings } : {}),
+    ...(slack ? { slack } : {}),
     logLevel: o.logLevel,
     console: !o.noConsole && consoleSwitch(env.DEVOPS_AGENT_CONSOLE),
   };
+}
+
+type ResolvedOptions = ReturnType<typeof readOptions<typeof agentOptionTable>>;
+
+/**
+ * The Slack app's settings: tokens from files or the environment (a secret named fills the rest at
+ * start); checked now unless a secret is still to be read. Undefined when Slack is off.
+ */
+function resolveSlack(o: ResolvedOptions, env: NodeJS.ProcessEnv, warnings: string[]): AgentConfig['slack'] {
+  const mode = (o.slack ?? (o.slackSecret ? 'auto' : 'off')) as 'off' | 'auto' | SlackConfig['mode'];
+  if (mode === 'off') return undefined;
+  const secret = (file: string | undefined, flag: string, variable: string) => (file ? readKeyFile(file, flag, warnings) : env[variable]?.trim() || undefined);
+  const botToken = secret(o.slackBotTokenFile, '--slack-bot-token-file', 'DEVOPS_AGENT_SLACK_BOT_TOKEN');
+  const signingSecret = secret(o.slackSigningSecretFile, '--slack-signing-secret-file', 'DEVOPS_AGENT_SLACK_SIGNING_SECRET');
+  const appToken = secret(o.slackAppTokenFile, '--slack-app-token-file', 'DEVOPS_AGENT_SLACK_APP_TOKEN');
+  try {
+    parseApprovers(o.slackApprovers ?? []);
+  } catch (error) {
+    if (error instanceof ApproverListError) throw new UsageError(`--slack-approvers: ${error.message}`);
+    throw error;
+  }
+  const slack = {
+    mode,
+    botToken: botToken ?? '',
+    ...optional('signingSecret', signingSecret),
+    ...optional('appToken', appToken),
+    channel: o.slackChannel ?? '',
+    approvers: o.slackApprovers ?? [],
+    ...optional('apiUrl', o.slackApiUrl),
+  };
+  if (mode !== 'auto' && !o.slackSecret) {
+    try {
+      checkSlackConfig({ ...slack, mode });
+    } catch (error) {
+      throw new UsageError(`--slack ${mode}: ${(error as Error).message}`);
+    }
+  }
+  return slack;
 }
 
 /**
@@ -347,6 +403,28 @@ export async function loadAgentSecrets(config: AgentConfig, read?: SecretReader)
   }
   const keyArn = config.secrets.mcpApiKey;
   if (keyArn) next = { ...next, evidence: { ...next.evidence, mcpApiKey: (await fetch(keyArn, '--mcp-api-key-secret')).trim() } };
+  const slackArn = config.secrets.slack;
+  if (slackArn && next.slack) {
+    let held;
+    try {
+      held = parseSlackSecret(await fetch(slackArn, '--slack-secret'));
+    } catch (error) {
+      throw new UsageError(`--slack-secret: ${(error as Error).message}`);
+    }
+    const slack = { ...next.slack, botToken: next.slack.botToken || held.botToken || '', ...optional('signingSecret', next.slack.signingSecret ?? held.signingSecret), ...optional('appToken', next.slack.appToken ?? held.appToken) };
+    if (slack.mode === 'auto' && !slack.botToken) {
+      // The stack creates the secret empty: Slack stays off until someone puts the tokens in.
+      const { slack: _off, ...rest } = next;
+      return { ...rest, warnings: [...(next.warnings ?? []), `the Slack secret ${slackArn} holds no bot token yet: Slack is off (docs/slack.md, Tokens)`] };
+    }
+    const mode: SlackConfig['mode'] = slack.mode === 'auto' ? (slack.signingSecret || !slack.appToken ? 'http' : 'socket') : slack.mode;
+    try {
+      checkSlackConfig({ ...slack, mode });
+    } catch (error) {
+      throw new UsageError(`--slack-secret: ${(error as Error).message}`);
+    }
+    next = { ...next, slack: { ...slack, mode } };
+  }
   return next;
 }
 

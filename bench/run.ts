@@ -4,7 +4,7 @@
  * target, and writes bench/results/latest.json.
  */
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Benchmark, Measurement } from './harness.js';
 
@@ -37,7 +37,8 @@ let failed = false;
 for (const file of find(root).sort()) {
   const mod = (await import(pathToFileURL(file).href)) as { default: Benchmark };
   const bench = mod.default;
-  if (filters.length && !filters.some((f) => bench.name.includes(f) || file.includes(f))) continue;
+  // A filter names a benchmark or its file (slack matches bench/slack.bench.ts), never the folders above it.
+  if (filters.length && !filters.some((f) => bench.name.includes(f) || basename(file, '.bench.ts').includes(f))) continue;
   const log = (message: string) => process.stderr.write(`  [${bench.name}] ${message}\n`);
   console.log(`\n== ${bench.name}: ${bench.description}`);
   try {

@@ -106,10 +106,37 @@ export interface ApprovalDeskOptions {
   onEnqueued?: () => void;
 }
 
+/** A decision taken at the desk (API, console, Slack) or an expiry it recorded. */
+export interface DeskEvent {
+  kind: 'decided' | 'expired';
+  incident: Incident;
+  action: Action;
+}
+
 export class ApprovalDesk {
   private refusalWindow = { start: 0, audited: 0, suppressed: 0 };
+  private readonly listeners = new Set<(event: DeskEvent) => void>();
 
   constructor(private readonly options: ApprovalDeskOptions) {}
+
+  /**
+   * Tells `listener` of every decision taken and expiry recorded here, whoever decided (the Slack app
+   * replaces its buttons with the outcome). Called synchronously after the write; returns an unsubscribe.
+   */
+  onDecision(listener: (event: DeskEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private emit(event: DeskEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.options.log.warn('a decision listener failed', { incidentId: event.incident.id, error: (error as Error).message });
+      }
+    }
+  }
 
   /**
    * A person's decision: `by` is the name of the credential that made it (agent/api), never a name from a
@@ -119,7 +146,9 @@ export class ApprovalDesk {
   async decide(incidentId: string, actionId: string, decision: Decision, by: string, comment?: string, origin: DecisionOrigin = {}, expect: DecisionExpectation = {}): Promise<{ incident: Incident; action: Action }> {
     if (isReservedActor(by)) throw new ApprovalError(403, `"${by}" is an actor of the agent itself; a person's decision cannot be recorded under it`);
     try {
-      return await this.take(incidentId, actionId, decision, by, comment, origin, expect);
+      const taken = await this.take(incidentId, actionId, decision, by, comment, origin, expect);
+      this.emit({ kind: 'decided', ...taken });
+      return taken;
     } catch (error) {
       if (error instanceof ApprovalError && error.status === 409) await this.recordRefusal({ incidentId, actionId, decision, actor: by, status: 409, reason: error.message, ...origin });
       throw error;
@@ -222,8 +251,9 @@ export class ApprovalDesk {
   private async expire(incident: Incident, actionId: string, at: string): Promise<void> {
     const { store, clock, metrics } = this.options;
     let expired: Action | undefined;
-    await mutateIncident(store, incident.id, (i) => (expired = applyExpiry(i, actionId, at)) === undefined ? false : undefined, { clock, initial: incident });
+    const updated = await mutateIncident(store, incident.id, (i) => (expired = applyExpiry(i, actionId, at)) === undefined ? false : undefined, { clock, initial: incident });
     if (!expired) return;
+    this.emit({ kind: 'expired', incident: updated, action: expired });
     await store.appendAudit({ at, incidentId: incident.id, actor: 'agent', action: 'action.expired', detail: { actionId, kind: expired.kind, expiresAt: expired.expiresAt } });
     metrics.approvals.inc({ decision: 'expired' });
     metrics.actions.inc({ kind: expired.kind, status: 'expired' });
