@@ -72,7 +72,8 @@ test('the Socket Mode app builds from configuration without a listener, and conn
   const slack = createSlackApp({
     config: { mode: 'socket', botToken: bot, appToken: app, channel: 'C0INC', approvers: [], apiUrl: 'http://127.0.0.1:9/api/' },
     store: {} as never,
-    desk: {} as never,
+    // Only its decision listener is used before start.
+    desk: { onDecision: () => () => undefined } as never,
     links: { consoleUrl: () => 'http://127.0.0.1/console' },
     rateWindow: '5m',
     clock: systemClock,
@@ -81,7 +82,7 @@ test('the Socket Mode app builds from configuration without a listener, and conn
   assert.is(slack.mode, 'socket');
   assert.is(slack.router, undefined, 'nothing to mount: Socket Mode listens on no port');
   await slack.stop();
-  const http = createSlackApp({ config: { mode: 'http', botToken: bot, signingSecret: 's', channel: 'C0INC', approvers: [] }, store: {} as never, desk: {} as never, links: { consoleUrl: () => '' }, rateWindow: '5m', clock: systemClock, log: createLogger('t', { level: 'error' }) });
+  const http = createSlackApp({ config: { mode: 'http', botToken: bot, signingSecret: 's', channel: 'C0INC', approvers: [] }, store: {} as never, desk: { onDecision: () => () => undefined } as never, links: { consoleUrl: () => '' }, rateWindow: '5m', clock: systemClock, log: createLogger('t', { level: 'error' }) });
   assert.ok(http.router, 'http mode: a router for /slack');
 });
 
