@@ -82,6 +82,7 @@ export const incident = `<p><a href="{{base}}/">← All incidents</a></p>
   <div><dt>MTTR</dt><dd>{{mttr}}{{#if mttrSoFar}} so far{{/if}}</dd></div>
   {{#if target}}<div><dt>Target</dt><dd>{{target}}</dd></div>{{/if}}
   {{#if incident.playbook}}<div><dt>Playbook</dt><dd>{{incident.playbook}}</dd></div>{{/if}}
+  {{#if run}}<div class="run"><dt>Started by</dt><dd data-testid="run">run-scenario <code>{{run.scenario}}</code>, run <code>{{run.runId}}</code><br>{{#if run.html}}<a href="{{run.htmlUrl}}" data-testid="run-report">Run report</a>{{#if run.md}} · <a href="{{run.mdUrl}}">Markdown</a>{{/if}}{{else}}<span class="muted">Report: written when the run ends, in</span> <code>{{run.reportDir}}</code> <span class="muted">on the machine that ran it</span>{{/if}}</dd></div>{{/if}}
   <div><dt>Id</dt><dd><code>{{incident.id}}</code></dd></div>
 </dl>
 
