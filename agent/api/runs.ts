@@ -15,7 +15,11 @@ import { IncidentNotFound, mutateIncident } from '../store/mutate.js';
 import { HttpError } from './errors.js';
 
 // No control characters anywhere (they reach HTML, logs and the audit).
-const printable = (text: string) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(text);
+const printable = (text: string) =>
+  [...text].every((c) => {
+    const code = c.codePointAt(0)!;
+    return code >= 0x20 && !(code >= 0x7f && code <= 0x9f) && code !== 0x2028 && code !== 0x2029;
+  });
 
 export const runRecordBody = z
   .object({
