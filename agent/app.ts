@@ -261,6 +261,7 @@ export async function createAgent(config: AgentConfig, deps: AgentDeps = {}): Pr
     allowedHosts: config.allowedHosts ?? [],
     allowedOrigins: config.allowedOrigins ?? [],
     mounts,
+    clock,
   });
   const consumer = config.aws.alarmQueueUrl
     ? new SqsEventConsumer({ queueUrl: config.aws.alarmQueueUrl, intake, metrics, log: log.child({ component: 'sqs-alarms' }), ...(deps.sqsClient ? { client: deps.sqsClient } : {}), ...(config.aws.region ? { region: config.aws.region } : {}) })

@@ -216,6 +216,8 @@ export interface Incident {
   verification?: Verification;
   timeline: TimelineEntry[];
   gaps: InvestigationGap[];
+  /** The scenario run that caused it, when run-scenario started it and recorded itself (PUT /incidents/:id/run). */
+  run?: IncidentRun;
   /** Milestones for MTTR (ISO 8601). */
   milestones: {
     detectedAt?: string;
@@ -225,6 +227,17 @@ export interface Incident {
     remediatedAt?: string;
     resolvedAt?: string;
   };
+}
+
+/** A run of `run-scenario` recorded on the incident it caused (the runner's report is in `reportDir`, on the runner's machine). */
+export interface IncidentRun {
+  runId: string;
+  scenario: string;
+  /** Absolute path of the run's report folder (report.html, report.md) where run-scenario wrote it. */
+  reportDir: string;
+  /** The operator token that recorded it, and when. */
+  recordedBy: string;
+  recordedAt: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Incident } from '../core/types.js';
-import type { AgentApi, IncidentSummary } from './ports.js';
+import type { AgentApi, IncidentSummary, RunOnIncident } from './ports.js';
 
 /** Where the operator token comes from: the token itself (`--agent-token`), else a 0600 file, read at each request. */
 export interface AgentCredential {
@@ -54,6 +54,10 @@ export class AgentHttpClient implements AgentApi {
     await this.request('POST', `/incidents/${encodeURIComponent(incidentId)}/actions/${encodeURIComponent(actionId)}/${decision}`, { by, ...(comment ? { comment } : {}) });
   }
 
+  async recordRun(incidentId: string, run: RunOnIncident): Promise<void> {
+    await this.request('PUT', `/incidents/${encodeURIComponent(incidentId)}/run`, run);
+  }
+
   private base(): string {
     return this.url.replace(/\/+$/, '');
   }
@@ -69,7 +73,7 @@ export class AgentHttpClient implements AgentApi {
     }
   }
 
-  private async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  private async request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
     let response: Response;
     const token = this.token();
     try {

@@ -38,6 +38,19 @@ export function approvedAt(incident: Incident): string | undefined {
   return milestone && milestone > last ? milestone : last;
 }
 
+/**
+ * Who cleared the remediation: the people who approved an action that needed a human (in the order
+ * they approved, each once), else whoever approved without one (the agent's policy, or its
+ * --auto-approve), else nobody. The first action to run is often the policy's low-risk one; naming the
+ * policy then would hide the human who approved the fix that mattered.
+ */
+export function approverOf(incident: Incident): string | undefined {
+  const approved = incident.actions.filter((a) => a.approval?.decision === 'approved').sort((a, b) => a.approval!.at.localeCompare(b.approval!.at));
+  const humans = [...new Set(approved.filter((a) => a.requiresApproval).map((a) => a.approval!.by))];
+  if (humans.length) return humans.join(', ');
+  return approved[0]?.approval!.by;
+}
+
 /** The first action the agent executed: what report.json's `remediation` describes. */
 export function primaryAction(incident: Incident): Action | undefined {
   const executed = incident.actions.filter((a) => a.executedAt).sort((a, b) => a.executedAt!.localeCompare(b.executedAt!));

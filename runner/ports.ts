@@ -75,6 +75,15 @@ export interface AgentApi {
   listIncidents(): Promise<IncidentSummary[]>;
   getIncident(id: string): Promise<Incident>;
   decide(incidentId: string, actionId: string, decision: 'approve' | 'reject', by: string, comment?: string): Promise<void>;
+  /** Tells the agent which run caused the incident (PUT /incidents/:id/run): its console links the report. */
+  recordRun(incidentId: string, run: RunOnIncident): Promise<void>;
+}
+
+/** The run as the agent records it on its incident (`reportDir` absolute, on the runner's machine). */
+export interface RunOnIncident {
+  runId: string;
+  scenario: string;
+  reportDir: string;
 }
 
 /** Where the target's services are, once it is prepared. */

@@ -145,6 +145,10 @@ test('a run with auto-approval: phases in order, the fault removed, the target r
     assert.ok(r.mttr.manualBaselineSeconds! > r.mttr.agentSeconds!, 'manual slower');
     assert.ok(r.mttr.reductionPct! > 0 && r.mttr.reductionPct! < 100);
     assert.is(r.remediation?.action, 'rollout-restart');
+    // The policy's restart ran first; the human (here run-scenario's approver) cleared the remediation.
+    assert.is(r.remediation?.approvedBy, 'test-approver');
+    // Detection told the agent which run caused the incident, over HTTP (PUT /incidents/:id/run).
+    assert.equal(w.agent.runs, [{ incidentId: 'inc-1', body: { runId: 'test-run', scenario: 'memory-leak', reportDir: join(w.dir, 'out') } }]);
     const md = renderMarkdown(bundle);
     assert.match(md, /Outcome: RESOLVED/);
     const html = renderHtml(bundle);

@@ -18,7 +18,7 @@ const fixture = (name: string) => readFileSync(new URL(`../intake/fixtures/${nam
 const pointer = (text: string) => text.replace(/~/g, '~0').replace(/\//g, '~1');
 
 /** Calls the API and checks the answer's status and body against the OpenAPI document. */
-async function call(agent: Agent, method: 'get' | 'post', route: string, path: string, body?: string | object, headers: Record<string, string> = {}) {
+async function call(agent: Agent, method: 'get' | 'post' | 'put', route: string, path: string, body?: string | object, headers: Record<string, string> = {}) {
   const response = await fetch(`${agent.url}${path}`, {
     method: method.toUpperCase(),
     ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
@@ -305,6 +305,49 @@ test('without any credential (development): webhooks and reads open, approvals r
   assert.is(refused.status, 401);
   assert.match(refused.body.error!, /no operator tokens: start it with --operator-tokens-file/);
   assert.is((await call(agent, 'get', '/incidents/{id}', `/incidents/${request.incident.id}`)).body.status, 'awaiting-approval');
+  await agent.stop();
+});
+
+test('PUT /incidents/:id/run: run-scenario records its run (operator tokens only, strict body, audited, idempotent)', async () => {
+  const { agent, notifier } = await startAgent({ credentials });
+  await call(agent, 'post', '/webhooks/alertmanager', '/webhooks/alertmanager', fixture('alertmanager-memory-near-limit.json'), asWebhook);
+  const { incident, action } = await notifier.next((n) => n.kind === 'approval-requested');
+  const route = '/incidents/{id}/run';
+  const path = `/incidents/${incident.id}/run`;
+  const run = { runId: '20261125t090030-a1b2', scenario: 'memory-leak', reportDir: '/home/alice/kit/reports/memory-leak-20261125-090030' };
+  assert.is((await call(agent, 'put', route, path, run)).status, 401, 'no credential');
+  assert.is((await call(agent, 'put', route, path, run, asWebhook)).status, 403, 'the webhook credential cannot');
+  assert.is((await call(agent, 'put', route, path, JSON.stringify(run), { 'content-type': 'text/plain', ...asAlice })).status, 415);
+  assert.is((await call(agent, 'put', route, path, run, { origin: 'http://evil.example', ...asAlice })).status, 403);
+  for (const bad of [
+    { ...run, reportDir: 'reports/relative' },
+    { ...run, reportDir: '/home/alice/../../etc' },
+    { ...run, reportDir: '/home/alice/reports/' },
+    { ...run, reportDir: '/home/alice/re\nports' },
+    { ...run, runId: '../x' },
+    { ...run, scenario: '<script>' },
+    { ...run, by: 'mallory' },
+    { runId: run.runId, scenario: run.scenario },
+  ]) {
+    const refused = await call(agent, 'put', route, path, bad, asAlice);
+    assert.is(refused.status, 400, JSON.stringify(bad));
+  }
+  assert.is((await call(agent, 'put', route, '/incidents/inc-nope/run', run, asAlice)).status, 404);
+
+  const recorded = await call(agent, 'put', route, path, run, asAlice);
+  assert.is(recorded.status, 200);
+  const stored = recorded.body.run as Record<string, string>;
+  assert.equal({ ...stored, recordedAt: undefined }, { ...run, recordedBy: 'alice', recordedAt: undefined });
+  assert.equal((await call(agent, 'get', '/incidents/{id}', `/incidents/${incident.id}`, undefined, asAlice)).body.run, stored);
+  assert.equal((await call(agent, 'put', route, path, run, asAlice)).body.run, stored, 'the same record again changes nothing');
+  const next = { ...run, runId: '20261125t091500-c3d4' };
+  assert.is(((await call(agent, 'put', route, path, next, asAlice)).body.run as { runId: string }).runId, next.runId);
+  const audit = (await call(agent, 'get', '/audit', `/audit?incidentId=${incident.id}`, undefined, asAlice)).body.items as { actor: string; action: string; detail: Record<string, unknown> }[];
+  assert.equal(audit.filter((e) => e.action === 'incident.run-recorded').map((e) => [e.actor, e.detail.runId, e.detail.previousRunId]), [['alice', run.runId, undefined], ['alice', next.runId, run.runId]]);
+  // The workflow carries on around it: the incident is still the agent's to resolve.
+  assert.is((await call(agent, 'post', '/incidents/{id}/actions/{actionId}/approve', `/incidents/${incident.id}/actions/${action!.id}/approve`, undefined, asAlice)).status, 200);
+  await notifier.next((n) => n.kind === 'incident-resolved' && n.incident.id === incident.id);
+  assert.is(((await call(agent, 'get', '/incidents/{id}', `/incidents/${incident.id}`, undefined, asAlice)).body.run as { runId: string }).runId, next.runId);
   await agent.stop();
 });
 

@@ -11,6 +11,7 @@
  */
 import express, { type ErrorRequestHandler, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { systemClock, type Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import type { Incident } from '../../core/types.js';
 import { AlertsRateLimited, PayloadRejected } from '../intake/errors.js';
@@ -24,6 +25,7 @@ import { ApprovalError, type ApprovalDesk } from '../workflow/approvals.js';
 import { Credentials, type Principal } from './credentials.js';
 import { decideAction, planHash } from './decisions.js';
 import { HttpError } from './errors.js';
+import { recordRun, runRecordBody } from './runs.js';
 import { authorize, bodyEncodingCheck, callerName, hostCheck, jsonMediaTypes, jsonOnly, originCheck, securityHeaders, type Listening } from './guards.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -58,6 +60,8 @@ export interface ApiOptions {
    * they replace with their own (a session and CSRF, Slack's signature). Each handles its own errors.
    */
   mounts?: readonly Mount[];
+  /** For the times the API itself records (`PUT /incidents/:id/run`). */
+  clock?: Clock;
 }
 
 export interface Mount {
@@ -219,6 +223,14 @@ export function createApi(options: ApiOptions): express.Express {
   };
   app.post('/incidents/:id/actions/:actionId/approve', asDecider, jsonOnly, decisionJson, decide('approved'));
   app.post('/incidents/:id/actions/:actionId/reject', asDecider, jsonOnly, decisionJson, decide('rejected'));
+
+  // run-scenario records which run caused the incident (runs.ts); an operator write, audited.
+  const asRecorder = authorize(credentials, 'operator', { what: 'record a run on an incident', alwaysRequired: true });
+  app.put('/incidents/:id/run', asRecorder, jsonOnly, decisionJson, async (req: Request<{ id: string }>, res: Response) => {
+    const body = parse(runRecordBody, req.body, 'body');
+    const { incident } = await recordRun(store, options.clock ?? systemClock, req.params.id, body, principal(res).name);
+    res.json({ incidentId: incident.id, run: incident.run });
+  });
 
   app.get('/audit', asReader, async (req, res) => {
     const query = parse(auditQuery, req.query, 'query');

@@ -3,7 +3,10 @@
  * decision (no session, a bad token, CSRF missing or wrong, expired, reused, plan changed, cross-origin),
  * each audited. The browser test (test/console.browser.test.ts) drives the same pages in Chromium.
  */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../core/clock.js';
@@ -225,6 +228,65 @@ test('an expired approval is refused (409, audited); reject works with a comment
   assert.is(rejected.status, 303);
   const action = (await world.agent.store.getIncident(second.id))!.actions[0]!;
   assert.equal([action.status, action.approval?.by, action.approval?.comment], ['rejected', 'alice', 'not during the sale']);
+  await world.agent.stop();
+});
+
+test('the run that caused the incident: named on the page; its report served from the recorded folder only (sandboxed), else its path', async () => {
+  const world = await start();
+  const incident = await awaitingIncident(world);
+  const browser = new Browser(world.agent);
+  await browser.login();
+  const page = `/console/incidents/${incident.id}`;
+  assert.not.match((await browser.request('GET', page)).text, /Started by/, 'no run recorded: nothing said');
+  assert.is((await browser.request('GET', `${page}/report`)).status, 404);
+
+  const dir = mkdtempSync(join(tmpdir(), 'console-report-'));
+  const reportDir = join(dir, 'reports', 'memory-leak-1');
+  const recorded = await fetch(`${world.agent.url}/incidents/${incident.id}/run`, { method: 'PUT', headers: { authorization: `Bearer ${aliceToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ runId: '20261125t090030-a1b2', scenario: 'memory-leak', reportDir }) });
+  assert.is(recorded.status, 200);
+  const pending = await browser.request('GET', page);
+  assert.match(pending.text, /<dd data-testid="run">run-scenario <code>memory-leak<\/code>, run <code>20261125t090030-a1b2<\/code>/);
+  assert.match(pending.text, new RegExp(`written when the run ends, in</span> <code>${reportDir.replace(/[.]/g, '\\.')}</code>`));
+  assert.not.match(pending.text, /data-testid="run-report"/);
+  assert.is((await browser.request('GET', `${page}/report`)).status, 404);
+
+  mkdirSync(reportDir, { recursive: true });
+  writeFileSync(join(reportDir, 'report.html'), '<!doctype html><title>run report</title><p>remediation approved by alice');
+  writeFileSync(join(reportDir, 'report.md'), '# memory-leak\n');
+  writeFileSync(join(reportDir, 'report.json'), '{}');
+  const ready = await browser.request('GET', page);
+  assert.match(ready.text, new RegExp(`<a href="/console/incidents/${incident.id}/report" data-testid="run-report">Run report</a> · <a href="/console/incidents/${incident.id}/report.md">Markdown</a>`));
+  const html = await browser.request('GET', `${page}/report`);
+  assert.is(html.status, 200);
+  assert.match(html.text, /remediation approved by alice/);
+  assert.match(html.headers.get('content-type')!, /^text\/html; charset=utf-8/);
+  assert.match(html.headers.get('content-security-policy')!, /^sandbox; default-src 'none'; style-src 'unsafe-inline'/);
+  assert.is(html.headers.get('x-content-type-options'), 'nosniff');
+  const md = await browser.request('GET', `${page}/report.md`);
+  assert.equal([md.status, md.headers.get('content-type'), md.text], [200, 'text/plain; charset=utf-8', '# memory-leak\n']);
+  // Nothing else of the folder, and no path from the request.
+  for (const path of [`${page}/report.json`, `${page}/report/../report.json`, `${page}/report?file=report.json`]) {
+    const other = await browser.request('GET', path);
+    assert.ok(other.status === 404 || !other.text.includes('{}'), path);
+  }
+  // A report that is a symlink (to a file outside, or anywhere) is not served.
+  writeFileSync(join(dir, 'secret.txt'), 'not for the console');
+  rmSync(join(reportDir, 'report.html'));
+  symlinkSync(join(dir, 'secret.txt'), join(reportDir, 'report.html'));
+  const linked = await browser.request('GET', `${page}/report`);
+  assert.is(linked.status, 404);
+  assert.not.match(linked.text, /not for the console/);
+  assert.not.match((await browser.request('GET', page)).text, /data-testid="run-report"/);
+  // A folder reached through a symlink is fine (macOS /tmp): its own files are served.
+  rmSync(join(reportDir, 'report.html'));
+  writeFileSync(join(reportDir, 'report.html'), '<p>again');
+  symlinkSync(reportDir, join(dir, 'latest'));
+  await fetch(`${world.agent.url}/incidents/${incident.id}/run`, { method: 'PUT', headers: { authorization: `Bearer ${aliceToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ runId: 'r-2', scenario: 'memory-leak', reportDir: join(dir, 'latest') }) });
+  assert.is((await browser.request('GET', `${page}/report`)).text, '<p>again');
+  // Only logged-in users.
+  const stranger = await new Browser(world.agent).request('GET', `${page}/report`);
+  assert.is(stranger.status, 303);
+  rmSync(dir, { recursive: true, force: true });
   await world.agent.stop();
 });
 

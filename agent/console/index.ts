@@ -19,7 +19,9 @@ import type { Credentials } from '../api/credentials.js';
 import { decideAction, refuseDecision } from '../api/decisions.js';
 import type { StateStore } from '../ports.js';
 import { ApprovalError, type ApprovalDesk } from '../workflow/approvals.js';
+import type { Incident } from '../../core/types.js';
 import { LiveFeed } from './live.js';
+import { readReport, reportAvailability, reportContentSecurityPolicy, type ReportFormat } from './report.js';
 import { csrfMatches, Sessions, type Session } from './session.js';
 import * as templates from './templates.js';
 import { incidentPage, incidentRow } from './views.js';
@@ -151,13 +153,33 @@ export function createConsole(options: ConsoleOptions): WebConsole {
     render(res, 200, 'list', { title: 'Incidents', live: true, rows: items.map((i) => incidentRow(i, now)), count: items.length }, res.locals.session as Session);
   });
 
+  /** The incident page's data: the incident, its audit, and the run that caused it with its report's links when the agent can serve them. */
+  const incidentData = async (incident: Incident) => {
+    const audit = await store.listAudit({ incidentId: incident.id, limit: 500 });
+    const at = `${base}/incidents/${encodeURIComponent(incident.id)}`;
+    const run = incident.run && { ...incident.run, ...(await reportAvailability(incident.run)), htmlUrl: `${at}/report`, mdUrl: `${at}/report.md` };
+    return { title: incident.title, live: true, incidentId: incident.id, ...incidentPage(incident, audit, clock.now(), options.prometheusUrl), run };
+  };
+
   router.get('/incidents/:id', loggedIn, async (req: Request<{ id: string }>, res: Response) => {
     const incident = await store.getIncident(req.params.id);
     if (!incident) throw new ConsoleRefusal(404, 'No such incident', `There is no incident ${req.params.id.slice(0, 100)}.`);
-    const audit = await store.listAudit({ incidentId: incident.id, limit: 500 });
     const flash = typeof req.query.done === 'string' && /^(approved|rejected)$/.test(req.query.done) ? { kind: 'ok', text: `Action ${req.query.done}; the agent carries on.` } : undefined;
-    render(res, 200, 'incident', { title: incident.title, live: true, incidentId: incident.id, ...incidentPage(incident, audit, clock.now(), options.prometheusUrl), ...(flash ? { flash } : {}) }, res.locals.session as Session);
+    render(res, 200, 'incident', { ...(await incidentData(incident)), ...(flash ? { flash } : {}) }, res.locals.session as Session);
   });
+
+  // The run's report (report.ts: only report.html / report.md of the recorded run's folder, no path from the request).
+  const serveReport = (format: ReportFormat) => async (req: Request<{ id: string }>, res: Response) => {
+    const incident = await store.getIncident(req.params.id);
+    if (!incident) throw new ConsoleRefusal(404, 'No such incident', `There is no incident ${req.params.id.slice(0, 100)}.`);
+    if (!incident.run) throw new ConsoleRefusal(404, 'No run recorded', 'No run-scenario run is recorded on this incident, so there is no report to show.');
+    const content = await readReport(incident.run, format);
+    if (!content) throw new ConsoleRefusal(404, 'Report not here', `The agent cannot read the run's ${format === 'html' ? 'report.html' : 'report.md'}: run-scenario writes it when the run ends, in ${incident.run.reportDir} on the machine that ran it.`);
+    res.set({ 'Content-Security-Policy': reportContentSecurityPolicy, 'X-Content-Type-Options': 'nosniff' });
+    res.type(format === 'html' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8').send(content);
+  };
+  router.get('/incidents/:id/report', loggedIn, serveReport('html'));
+  router.get('/incidents/:id/report.md', loggedIn, serveReport('md'));
 
   router.get('/events', (req, res) => {
     const session = sessionOf(req);
@@ -203,8 +225,7 @@ export function createConsole(options: ConsoleOptions): WebConsole {
       if (!(error instanceof ApprovalError)) throw error;
       const incident = error.status === 404 ? undefined : await store.getIncident(id);
       if (!incident) throw new ConsoleRefusal(error.status, 'Not decided', error.message);
-      const audit = await store.listAudit({ incidentId: id, limit: 500 });
-      return render(res, error.status, 'incident', { title: incident.title, live: true, incidentId: id, ...incidentPage(incident, audit, clock.now(), options.prometheusUrl), flash: { kind: 'error', error: true, text: `Not decided: ${error.message}` } }, session);
+      return render(res, error.status, 'incident', { ...(await incidentData(incident)), flash: { kind: 'error', error: true, text: `Not decided: ${error.message}` } }, session);
     }
     res.redirect(303, `${base}/incidents/${encodeURIComponent(id)}?done=${decision}#action-${encodeURIComponent(actionId)}`);
   };

@@ -59,7 +59,7 @@ export const list = `<h1>Incidents</h1>
   <tbody>
   {{#each rows}}
   <tr data-incident="{{id}}">
-    <th scope="row"><a href="{{../base}}/incidents/{{id}}">{{title}}</a><br><span class="id">{{id}}</span></th>
+    <th scope="row" class="any"><a href="{{../base}}/incidents/{{id}}">{{title}}</a><br><span class="id">{{id}}</span></th>
     <td><span class="status s-{{status}}">{{status}}</span>{{#if pending}} <span class="badge">{{pending}} awaiting approval</span>{{/if}}</td>
     <td><span class="sev v-{{severity}}">{{severity}}</span></td>
     <td><time datetime="{{createdAt}}">{{age}}</time></td>
@@ -82,6 +82,7 @@ export const incident = `<p><a href="{{base}}/">← All incidents</a></p>
   <div><dt>MTTR</dt><dd>{{mttr}}{{#if mttrSoFar}} so far{{/if}}</dd></div>
   {{#if target}}<div><dt>Target</dt><dd>{{target}}</dd></div>{{/if}}
   {{#if incident.playbook}}<div><dt>Playbook</dt><dd>{{incident.playbook}}</dd></div>{{/if}}
+  {{#if run}}<div class="run"><dt>Started by</dt><dd data-testid="run">run-scenario <code>{{run.scenario}}</code>, run <code>{{run.runId}}</code><br>{{#if run.html}}<a href="{{run.htmlUrl}}" data-testid="run-report">Run report</a>{{#if run.md}} · <a href="{{run.mdUrl}}">Markdown</a>{{/if}}{{else}}<span class="muted">Report: written when the run ends, in</span> <code>{{run.reportDir}}</code> <span class="muted">on the machine that ran it</span>{{/if}}</dd></div>{{/if}}
   <div><dt>Id</dt><dd><code>{{incident.id}}</code></dd></div>
 </dl>
 
@@ -149,7 +150,7 @@ export const incident = `<p><a href="{{base}}/">← All incidents</a></p>
 <ol class="timeline hyp">{{#each hypothesesTimeline}}<li><time datetime="{{at}}">{{time}}</time> <span class="type">{{type}}</span> {{summary}}</li>{{/each}}</ol>
 {{#if hypotheses.length}}
 <table><caption>Hypotheses considered</caption><thead><tr><th scope="col">Kind</th><th scope="col">Target</th><th scope="col">Confidence</th><th scope="col">For / against</th></tr></thead>
-<tbody>{{#each hypotheses}}<tr><td>{{kind}}</td><td>{{target}}</td><td>{{confidence}}</td><td>{{supporting}} / {{contradicting}}</td></tr>{{/each}}</tbody></table>
+<tbody>{{#each hypotheses}}<tr><td>{{kind}}</td><td class="any">{{target}}</td><td>{{confidence}}</td><td>{{supporting}} / {{contradicting}}</td></tr>{{/each}}</tbody></table>
 {{/if}}
 </div>
 </div>
@@ -159,14 +160,14 @@ export const incident = `<p><a href="{{base}}/">← All incidents</a></p>
 <h2 id="h-findings">Evidence collected</h2>
 {{#if findings.length}}
 <table class="findings"><thead><tr><th scope="col">Source</th><th scope="col">Finding</th><th scope="col">Query</th></tr></thead>
-<tbody>{{#each findings}}<tr><td>{{source}}</td><td>{{summary}}</td><td>{{#if query}}<code>{{query}}</code>{{/if}}{{#if link}} <a href="{{link}}" rel="noreferrer" target="_blank">graph<span class="visually-hidden"> in Prometheus (new tab)</span></a>{{/if}}</td></tr>{{/each}}</tbody></table>
+<tbody>{{#each findings}}<tr><td>{{source}}</td><td class="any">{{summary}}</td><td>{{#if query}}<code>{{query}}</code>{{/if}}{{#if link}} <a href="{{link}}" rel="noreferrer" target="_blank">graph<span class="visually-hidden"> in Prometheus (new tab)</span></a>{{/if}}</td></tr>{{/each}}</tbody></table>
 {{else}}<p class="muted">None yet.</p>{{/if}}
 </section>
 
 <section aria-labelledby="h-audit">
 <h2 id="h-audit">Audit trail</h2>
 <table class="audit"><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Detail</th></tr></thead>
-<tbody>{{#each audit}}<tr><td><time datetime="{{at}}">{{time}}</time></td><td data-testid="audit-actor">{{actor}}</td><td>{{action}}</td><td>{{detail}}</td></tr>{{else}}<tr><td colspan="4" class="muted">Nothing yet.</td></tr>{{/each}}</tbody></table>
+<tbody>{{#each audit}}<tr><td><time datetime="{{at}}">{{time}}</time></td><td data-testid="audit-actor">{{actor}}</td><td>{{action}}</td><td class="any">{{detail}}</td></tr>{{else}}<tr><td colspan="4" class="muted">Nothing yet.</td></tr>{{/each}}</tbody></table>
 </section>`;
 
 export const problem = `<h1>{{heading}}</h1>
@@ -187,7 +188,7 @@ a{color:var(--accent)}
 header.top{display:flex;justify-content:space-between;align-items:center;gap:1em;padding:.5em 1em;border-bottom:2px solid var(--line);flex-wrap:wrap}
 header.top nav{display:flex;gap:1em;align-items:center;flex-wrap:wrap}
 .brand{font-weight:700;text-decoration:none;color:var(--fg)}
-main{padding:0 1em 2em;max-width:80em}
+main{padding:0 1em 2em;max-width:80em;overflow-wrap:break-word}
 form.inline{display:inline}
 button{font:inherit;padding:.35em .9em;border:2px solid var(--fg);background:#fff;color:var(--fg);border-radius:4px;cursor:pointer}
 button.approve{background:var(--ok);border-color:var(--ok);color:#fff}
@@ -196,10 +197,13 @@ label{display:block;font-weight:600;margin-top:.5em}
 input[type=password],textarea{font:inherit;width:100%;max-width:40em;padding:.4em;border:2px solid var(--muted);border-radius:4px}
 .buttons{display:flex;gap:.75em;margin-top:.5em}
 table{border-collapse:collapse;width:100%;margin:.5em 0}
-th,td{text-align:left;vertical-align:top;padding:.35em .5em;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
+th,td{text-align:left;vertical-align:top;padding:.35em .5em;border-bottom:1px solid var(--line);overflow-wrap:break-word}
+/* free text (alert labels, summaries, queries) may break anywhere; short words in narrow columns stay whole */
+.any,code{overflow-wrap:anywhere}
 caption{text-align:left;font-weight:600}
-code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em;overflow-wrap:anywhere}
-pre.diff{background:#f4f4f4;padding:.5em;overflow:auto;border:1px solid var(--line)}
+code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.9em}
+pre{overflow-wrap:anywhere}
+pre.diff{background:#f4f4f4;padding:.5em;border:1px solid var(--line);white-space:pre-wrap}
 pre.diff .add{color:var(--ok)} pre.diff .del{color:var(--bad)}
 .muted,.id,.hint{color:var(--muted)} .id{font-size:.85em}
 .status,.sev,.risk,.badge,.src,.type{display:inline-block;padding:0 .4em;border:1px solid currentColor;border-radius:3px;font-size:.85em}
@@ -209,7 +213,8 @@ pre.diff .add{color:var(--ok)} pre.diff .del{color:var(--bad)}
 .flash{padding:.6em;border:2px solid var(--ok);border-radius:4px} .flash.error{border-color:var(--bad);color:var(--bad)}
 dl.facts{display:flex;flex-wrap:wrap;gap:.5em 2em} dl.facts div{min-width:10em} dt{font-weight:600} dd{margin:0}
 .action{border:2px solid var(--line);border-radius:6px;padding:.5em 1em;margin:1em 0}
-.columns{display:grid;grid-template-columns:1fr 1fr;gap:2em} @media (max-width:60em){.columns{grid-template-columns:1fr}}
+.columns{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:2em} @media (max-width:60em){.columns{grid-template-columns:minmax(0,1fr)}}
+body.presenter .columns{grid-template-columns:minmax(0,1fr)}
 ol.timeline{padding-left:1.2em} ol.timeline li{margin:.2em 0}
 .live-status{margin:0 1em;min-height:1.2em;color:var(--muted);font-size:.85em}
 `;

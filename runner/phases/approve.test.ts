@@ -53,6 +53,25 @@ test('the policy\'s action ran at once while another waits for a human: --auto-a
   assert.is(w.run.record.approvedBy, 'test-approver');
 });
 
+test('a person approves in the web console while the run waits: the report names them, not the policy whose restart ran first', async () => {
+  const w = phaseWorld({ overrides: { autoApprove: false } });
+  const incident = awaitingApproval(w);
+  incident.milestones.remediatedAt = incident.createdAt;
+  w.run.incident = structuredClone(incident);
+  const start = w.clock.now();
+  w.clock.listeners.push((now) => {
+    const raise = incident.actions[1]!;
+    if (now - start >= 20_000 && raise.status === 'proposed') {
+      Object.assign(raise, { status: 'succeeded', executedAt: new Date(now).toISOString(), approval: { actionId: raise.id, decision: 'approved', by: 'local:approver', at: new Date(now).toISOString() } });
+      incident.status = 'verifying';
+    }
+  });
+  await w.enter(approve);
+  assert.equal(w.agent.decisions, [], 'the runner decided nothing');
+  assert.is(w.run.record.approvedBy, 'local:approver');
+  assert.ok(w.run.timeline.events.some((e) => e.summary === 'remediation approved by local:approver'));
+});
+
 test('nothing needed a human: the approval is the policy\'s', async () => {
   const w = phaseWorld();
   const incident = awaitingApproval(w);

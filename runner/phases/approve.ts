@@ -4,7 +4,7 @@
  * (the fallback), or the curl commands printed for each action; the run waits.
  */
 import type { Incident } from '../../core/types.js';
-import { pendingApprovals } from '../incidents.js';
+import { approverOf, pendingApprovals } from '../incidents.js';
 import type { Phase } from './context.js';
 
 export const approve: Phase = {
@@ -54,8 +54,7 @@ export const approve: Phase = {
       () => `nobody approved the actions of incident ${run.agentIncident.id} within ${timings.approveSeconds} s; approve them (see above) or run with --auto-approve`,
     );
     const incident = run.agentIncident;
-    const approval = incident.actions.find((a) => a.approval?.decision === 'approved' && a.requiresApproval)?.approval;
-    record.approvedBy = approval?.by ?? record.approvedBy ?? (incident.actions.some((a) => a.approval) ? 'policy' : null);
+    record.approvedBy = approverOf(incident) ?? record.approvedBy;
     run.timeline.add('approve', 'agent', `remediation approved${record.approvedBy ? ` by ${record.approvedBy}` : ''}`, { at: record.remediationApprovedAt ?? undefined });
   },
 };

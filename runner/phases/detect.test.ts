@@ -41,6 +41,21 @@ test('the incident about the scenario\'s target is the run\'s; another is noted 
   assert.ok(w.progress.notes().includes('(incident inc-0 about payforadoption is not this run\'s; ignored)'));
 });
 
+test('the run is recorded on its incident (the agent\'s console links the report); an agent that refuses costs the run nothing', async () => {
+  const w = world();
+  w.agent.incidents.set('inc-1', newIncident('inc-1', iso(w.clock.now()), { target: { kind: 'Deployment', namespace: 'petadoptions', name: 'petlistadoptions' } }));
+  await w.enter(detectIncident);
+  assert.equal(w.agent.runs, [{ incidentId: 'inc-1', runId: w.run.options.runId, scenario: 'memory-leak', reportDir: w.run.options.outDir }]);
+  assert.ok(w.run.options.outDir.startsWith('/'), 'an absolute folder, as the agent requires');
+
+  const older = world();
+  older.agent.refuseRuns = new Error('PUT /incidents/inc-1/run answered 404: no route PUT /incidents/inc-1/run (see docs/api/openapi.yaml)');
+  older.agent.incidents.set('inc-1', newIncident('inc-1', iso(older.clock.now()), { target: { kind: 'Deployment', namespace: 'petadoptions', name: 'petlistadoptions' } }));
+  await older.enter(detectIncident);
+  assert.is(older.run.agentIncident.id, 'inc-1');
+  assert.ok(older.progress.notes().some((n) => /^\(the agent did not record run .* on incident inc-1: PUT .* answered 404: .*; its console will not link this run's report\)$/.test(n)), older.progress.notes().join('\n'));
+});
+
 test('paged before any alert: the manual runbook starts with the incident', async () => {
   const w = world();
   w.agent.incidents.set('inc-1', newIncident('inc-1', iso(w.clock.now()), { title: 'warning first', target: { kind: 'Deployment', namespace: 'petadoptions', name: 'petlistadoptions' } }));

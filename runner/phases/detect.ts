@@ -5,6 +5,7 @@
  * On eks the scenario's CloudWatch alarm (the stack's `Alarm<Scenario>`) in state ALARM pages as well:
  * whichever of the alert and the alarm fires first is the page.
  */
+import { resolve } from 'node:path';
 import { incidentsSince } from '../incidents.js';
 import type { FiringAlert } from '../ports.js';
 import { firingDetectionAlert } from '../recovery.js';
@@ -95,5 +96,19 @@ export const detectIncident: Phase = {
     const incident = await run.refreshIncident();
     run.timeline.add('detect', 'agent', `incident ${incident.id} opened: ${incident.title}`, { at: record.detectedAt ?? undefined });
     progress.note(`incident ${incident.id} opened: ${incident.title}`);
+    await recordRunOnIncident(run, incident.id);
   },
 };
+
+/**
+ * Tells the agent this run caused the incident (its console then names the run and links the report).
+ * Only a courtesy: an agent that refuses it (an older one answers 404) costs the run nothing.
+ */
+async function recordRunOnIncident(run: RunContext, incidentId: string): Promise<void> {
+  const { runId, outDir } = run.options;
+  try {
+    await run.target.agent.recordRun(incidentId, { runId, scenario: run.spec.name, reportDir: resolve(outDir) });
+  } catch (error) {
+    run.progress.note(`(the agent did not record run ${runId} on incident ${incidentId}: ${(error as Error).message}; its console will not link this run's report)`);
+  }
+}

@@ -4,7 +4,7 @@
  * their measured durations, the baseline, the evidence and the timeline.
  */
 import type { ScenarioReport } from '../../core/types.js';
-import { primaryAction } from '../incidents.js';
+import { approverOf, primaryAction } from '../incidents.js';
 import { DEFAULT_PERSONA, describeModel, estimateManual, personas, type ManualEstimate, type PersonaName } from '../manual-model.js';
 import type { RunRecord } from '../run.js';
 
@@ -74,7 +74,8 @@ export function buildReport(record: RunRecord): ReportBundle {
           action: action.kind,
           target: action.target,
           dryRun: action.dryRun ?? null,
-          approvedBy: action.approval?.by ?? record.approvedBy,
+          // The remediation's approver, not the first action's: a human who approved beats the policy (incidents.ts).
+          approvedBy: (incident && approverOf(incident)) ?? record.approvedBy,
           result: action.result?.message ?? action.status,
           rollback: action.rollback.description,
         }

@@ -72,7 +72,7 @@ export function renderMarkdown(bundle: ReportBundle): string {
   lines.push('');
   lines.push('## Remediation', '');
   if (r.remediation) {
-    lines.push(`\`${r.remediation.action}\` on ${r.remediation.target?.kind} \`${r.remediation.target?.name}\`, approved by ${r.remediation.approvedBy ?? 'n/a'}: ${r.remediation.result ?? ''}`);
+    lines.push(`\`${r.remediation.action}\` on ${r.remediation.target?.kind} \`${r.remediation.target?.name}\`; remediation approved by ${r.remediation.approvedBy ?? 'n/a'}: ${r.remediation.result ?? ''}`);
     lines.push(`Rollback: ${r.remediation.rollback ?? 'n/a'}`);
     if (r.remediation.dryRun?.diff.length) lines.push('', '```diff', ...r.remediation.dryRun.diff.slice(0, 30), '```');
   } else lines.push('No remediation was executed.');

@@ -29,6 +29,18 @@ test('report.json has exactly the keys of DESIGN.md, phases that add up, and a D
   assert.ok(report.mttr.manualBaselineSeconds! > 500 && report.mttr.reductionPct! > 50, JSON.stringify(report.mttr));
 });
 
+test('remediation.approvedBy names the human who approved, though the policy\'s restart ran first', () => {
+  const record = sampleRecord();
+  const incident = record.incident!;
+  const first = incident.actions[0]!;
+  incident.actions.push({ ...first, id: 'act-2', kind: 'raise-limits', risk: 'medium', requiresApproval: true, executedAt: '2026-11-25T09:00:40.000Z', approval: { actionId: 'act-2', decision: 'approved', by: 'local:approver', at: '2026-11-25T09:00:39.000Z' } });
+  const bundle = buildReport(record);
+  assert.is(bundle.report.remediation!.action, 'rollout-restart', 'the first action that ran');
+  assert.is(bundle.report.remediation!.approvedBy, 'local:approver');
+  const dir = mkdtempSync(join(tmpdir(), 'report-'));
+  assert.match(readFileSync(writeRunReports(dir, bundle).md, 'utf8'), /`rollout-restart` on Deployment `petlistadoptions`; remediation approved by local:approver: /);
+});
+
 test('the run directory: report.json, report.md, report.html, timeline.json', () => {
   const dir = mkdtempSync(join(tmpdir(), 'report-'));
   const files = writeRunReports(dir, buildReport(sampleRecord()));

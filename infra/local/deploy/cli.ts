@@ -103,7 +103,7 @@ export function upSummary(result: UpResult, config: StackConfig): string {
     `  Alertmanager    ${s.alertmanagerUrl}   (alerts go to ${agentWebhookUrl(config.ports)}; log in as prometheus, password in ${shellQuote(stackPaths(config.stateDir).alertmanagerPassword)})`,
     ...(s.mcpUrl ? [`  MCP server      ${s.mcpUrl}`] : []),
     ...(s.agentUrl ? [`  DevOps agent    ${s.agentUrl}`] : []),
-    ...(s.agentUrl ? [`  Web console     ${s.agentUrl}/console   (approve there; log in with the agent token below)`] : []),
+    ...(s.consoleUrl ? [`  Web console     ${s.consoleUrl}   (approve there; log in with the agent token below)`] : []),
     `  kubeconfig      ${kubeconfig}`,
     ...(s.agentTokenFile ? [`  agent token     ${shellQuote(s.agentTokenFile)}   (the approver's; 0600)`] : []),
     '',

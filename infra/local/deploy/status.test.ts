@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { defaultPorts, stackPaths } from './config.js';
 import type { Component } from './components/component.js';
 import { launchDetached, stopProcess, type ProcessRecord } from './processes.js';
-import { loadState, saveState } from './state.js';
+import { loadState, saveState, type StackState } from './state.js';
 import { inspectStack, renderStatusTable, statusExitCode } from './status.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'status-'));
@@ -79,6 +79,19 @@ test('a stack with nothing recorded is stopped: exit 3; all healthy: exit 0', as
   const healthy = await inspectStack([stub('prometheus', true)], { version: 1, profile: 'fast', ports: defaultPorts, kubeToken: 't', components: { prometheus: { ...alive, url: 'y' } } }, defaultPorts, paths);
   assert.is(statusExitCode(healthy), 0);
   assert.is(healthy.running, true);
+});
+
+test('with an agent: consoleUrl in the JSON (an added field) and the web console in the table, beside the agent token', async () => {
+  const agent: Component = { ...stub('devops-agent', true), reportAs: 'agentUrl', url: () => 'http://127.0.0.1:18080' };
+  const state: StackState = { version: 1, profile: 'fast', ports: defaultPorts, kubeToken: 't', components: {} };
+  const status = await inspectStack([agent], state, defaultPorts, paths);
+  assert.is(status.agentUrl, 'http://127.0.0.1:18080');
+  assert.is(status.consoleUrl, 'http://127.0.0.1:18080/console/');
+  assert.ok(Object.keys(status).indexOf('consoleUrl') > Object.keys(status).indexOf('agentTokenFile'), 'added after the fields scripts already read');
+  assert.match(renderStatusTable(status), /\nweb console http:\/\/127\.0\.0\.1:18080\/console\/ {3}\(approve there; log in with the agent token\)\n/);
+  const none = await inspectStack([stub('prometheus', true)], state, defaultPorts, paths);
+  assert.is(none.consoleUrl, null);
+  assert.not.match(renderStatusTable(none), /web console/);
 });
 
 test.run();

@@ -38,6 +38,8 @@ export type StackStatus = {
   kubeconfig: string | null;
   /** A 0600 file holding the operator token that approves actions on the agent's API (DESIGN.md); null until the first `up`. */
   agentTokenFile: string | null;
+  /** The agent's web console (log in with the token in `agentTokenFile`); null when the stack has no agent. */
+  consoleUrl: string | null;
   /** The X-Ray API subset is served by the simulation, beside the Kubernetes API. */
   xrayUrl: string | null;
   components: ComponentStatus[];
@@ -84,9 +86,13 @@ export async function inspectStack(components: readonly Component[], state: Stac
     xrayUrl: state ? loopbackUrl(ports.simulation) : null,
     kubeconfig: existsSync(paths.kubeconfig) ? paths.kubeconfig : null,
     agentTokenFile: existsSync(paths.approverToken) ? paths.approverToken : null,
+    consoleUrl: consoleUrlOf(endpoints.agentUrl),
     components: statuses,
   };
 }
+
+/** Where the agent serves its web console (agent/console, on by default). */
+export const consoleUrlOf = (agentUrl: string | null): string | null => (agentUrl ? `${agentUrl.replace(/\/+$/, '')}/console/` : null);
 
 /**
  * Exit code of `status`, after LSB init scripts: 0 all running and healthy, 1 something crashed or
@@ -109,7 +115,11 @@ export function renderStatusTable(status: StackStatus): string {
     lines.push('', `${c.name}: ${c.state === 'crashed' ? 'crashed' : 'unhealthy'}${c.detail ? ` (${c.detail})` : ''}; log ${c.log}`);
     for (const line of c.lastLines ?? []) lines.push(`  | ${line}`);
   }
-  if (status.kubeconfig) lines.push('', `kubeconfig ${status.kubeconfig}`);
-  if (status.agentTokenFile) lines.push(`agent token ${status.agentTokenFile}   (approve: curl -X POST <agentUrl>/incidents/<id>/actions/<actionId>/approve -H "Authorization: Bearer $(cat ${shellQuote(status.agentTokenFile)})")`);
+  const access = [
+    ...(status.kubeconfig ? [`kubeconfig  ${status.kubeconfig}`] : []),
+    ...(status.consoleUrl ? [`web console ${status.consoleUrl}   (approve there; log in with the agent token)`] : []),
+    ...(status.agentTokenFile ? [`agent token ${status.agentTokenFile}   (approve: curl -X POST <agentUrl>/incidents/<id>/actions/<actionId>/approve -H "Authorization: Bearer $(cat ${shellQuote(status.agentTokenFile)})")`] : []),
+  ];
+  if (access.length) lines.push('', ...access);
   return lines.join('\n') + '\n';
 }

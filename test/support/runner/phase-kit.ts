@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Action, Incident } from '../../../core/types.js';
 import { RunContext, type Phase } from '../../../runner/phases/context.js';
-import type { AgentApi, Endpoints, IncidentSummary, Target } from '../../../runner/ports.js';
+import type { AgentApi, Endpoints, IncidentSummary, RunOnIncident, Target } from '../../../runner/ports.js';
 import type { Progress } from '../../../runner/progress.js';
 import type { Presenter, RunOptions } from '../../../runner/run-record.js';
 import { loadScenario } from '../../../scenarios/catalog.js';
@@ -47,6 +47,17 @@ export class MemoryAgent implements AgentApi {
     action.approval = { actionId, decision: verdict, by, at: new Date(this.now()).toISOString() };
     this.decisions.push({ incidentId, actionId, decision, by });
     this.onDecision?.(incident, action, decision);
+  }
+
+  /** The runs recorded on incidents (PUT /incidents/:id/run), in order. */
+  readonly runs: ({ incidentId: string } & RunOnIncident)[] = [];
+  /** A refusal to answer recordRun with (an older agent, a bad body). */
+  refuseRuns?: Error;
+
+  async recordRun(incidentId: string, run: RunOnIncident): Promise<void> {
+    if (this.refuseRuns) throw this.refuseRuns;
+    if (!this.incidents.has(incidentId)) throw new Error(`no incident ${incidentId}`);
+    this.runs.push({ incidentId, ...run });
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * Stand-ins for the runner's unit tests: a stub DevOps agent (a real HTTP server honouring the API
- * contract of DESIGN.md: GET /healthz, GET /incidents, GET /incidents/:id, POST .../approve|reject) whose
+ * contract of DESIGN.md: GET /healthz, GET /incidents, GET /incidents/:id, POST .../approve|reject,
+ * PUT /incidents/:id/run) whose
  * incident moves through its milestones as the test scripts it, an in-memory cluster, scripted metrics
  * and core's ManualClock (sleep advances time at once) with a hook for the test's script.
  */
@@ -13,6 +14,8 @@ import type { AlarmStates, AlarmStateValue, ChaosObjectSummary, ChaosRef, Cluste
 export class StubAgent {
   readonly incidents = new Map<string, Incident>();
   readonly decisions: { incidentId: string; actionId: string; decision: string; by: string }[] = [];
+  /** The bodies of PUT /incidents/:id/run, as sent. */
+  readonly runs: { incidentId: string; body: unknown }[] = [];
   private server?: Server;
   url = '';
   /** Called on every approval, to let the test advance the incident (execute, verify...). */
@@ -57,6 +60,22 @@ export class StubAgent {
           this.decisions.push({ incidentId: incident.id, actionId: action.id, decision: verdict, by: parsed.by });
           this.onDecision?.(incident, action, verdict);
           return send(200, { incidentId: incident.id, action });
+        }
+        const runMatch = /^\/incidents\/([^/]+)\/run$/.exec(path);
+        if (req.method === 'PUT' && runMatch) {
+          const incident = this.incidents.get(decodeURIComponent(runMatch[1]!));
+          let parsed: { runId?: unknown; scenario?: unknown; reportDir?: unknown };
+          try {
+            parsed = JSON.parse(body || '{}') as typeof parsed;
+          } catch {
+            return send(400, { error: 'body is not JSON' });
+          }
+          if (!/^application\/json/.test(req.headers['content-type'] ?? '')) return send(415, { error: 'JSON only' });
+          if (typeof parsed.runId !== 'string' || typeof parsed.scenario !== 'string' || typeof parsed.reportDir !== 'string' || !parsed.reportDir.startsWith('/')) return send(400, { error: 'runId, scenario and an absolute reportDir are required' });
+          if (!incident) return send(404, { error: 'incident not found' });
+          this.runs.push({ incidentId: incident.id, body: parsed });
+          incident.run = { runId: parsed.runId, scenario: parsed.scenario, reportDir: parsed.reportDir, recordedBy: 'stub-operator', recordedAt: new Date(this.now()).toISOString() };
+          return send(200, { incidentId: incident.id, run: incident.run });
         }
         send(404, { error: `no route ${req.method} ${path}` });
       });
