@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../../../../core/log.js';
 import { createLogger } from '../../../../core/log.js';
 import type { ClusterBackend } from '../cluster/backend.js';
@@ -16,6 +17,8 @@ import {
 import type { Reply } from './http.js';
 import { readBody, reply, send, sendError } from './http.js';
 import { serveMetrics } from './metrics.js';
+import { answerReview } from './reviews.js';
+import { isReview } from '../cluster/resources.js';
 import { deleteCollection, deleteObject } from './objects/delete.js';
 import { getObject, listObjects } from './objects/read.js';
 import { createObject, patchObject, replaceObject } from './objects/write.js';
@@ -35,7 +38,11 @@ export interface KubeApiOptions {
   bookmarkIntervalMs?: number;
 }
 
-export type KubeApiHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+export interface KubeApiHandler {
+  (req: IncomingMessage, res: ServerResponse): boolean;
+  /** For the server's 'upgrade' event (exec over WebSocket); false when the path is not one it serves. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+}
 
 const PUBLIC_ROUTES = new Set<Route['kind']>(['health', 'version']);
 
@@ -46,7 +53,7 @@ const PUBLIC_ROUTES = new Set<Route['kind']>(['health', 'version']);
 export function createKubeApi(backend: ClusterBackend, options: KubeApiOptions = {}): KubeApiHandler {
   const logger = options.logger ?? createLogger('kube-api');
   const ctx: ApiContext = { backend, logger, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 };
-  return (req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): boolean => {
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://kube-api.local');
@@ -88,6 +95,7 @@ export function createKubeApi(backend: ClusterBackend, options: KubeApiOptions =
     );
     return true;
   };
+  return Object.assign(handler, { upgrade: () => false });
 }
 
 /** Returns the reply to send, or undefined when the handler streams the response itself (watch). */
@@ -96,7 +104,7 @@ async function handle(ctx: ApiContext, req: ApiRequest, res: ServerResponse, rou
   if (route.kind !== 'resource' && req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed();
   switch (route.kind) {
     case 'health':
-      return reply(200, 'ok', 'text/plain; charset=utf-8');
+      return reply(200, req.query.has('verbose') ? verboseHealth(route.check) : 'ok', 'text/plain; charset=utf-8');
     case 'version':
       return reply(200, serverVersion);
     case 'legacy-root':
@@ -124,6 +132,24 @@ function openApi(segments: string[]): Reply {
   return reply(200, openApiGroupVersion(gv.group, gv.version));
 }
 
+/** The checks kube-apiserver 1.31 lists for `/readyz?verbose` (livez and healthz list the same but readiness-only ones). */
+const HEALTH_CHECKS = [
+  'ping', 'log', 'etcd', 'etcd-readiness', 'informer-sync', 'poststarthook/start-apiserver-admission-initializer', 'poststarthook/generic-apiserver-start-informers',
+  'poststarthook/priority-and-fairness-config-consumer', 'poststarthook/priority-and-fairness-filter', 'poststarthook/storage-object-count-tracker-hook',
+  'poststarthook/start-apiextensions-informers', 'poststarthook/start-apiextensions-controllers', 'poststarthook/crd-informer-synced',
+  'poststarthook/start-system-namespaces-controller', 'poststarthook/bootstrap-controller', 'poststarthook/rbac/bootstrap-roles',
+  'poststarthook/scheduling/bootstrap-system-priority-classes', 'poststarthook/priority-and-fairness-config-producer', 'poststarthook/start-cluster-authentication-info-controller',
+  'poststarthook/aggregator-reload-proxy-client-cert', 'poststarthook/start-kube-aggregator-informers', 'poststarthook/apiservice-registration-controller',
+  'poststarthook/apiservice-status-available-controller', 'poststarthook/kube-apiserver-autoregistration', 'autoregister-completion', 'poststarthook/apiservice-openapi-controller',
+  'poststarthook/apiservice-openapiv3-controller', 'shutdown',
+];
+const READINESS_ONLY = new Set(['etcd-readiness', 'informer-sync', 'shutdown']);
+
+function verboseHealth(check: string): string {
+  const checks = HEALTH_CHECKS.filter((name) => check === 'readyz' || !READINESS_ONLY.has(name));
+  return `${checks.map((name) => `[+]${name} ok`).join('\n')}\n${check} check passed\n`;
+}
+
 function notFoundPath(): ApiError {
   return new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
 }
@@ -132,6 +158,10 @@ async function resource(ctx: ApiContext, req: ApiRequest, res: ServerResponse, t
   const { type, name, subresource } = target;
   const method = req.method;
   if (type.virtual) return serveMetrics(ctx, req, target);
+  if (isReview(type)) {
+    if (name !== undefined || subresource) throw notFoundPath();
+    return answerReview(type, req, target.namespace);
+  }
   const watching = target.watchPath || req.query.get('watch') === 'true' || req.query.get('watch') === '1';
 
   if (subresource) {
@@ -140,7 +170,10 @@ async function resource(ctx: ApiContext, req: ApiRequest, res: ServerResponse, t
     if (!verb || !verbs.includes(verb)) throw errors.methodNotAllowed();
     switch (subresource) {
       case 'log':
-        return readLogs(ctx, req, target);
+        return readLogs(ctx, req, target, res);
+      case 'exec':
+        // Without a WebSocket or SPDY upgrade there is no stream to run the command on.
+        throw errors.badRequest('Upgrade request required');
       case 'eviction':
         return evictPod(ctx, req, target);
       case 'scale':
