@@ -193,9 +193,9 @@ const commands: SreCommand[] = [
   { args: () => ['explain', 'pod.spec.containers.livenessProbe'], stdout: /FIELD: livenessProbe/ },
   { args: () => ['explain', 'svc', '--recursive'], stdout: /nodePort\s+<integer>/ },
   { args: () => ['explain', 'endpointslices.endpoints'], stdout: /conditions/ },
-  { args: () => ['explain', 'daemonset.spec.updateStrategy'], stdout: /maxUnavailable/ },
+  { args: () => ['explain', 'daemonset.spec.updateStrategy.rollingUpdate'], stdout: /maxSurge\s+<IntOrString>[\s\S]*maxUnavailable\s+<IntOrString>/ },
   // Inside a container: read-only diagnostics
-  { args: (n) => ['exec', n.pod, '-n', NS, '--', 'cat', '/etc/resolv.conf'], stdout: /nameserver 10\.100\.0\.10\nsearch petadoptions\.svc\.cluster\.local svc\.cluster\.local cluster\.local/ },
+  { args: (n) => ['exec', n.pod, '-n', NS, '--', 'cat', '/etc/resolv.conf'], stdout: /^search petadoptions\.svc\.cluster\.local svc\.cluster\.local cluster\.local us-west-2\.compute\.internal\nnameserver 10\.100\.0\.10\noptions ndots:5\n$/ },
   { args: (n) => ['exec', n.pod, '-n', NS, '--', 'env'], stdout: /KUBERNETES_SERVICE_HOST=10\.100\.0\.1/ },
   { args: (n) => ['exec', n.pod, '-n', NS, '--', 'printenv', 'HOSTNAME'], stdout: new RegExp('^petsite-') },
   { args: (n) => ['exec', n.pod, '-n', NS, '--', 'ps'], stdout: /PID/ },

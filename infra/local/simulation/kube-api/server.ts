@@ -18,11 +18,12 @@ import type { Reply } from './http.js';
 import { readBody, reply, send, sendError } from './http.js';
 import { serveMetrics } from './metrics.js';
 import { answerReview } from './reviews.js';
+import { refuseUpgrade, serveExec } from './exec/stream.js';
 import { isReview } from '../cluster/resources.js';
 import { deleteCollection, deleteObject } from './objects/delete.js';
 import { getObject, listObjects } from './objects/read.js';
 import { createObject, patchObject, replaceObject } from './objects/write.js';
-import { groupVersionOfOpenApiPath, openApiGroupVersion, openApiRoot } from './openapi.js';
+import { groupVersionOfOpenApiPath, openApiGroupVersion, openApiRoot, openApiV2 } from './openapi/index.js';
 import type { ResourceTarget, Route } from './routes.js';
 import { isKubePath, resolveRoute } from './routes.js';
 import { evictPod } from './subresources/eviction.js';
@@ -95,7 +96,27 @@ export function createKubeApi(backend: ClusterBackend, options: KubeApiOptions =
     );
     return true;
   };
-  return Object.assign(handler, { upgrade: () => false });
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://kube-api.local');
+    } catch {
+      return false;
+    }
+    if (!isKubePath(url.pathname)) return false;
+    const route = resolveRoute(url.pathname);
+    if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {
+      refuseUpgrade(socket, new ApiError(401, 'Unauthorized', 'Unauthorized'));
+      return true;
+    }
+    if (route.kind !== 'resource' || route.target.subresource !== 'exec' || !route.target.namespace || !route.target.name) {
+      refuseUpgrade(socket, route.kind === 'resource' ? errors.badRequest('only pods/exec upgrades the connection here') : notFoundPath());
+      return true;
+    }
+    serveExec(ctx, req, socket, head, { namespace: route.target.namespace, name: route.target.name, query: url.searchParams });
+    return true;
+  };
+  return Object.assign(handler, { upgrade });
 }
 
 /** Returns the reply to send, or undefined when the handler streams the response itself (watch). */
@@ -118,13 +139,22 @@ async function handle(ctx: ApiContext, req: ApiRequest, res: ServerResponse, rou
     case 'resource-list':
       return reply(200, apiResourceList(route.group, route.version));
     case 'openapi':
-      return openApi(route.segments);
+      return openApi(route.segments, req.headers.accept);
     case 'resource':
       return resource(ctx, req, res, route.target);
   }
 }
 
-function openApi(segments: string[]): Reply {
+function openApi(segments: string[], accept: string | undefined): Reply {
+  if (segments[0] === 'v2' && segments.length === 1) {
+    // kube-apiserver also serves v2 as protobuf (gnostic's encoding), which this server does not: a client
+    // that accepts only protobuf is told so (406), one that accepts JSON gets the document.
+    const offers = (accept ?? '*/*').split(',').map((o) => o.split(';')[0]!.trim().toLowerCase());
+    if (!offers.some((o) => o === 'application/json' || o === '*/*' || o === 'application/*')) {
+      throw new ApiError(406, 'NotAcceptable', 'only the following media types are accepted: application/json');
+    }
+    return reply(200, openApiV2());
+  }
   if (segments[0] !== 'v3') throw notFoundPath();
   if (segments.length === 1) return reply(200, openApiRoot());
   const gv = groupVersionOfOpenApiPath(segments.slice(1));
