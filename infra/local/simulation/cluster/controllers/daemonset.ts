@@ -28,17 +28,22 @@ export class DaemonSetController implements Controller {
       const revision = this.currentRevision(ds);
       const hash = revision.metadata.labels!['controller-revision-hash']!;
       const owned = () => store.list<Pod>(POD, namespace).filter((p) => isOwnedBy(p, ds));
-      for (const failed of owned().filter((p) => p.status.phase === 'Failed' && !p.metadata.deletionTimestamp)) {
+      let pods = owned();
+      for (const failed of pods.filter((p) => p.status.phase === 'Failed' && !p.metadata.deletionTimestamp)) {
         store.delete(POD, failed.metadata.namespace, failed.metadata.name);
         this.ctx.events.normal(ds, 'SuccessfulDelete', `Deleted pod: ${failed.metadata.name}`, { component: 'daemonset-controller' });
       }
       for (const node of nodes) {
-        if (owned().some((p) => p.spec.nodeName === node.metadata.name && isActive(p))) continue;
-        if (owned().some((p) => p.spec.nodeName === node.metadata.name && p.metadata.deletionTimestamp)) continue;
+        // Terminating pods do not count: the replacement starts while the old one shuts down, as the real controller does it.
+        if (pods.some((p) => p.spec.nodeName === node.metadata.name && isActive(p))) continue;
         this.createPod(ds, node, hash);
       }
-      if ((ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') this.rollOut(ds, owned().filter(isActive), hash, nodes.length);
-      const active = owned().filter(isActive);
+      pods = owned();
+      if ((ds.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate' && pods.some((p) => p.metadata.labels?.['controller-revision-hash'] !== hash)) {
+        this.rollOut(ds, pods.filter(isActive), hash, nodes.length);
+        pods = owned();
+      }
+      const active = pods.filter(isActive);
       const available = active.filter(isAvailable).length;
       const status: DaemonSet['status'] = {
         currentNumberScheduled: active.length,

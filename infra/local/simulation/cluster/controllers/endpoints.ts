@@ -43,18 +43,33 @@ const MANAGED_BY = 'endpointslice-controller.k8s.io';
  */
 export class EndpointsController implements Controller {
   readonly name = 'endpoint-controller';
-  constructor(private readonly ctx: ControllerContext) {}
+  /** Like the real controllers' informers: work only after a pod or service changed. */
+  private dirty = true;
+
+  constructor(private readonly ctx: ControllerContext) {
+    const changed = () => (this.dirty = true);
+    ctx.store.watch({ key: POD }, changed);
+    ctx.store.watch({ key: SERVICE }, changed);
+  }
 
   reconcile(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
     const { store } = this.ctx;
     const zones = new Map(store.list<Node>(NODE).map((n) => [n.metadata.name, n.metadata.labels?.['topology.kubernetes.io/zone']]));
+    const podsByNamespace = new Map<string, Pod[]>();
+    for (const pod of store.list<Pod>(POD)) {
+      if (!pod.status.podIP || isTerminated(pod)) continue;
+      const list = podsByNamespace.get(pod.metadata.namespace!) ?? [];
+      list.push(pod);
+      podsByNamespace.set(pod.metadata.namespace!, list);
+    }
     for (const service of store.list<Service>(SERVICE)) {
       if (!service.spec.selector || service.metadata.deletionTimestamp) continue;
       const namespace = service.metadata.namespace!;
       const selector = selectorFromSpec({ matchLabels: service.spec.selector });
-      const pods = store
-        .list<Pod>(POD, namespace)
-        .filter((p) => selector(p.metadata.labels) && p.status.podIP && !isTerminated(p))
+      const pods = (podsByNamespace.get(namespace) ?? [])
+        .filter((p) => selector(p.metadata.labels))
         .sort((a, b) => a.status.podIP!.localeCompare(b.status.podIP!, undefined, { numeric: true }));
       this.syncEndpoints(service, pods);
       this.syncSlice(service, pods, zones);
