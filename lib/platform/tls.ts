@@ -27,7 +27,8 @@ export function selfSignedCertificate(options: CertificateOptions = {}): Serving
   const hosts = options.hosts ?? ['127.0.0.1', '::1', 'localhost'];
   const name = der.sequence(der.set(der.sequence(der.oid('2.5.4.3'), der.utf8(options.commonName ?? 'kube-apiserver'))));
   const serial = randomBytes(16);
-  serial[0]! &= 0x7f;
+  // A positive INTEGER with no leading zero byte (DER forbids the padding a 0x00 first byte would be).
+  serial[0] = (serial[0]! & 0x7f) | 0x40;
   const altNames = hosts.map((host) => (isIP(host) ? der.tlv(0x87, ipBytes(host)) : der.tlv(0x82, Buffer.from(host, 'ascii'))));
   const extensions = der.explicit(
     3,

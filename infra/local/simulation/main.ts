@@ -122,6 +122,11 @@ const kubeServer = createHttpsServer({ key: certificate.key, cert: certificate.c
   }
 });
 
+// kubectl exec opens a WebSocket: the upgrade reaches the API through the server's 'upgrade' event.
+kubeServer.on('upgrade', (req, socket, head) => {
+  if (!kubeApi.upgrade(req, socket, head)) socket.destroy();
+});
+
 const server = createLocalClusterServer({
   simulation,
   handlers: [createXRayApi(traces)],

@@ -6,12 +6,13 @@
  */
 import { isoTime } from '../../../core/clock.js';
 import type { Random } from '../../../core/random.js';
-import type { Container, DaemonSet, Deployment, Namespace, Node, PodDisruptionBudget, PodTemplateSpec, ReplicaSet } from './cluster/objects.js';
+import type { Container, DaemonSet, Deployment, Namespace, Node, Pod, PodDisruptionBudget, PodTemplateSpec, ReplicaSet } from './cluster/objects.js';
 import { controllerRef, REVISION_ANNOTATION, templateHash } from './cluster/naming.js';
-import { DAEMONSET, DEPLOYMENT, NAMESPACE, NODE, PDB, REPLICASET, SERVICE } from './cluster/resources.js';
+import { DAEMONSET, DEPLOYMENT, NAMESPACE, NODE, PDB, POD, REPLICASET, SERVICE, SERVICEACCOUNT } from './cluster/resources.js';
 import type { ObjectStore } from './cluster/store.js';
 import { APP_NAMESPACE, services, type ServiceProfile } from '../../../lib/petadoption/catalog.js';
 import { systemWorkloads, type SystemWorkload } from './workload/system.js';
+import { bootstrapCluster } from './cluster/bootstrap.js';
 
 const DAY = 86_400_000;
 
@@ -57,7 +58,9 @@ export function seedCluster(store: ObjectStore, random: Random, now: number): { 
     });
   }
   const nodes = nodeSpecs(random);
-  for (const spec of nodes) store.create<Node>(NODE, nodeObject(spec, now - 12 * DAY - random.int(0, 3600_000)));
+  const nodeObjects = nodes.map((spec) => store.create<Node>(NODE, nodeObject(spec, now - 12 * DAY - random.int(0, 3600_000))));
+  bootstrapCluster(store, now - 47 * DAY, nodeObjects);
+  seedServiceAccounts(store, now);
 
   for (const service of services) seedDeployment(store, random, service, now);
   for (const workload of systemWorkloads) seedSystemWorkload(store, workload, now);
@@ -77,6 +80,93 @@ export function seedCluster(store: ObjectStore, random: Random, now: number): { 
     spec: { maxUnavailable: 1, selector: { matchLabels: { 'eks.amazonaws.com/component': 'coredns', 'k8s-app': 'kube-dns' } } },
   });
   return { nodes };
+}
+
+const CHANGE_CAUSE = 'kubernetes.io/change-cause';
+
+/** What the release pipeline records on each rollout (`kubectl annotate ... kubernetes.io/change-cause=...`). */
+function changeCause(service: ServiceProfile, tag: string, index: number): string {
+  return index === 0 ? `initial release ${tag} (kubectl apply -f petadoptions/${service.name}.yaml)` : `kubectl set image deployment/${service.name} ${service.name}=${service.image}:${tag}`;
+}
+
+function serviceSpec(service: ServiceProfile, random: Random, exposure: { type: 'ClusterIP' } | { type: 'NodePort'; nodePort: number }): Record<string, unknown> {
+  const clusterIP = `10.100.${random.int(1, 254)}.${random.int(1, 254)}`;
+  return {
+    type: exposure.type,
+    selector: { app: service.name },
+    ports: [{ name: 'http', port: 80, targetPort: service.port, protocol: 'TCP', ...('nodePort' in exposure ? { nodePort: exposure.nodePort } : {}) }],
+    clusterIP,
+    clusterIPs: [clusterIP],
+    internalTrafficPolicy: 'Cluster',
+    ipFamilies: ['IPv4'],
+    ipFamilyPolicy: 'SingleStack',
+    sessionAffinity: 'None',
+    ...(exposure.type === 'NodePort' ? { externalTrafficPolicy: 'Cluster' } : {}),
+  };
+}
+
+/**
+ * The service accounts the workloads run as: the application's own (IRSA: each bound to its IAM role by
+ * the eks.amazonaws.com/role-arn annotation) and the EKS add-ons'. Every namespace's `default` one is the
+ * serviceaccount controller's.
+ */
+function seedServiceAccounts(store: ObjectStore, now: number): void {
+  const accounts = new Map<string, { namespace: string; created: number; annotations?: Record<string, string> }>();
+  for (const service of services) {
+    const name = appTemplate(service, service.currentTag).spec.serviceAccountName!;
+    if (name !== 'default') accounts.set(name, { namespace: APP_NAMESPACE, created: now - 41 * DAY, annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::123456789012:role/petadoptions-${service.name}` } });
+  }
+  for (const workload of systemWorkloads) accounts.set(workload.name, { namespace: workload.namespace, created: now - (workload.namespace === 'kube-system' ? 47 * DAY - 240_000 : 40 * DAY) });
+  for (const [name, account] of accounts) {
+    store.create(SERVICEACCOUNT, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name, namespace: account.namespace, creationTimestamp: isoTime(account.created), ...(account.annotations ? { annotations: account.annotations } : {}) },
+    });
+  }
+}
+
+/**
+ * Pods the controllers created when the simulation started were, in the cluster's story, born long
+ * before: DaemonSet pods when their node joined, the others when their ReplicaSet rolled out or, if
+ * that is older, when the node group was last replaced. Their creation and start times move back
+ * there (containers that restarted since keep their real times), so `kubectl get pods` shows ages as
+ * varied as a real cluster's. Runs once, before the guaranteed history begins.
+ */
+export function backdateInitialPods(store: ObjectStore, random: Random, simulationStart: number): void {
+  const shift = (time: string | undefined, by: number) => (time ? isoTime(Date.parse(time) - by) : time);
+  for (const pod of store.list<Pod>(POD)) {
+    const created = Date.parse(pod.metadata.creationTimestamp ?? '');
+    if (!(created < simulationStart + 60_000) || pod.metadata.deletionTimestamp) continue;
+    const owner = pod.metadata.ownerReferences?.find((r) => r.controller);
+    const node = pod.spec.nodeName ? store.get<Node>(NODE, undefined, pod.spec.nodeName) : undefined;
+    if (!owner || !node) continue;
+    const nodeJoined = Date.parse(node.metadata.creationTimestamp!);
+    let born: number;
+    if (owner.kind === 'DaemonSet') born = nodeJoined + random.int(40, 150) * 1000;
+    else {
+      const rs = store.get<ReplicaSet>(REPLICASET, pod.metadata.namespace, owner.name);
+      if (!rs || Date.parse(rs.metadata.creationTimestamp!) >= simulationStart) continue;
+      born = Math.max(Date.parse(rs.metadata.creationTimestamp!), nodeJoined + random.int(3, 12) * 60_000) + random.int(5, 90) * 1000;
+    }
+    const by = created - born;
+    store.update<Pod>(
+      POD,
+      {
+        ...pod,
+        metadata: { ...pod.metadata, creationTimestamp: isoTime(born) },
+        status: {
+          ...pod.status,
+          startTime: shift(pod.status.startTime, by),
+          conditions: pod.status.conditions?.map((c) => ({ ...c, lastTransitionTime: shift(c.lastTransitionTime, by) })),
+          containerStatuses: pod.status.containerStatuses?.map((c) =>
+            c.restartCount === 0 && c.state.running ? { ...c, state: { running: { startedAt: shift(c.state.running.startedAt, by) } } } : c,
+          ),
+        },
+      },
+      { rewriteCreationTimestamp: true },
+    );
+  }
 }
 
 export function nodeObject(spec: NodeSpec, created: number): Node {
@@ -185,7 +275,7 @@ function seedDeployment(store: ObjectStore, random: Random, service: ServiceProf
       name: service.name,
       namespace: APP_NAMESPACE,
       labels: { app: service.name, 'app.kubernetes.io/part-of': 'petadoptions' },
-      annotations: { [REVISION_ANNOTATION]: String(tags.length) },
+      annotations: { [REVISION_ANNOTATION]: String(tags.length), [CHANGE_CAUSE]: changeCause(service, tags.at(-1)!, tags.length - 1) },
       creationTimestamp: isoTime(created),
     },
     spec: {
@@ -210,6 +300,7 @@ function seedDeployment(store: ObjectStore, random: Random, service: ServiceProf
         namespace: APP_NAMESPACE,
         labels: { ...template.metadata!.labels, 'pod-template-hash': hash },
         annotations: {
+          [CHANGE_CAUSE]: changeCause(service, tag, i),
           [REVISION_ANNOTATION]: String(i + 1),
           'deployment.kubernetes.io/desired-replicas': String(service.replicas),
           'deployment.kubernetes.io/max-replicas': String(service.replicas + Math.ceil(service.replicas / 4)),
@@ -229,13 +320,14 @@ function seedDeployment(store: ObjectStore, random: Random, service: ServiceProf
     store.create(SERVICE, {
       apiVersion: 'v1', kind: 'Service',
       metadata: { name: service.name, namespace: APP_NAMESPACE, labels: { app: service.name }, creationTimestamp: isoTime(created) },
-      spec: { type: service.name === 'petsite' ? 'NodePort' : 'ClusterIP', selector: { app: service.name }, ports: [{ name: 'http', port: 80, targetPort: service.port, protocol: 'TCP' }], clusterIP: `10.100.${random.int(1, 254)}.${random.int(1, 254)}` },
+      // The web front end is exposed on every node (the ALB targets the NodePort, as the workshop's ingress does).
+      spec: serviceSpec(service, random, service.name === 'petsite' ? { type: 'NodePort', nodePort: 30000 + random.int(0, 2767) } : { type: 'ClusterIP' }),
     });
   } else {
     store.create(SERVICE, {
       apiVersion: 'v1', kind: 'Service',
       metadata: { name: service.name, namespace: APP_NAMESPACE, labels: { app: service.name }, creationTimestamp: isoTime(created) },
-      spec: { type: 'ClusterIP', selector: { app: service.name }, ports: [{ name: 'http', port: 80, targetPort: service.port, protocol: 'TCP' }], clusterIP: `10.100.${random.int(1, 254)}.${random.int(1, 254)}` },
+      spec: serviceSpec(service, random, { type: 'ClusterIP' }),
     });
   }
 }
@@ -259,7 +351,13 @@ function seedSystemWorkload(store: ObjectStore, workload: SystemWorkload, now: n
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
       metadata: { name: workload.name, namespace: workload.namespace, labels: { ...workload.labels }, creationTimestamp: created },
-      spec: { selector: { matchLabels: { ...workload.labels } }, template },
+      spec: {
+        selector: { matchLabels: { ...workload.labels } },
+        template,
+        // The EKS add-ons roll node agents 10% of the nodes at a time; the CloudWatch agents one node at a time.
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: workload.namespace === 'kube-system' ? '10%' : 1, maxSurge: 0 } },
+        revisionHistoryLimit: 10,
+      },
       status: { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 },
     });
     return;

@@ -12,6 +12,8 @@ import { NetworkFaults } from './chaos/network-faults.js';
 import type { Controller, ControllerContext } from './cluster/controllers/context.js';
 import { DaemonSetController } from './cluster/controllers/daemonset.js';
 import { DeploymentController } from './cluster/controllers/deployment.js';
+import { EndpointsController } from './cluster/controllers/endpoints.js';
+import { NamespaceDefaultsController } from './cluster/controllers/namespace-defaults.js';
 import { GarbageCollector } from './cluster/controllers/garbage-collector.js';
 import { Kubelet, NODE_SYSTEM_OVERHEAD_BYTES } from './cluster/controllers/kubelet.js';
 import { ReplicaSetController } from './cluster/controllers/replicaset.js';
@@ -23,7 +25,7 @@ import { ObjectStore } from './cluster/store.js';
 import type { ExpositionSource, NodeCounters } from './exposition/collectors.js';
 import { scrapeTargets, type ScrapeTarget } from './exposition/targets.js';
 import type { TimingProfile } from '../profiles.js';
-import { PAST_CRASH, RECENT_ROLLOUT, seedCluster } from './seed.js';
+import { backdateInitialPods, PAST_CRASH, RECENT_ROLLOUT, seedCluster } from './seed.js';
 import { serviceByName } from '../../../lib/petadoption/catalog.js';
 import { LogStore } from './workload/logs.js';
 import { ContainerRuntimeModel } from './workload/runtime.js';
@@ -82,7 +84,7 @@ export class Simulation implements ClusterBackend, ExpositionSource {
     });
     this.chaos = new ChaosController(ctx, this.runtime, this.network);
     this.gc = new GarbageCollector(ctx);
-    this.controllers = [this.chaos, new DeploymentController(ctx), new ReplicaSetController(ctx), new DaemonSetController(ctx), new Scheduler(ctx)];
+    this.controllers = [this.chaos, new NamespaceDefaultsController(ctx), new DeploymentController(ctx), new ReplicaSetController(ctx), new DaemonSetController(ctx), new Scheduler(ctx), new EndpointsController(ctx)];
     this.usage = {
       pods: (namespace) => this.podUsage(namespace),
       nodes: () => this.nodeUsage(),
@@ -93,6 +95,7 @@ export class Simulation implements ClusterBackend, ExpositionSource {
       const hoursBefore = (hours: number) => Math.max(options.start + 60_000, options.historyEnd! - hours * 3_600_000);
       this.at(hoursBefore(RECENT_ROLLOUT.hoursAgo), `rollout ${RECENT_ROLLOUT.service} ${serviceByName.get(RECENT_ROLLOUT.service)!.currentTag}`, () => this.rollOutLatest(RECENT_ROLLOUT.service));
       this.at(hoursBefore(PAST_CRASH.hoursAgo), `${PAST_CRASH.app} crash`, () => this.crashOne(PAST_CRASH));
+      this.at(options.start + 50_000, 'pods born before the simulation', () => backdateInitialPods(this.store, this.random, options.start));
     }
   }
 

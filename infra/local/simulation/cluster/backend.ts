@@ -25,6 +25,8 @@ export interface LogQuery {
   tailLines?: number;
   timestamps?: boolean;
   limitBytes?: number;
+  /** Only lines written after this time (epoch ms, exclusive): what a following reader has not seen yet. */
+  afterTime?: number;
 }
 
 export interface PodLogSource {
@@ -33,6 +35,8 @@ export interface PodLogSource {
    * Throws ApiError 400 when the container is ambiguous/unknown or has no previous instance.
    */
   read(namespace: string, pod: string, query: LogQuery): string;
+  /** Time of the newest line of the container's current instance (epoch ms), where a follower resumes. */
+  newestLineTime?(namespace: string, pod: string, container: string): number | undefined;
 }
 
 export interface ContainerUsage {

@@ -218,16 +218,30 @@ export interface ReplicaSet extends KubeObject {
 
 export interface DaemonSet extends KubeObject {
   kind: 'DaemonSet';
-  spec: { selector: LabelSelector; template: PodTemplateSpec };
+  spec: {
+    selector: LabelSelector;
+    template: PodTemplateSpec;
+    updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string } };
+    revisionHistoryLimit?: number;
+    minReadySeconds?: number;
+  };
   status: {
     currentNumberScheduled: number;
     desiredNumberScheduled: number;
     numberMisscheduled: number;
     numberReady: number;
     numberAvailable?: number;
+    numberUnavailable?: number;
     updatedNumberScheduled?: number;
     observedGeneration?: number;
   };
+}
+
+/** apps/v1 ControllerRevision: one immutable snapshot of a DaemonSet's (or StatefulSet's) template. */
+export interface ControllerRevision extends KubeObject {
+  kind: 'ControllerRevision';
+  data: { spec: { template: PodTemplateSpec & { $patch?: 'replace' } } };
+  revision: number;
 }
 
 export interface Namespace extends KubeObject {

@@ -26,41 +26,90 @@ export interface ResourceType {
 
 const readWrite = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
+/** Reviews (SelfSubjectAccessReview, TokenReview...) are created and answered, never stored. */
+const createOnly = ['create'];
+const status = (kind: string) => ({ name: 'status', kind, verbs: ['get', 'patch', 'update'] });
+const scale = { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] };
+const core = (kind: string, plural: string, namespaced: boolean, extra: Partial<ResourceType> = {}): ResourceType => ({
+  group: '', version: 'v1', kind, plural, singular: kind.toLowerCase(), namespaced, verbs: readWrite, ...extra,
+});
+const grouped = (group: string, version: string, kind: string, plural: string, namespaced: boolean, extra: Partial<ResourceType> = {}): ResourceType => ({
+  group, version, kind, plural, singular: kind.toLowerCase(), namespaced, verbs: readWrite, ...extra,
+});
+
+/**
+ * The kinds an EKS 1.31 control plane serves that SREs look at, with the short names, categories and
+ * subresources its discovery documents give them (kubectl api-resources on EKS). Kinds this cluster does
+ * not use (StatefulSets, Jobs, HPAs, Ingresses, PVCs...) are served all the same and list empty, as on
+ * a cluster that has none.
+ */
 export const resourceTypes: ResourceType[] = [
-  { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', singular: 'namespace', namespaced: false, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
-  { group: '', version: 'v1', kind: 'Node', plural: 'nodes', singular: 'node', namespaced: false, shortNames: ['no'], verbs: readWrite, subresources: [{ name: 'status', kind: 'Node', verbs: ['get', 'patch', 'update'] }] },
-  {
-    group: '', version: 'v1', kind: 'Pod', plural: 'pods', singular: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'], verbs: readWrite,
+  core('ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),
+  core('Endpoints', 'endpoints', true, { shortNames: ['ep'], singular: 'endpoints' }),
+  core('Event', 'events', true, { shortNames: ['ev'] }),
+  core('LimitRange', 'limitranges', true, { shortNames: ['limits'] }),
+  { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', singular: 'namespace', namespaced: false, shortNames: ['ns'], verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], subresources: [status('Namespace')] },
+  core('Node', 'nodes', false, { shortNames: ['no'], subresources: [status('Node')] }),
+  core('PersistentVolumeClaim', 'persistentvolumeclaims', true, { shortNames: ['pvc'], subresources: [status('PersistentVolumeClaim')] }),
+  core('PersistentVolume', 'persistentvolumes', false, { shortNames: ['pv'], subresources: [status('PersistentVolume')] }),
+  core('Pod', 'pods', true, {
+    shortNames: ['po'],
+    categories: ['all'],
     subresources: [
+      { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
       { name: 'log', kind: 'Pod', verbs: ['get'] },
       { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
-      { name: 'status', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+      status('Pod'),
     ],
-  },
-  { group: '', version: 'v1', kind: 'Event', plural: 'events', singular: 'event', namespaced: true, shortNames: ['ev'], verbs: readWrite },
-  { group: '', version: 'v1', kind: 'Service', plural: 'services', singular: 'service', namespaced: true, shortNames: ['svc'], categories: ['all'], verbs: readWrite },
-  { group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', singular: 'configmap', namespaced: true, shortNames: ['cm'], verbs: readWrite },
-  {
-    group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', singular: 'deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], verbs: readWrite,
-    subresources: [
-      { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
-      { name: 'status', kind: 'Deployment', verbs: ['get', 'patch', 'update'] },
-    ],
-  },
-  {
-    group: 'apps', version: 'v1', kind: 'ReplicaSet', plural: 'replicasets', singular: 'replicaset', namespaced: true, shortNames: ['rs'], categories: ['all'], verbs: readWrite,
-    subresources: [
-      { name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
-      { name: 'status', kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] },
-    ],
-  },
-  { group: 'apps', version: 'v1', kind: 'DaemonSet', plural: 'daemonsets', singular: 'daemonset', namespaced: true, shortNames: ['ds'], categories: ['all'], verbs: readWrite, subresources: [{ name: 'status', kind: 'DaemonSet', verbs: ['get', 'patch', 'update'] }] },
-  { group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', namespaced: true, shortNames: ['pdb'], verbs: readWrite, subresources: [{ name: 'status', kind: 'PodDisruptionBudget', verbs: ['get', 'patch', 'update'] }] },
-  { group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', plural: 'networkpolicies', singular: 'networkpolicy', namespaced: true, shortNames: ['netpol'], verbs: readWrite },
+  }),
+  core('PodTemplate', 'podtemplates', true),
+  core('ReplicationController', 'replicationcontrollers', true, { shortNames: ['rc'], categories: ['all'], subresources: [{ ...scale }, status('ReplicationController')] }),
+  core('ResourceQuota', 'resourcequotas', true, { shortNames: ['quota'], subresources: [status('ResourceQuota')] }),
+  core('Secret', 'secrets', true),
+  core('ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'], subresources: [{ name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] }] }),
+  core('Service', 'services', true, { shortNames: ['svc'], categories: ['all'], subresources: [status('Service')] }),
+  grouped('apiregistration.k8s.io', 'v1', 'APIService', 'apiservices', false, { categories: ['api-extensions'], subresources: [status('APIService')] }),
+  grouped('apps', 'v1', 'ControllerRevision', 'controllerrevisions', true),
+  grouped('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], categories: ['all'], subresources: [status('DaemonSet')] }),
+  grouped('apps', 'v1', 'Deployment', 'deployments', true, { shortNames: ['deploy'], categories: ['all'], subresources: [{ ...scale }, status('Deployment')] }),
+  grouped('apps', 'v1', 'ReplicaSet', 'replicasets', true, { shortNames: ['rs'], categories: ['all'], subresources: [{ ...scale }, status('ReplicaSet')] }),
+  grouped('apps', 'v1', 'StatefulSet', 'statefulsets', true, { shortNames: ['sts'], categories: ['all'], subresources: [{ ...scale }, status('StatefulSet')] }),
+  grouped('authentication.k8s.io', 'v1', 'SelfSubjectReview', 'selfsubjectreviews', false, { verbs: createOnly }),
+  grouped('authentication.k8s.io', 'v1', 'TokenReview', 'tokenreviews', false, { verbs: createOnly }),
+  grouped('authorization.k8s.io', 'v1', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', true, { verbs: createOnly }),
+  grouped('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, { verbs: createOnly }),
+  grouped('authorization.k8s.io', 'v1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', false, { verbs: createOnly }),
+  grouped('authorization.k8s.io', 'v1', 'SubjectAccessReview', 'subjectaccessreviews', false, { verbs: createOnly }),
+  grouped('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, { shortNames: ['hpa'], categories: ['all'], subresources: [status('HorizontalPodAutoscaler')] }),
+  grouped('autoscaling', 'v1', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, { shortNames: ['hpa'], categories: ['all'], subresources: [status('HorizontalPodAutoscaler')] }),
+  grouped('batch', 'v1', 'CronJob', 'cronjobs', true, { shortNames: ['cj'], categories: ['all'], subresources: [status('CronJob')] }),
+  grouped('batch', 'v1', 'Job', 'jobs', true, { categories: ['all'], subresources: [status('Job')] }),
+  grouped('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
+  grouped('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
+  grouped('networking.k8s.io', 'v1', 'IngressClass', 'ingressclasses', false),
+  grouped('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, { shortNames: ['ing'], subresources: [status('Ingress')] }),
+  grouped('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true, { shortNames: ['netpol'] }),
+  grouped('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, { shortNames: ['pdb'], subresources: [status('PodDisruptionBudget')] }),
+  grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
+  grouped('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
+  grouped('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true),
+  grouped('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true),
+  grouped('scheduling.k8s.io', 'v1', 'PriorityClass', 'priorityclasses', false, { shortNames: ['pc'] }),
+  grouped('storage.k8s.io', 'v1', 'CSIDriver', 'csidrivers', false),
+  grouped('storage.k8s.io', 'v1', 'CSINode', 'csinodes', false),
+  grouped('storage.k8s.io', 'v1', 'StorageClass', 'storageclasses', false, { shortNames: ['sc'] }),
+  grouped('apiextensions.k8s.io', 'v1', 'CustomResourceDefinition', 'customresourcedefinitions', false, { shortNames: ['crd', 'crds'], categories: ['api-extensions'], subresources: [status('CustomResourceDefinition')] }),
+  grouped('admissionregistration.k8s.io', 'v1', 'MutatingWebhookConfiguration', 'mutatingwebhookconfigurations', false, { categories: ['api-extensions'] }),
+  grouped('admissionregistration.k8s.io', 'v1', 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', false, { categories: ['api-extensions'] }),
   { group: 'metrics.k8s.io', version: 'v1beta1', kind: 'PodMetrics', plural: 'pods', singular: '', namespaced: true, verbs: ['get', 'list'], virtual: true },
   { group: 'metrics.k8s.io', version: 'v1beta1', kind: 'NodeMetrics', plural: 'nodes', singular: '', namespaced: false, verbs: ['get', 'list'], virtual: true },
   ...chaosKinds.map(chaosResourceType),
 ];
+
+/** Kinds answered on create and never stored (reviews). */
+export function isReview(type: ResourceType): boolean {
+  return type.verbs.length === 1 && type.verbs[0] === 'create';
+}
 
 /** A Chaos Mesh kind as its CRD serves it: namespaced, in the chaos-mesh category, with a status subresource. */
 function chaosResourceType(chaos: AnyChaosKind): ResourceType {
@@ -97,6 +146,24 @@ export const REPLICASET = keyOf({ group: 'apps', plural: 'replicasets' });
 export const DAEMONSET = keyOf({ group: 'apps', plural: 'daemonsets' });
 export const PDB = keyOf({ group: 'policy', plural: 'poddisruptionbudgets' });
 export const NETWORKPOLICY = keyOf({ group: 'networking.k8s.io', plural: 'networkpolicies' });
+export const ENDPOINTS = keyOf({ group: '', plural: 'endpoints' });
+export const ENDPOINTSLICE = keyOf({ group: 'discovery.k8s.io', plural: 'endpointslices' });
+export const SERVICEACCOUNT = keyOf({ group: '', plural: 'serviceaccounts' });
+export const SECRET = keyOf({ group: '', plural: 'secrets' });
+export const CONTROLLERREVISION = keyOf({ group: 'apps', plural: 'controllerrevisions' });
+export const LEASE = keyOf({ group: 'coordination.k8s.io', plural: 'leases' });
+export const PRIORITYCLASS = keyOf({ group: 'scheduling.k8s.io', plural: 'priorityclasses' });
+export const STORAGECLASS = keyOf({ group: 'storage.k8s.io', plural: 'storageclasses' });
+export const CSIDRIVER = keyOf({ group: 'storage.k8s.io', plural: 'csidrivers' });
+export const CSINODE = keyOf({ group: 'storage.k8s.io', plural: 'csinodes' });
+export const CRD = keyOf({ group: 'apiextensions.k8s.io', plural: 'customresourcedefinitions' });
+export const APISERVICE = keyOf({ group: 'apiregistration.k8s.io', plural: 'apiservices' });
+export const CLUSTERROLE = keyOf({ group: 'rbac.authorization.k8s.io', plural: 'clusterroles' });
+export const CLUSTERROLEBINDING = keyOf({ group: 'rbac.authorization.k8s.io', plural: 'clusterrolebindings' });
+export const ROLE = keyOf({ group: 'rbac.authorization.k8s.io', plural: 'roles' });
+export const ROLEBINDING = keyOf({ group: 'rbac.authorization.k8s.io', plural: 'rolebindings' });
+export const MUTATINGWEBHOOK = keyOf({ group: 'admissionregistration.k8s.io', plural: 'mutatingwebhookconfigurations' });
+export const VALIDATINGWEBHOOK = keyOf({ group: 'admissionregistration.k8s.io', plural: 'validatingwebhookconfigurations' });
 /** Where experiments of a Chaos Mesh kind are stored; throws for a kind that is not registered. */
 export function chaosKey(kind: string): ResourceKey {
   const chaos = chaosKindOf(kind);

@@ -85,7 +85,7 @@ export class ObjectStore {
    * Replaces an object. With `expectedResourceVersion` the write fails with 409 Conflict when someone
    * else wrote first, exactly like an update carrying metadata.resourceVersion.
    */
-  update<T extends KubeObject>(key: ResourceKey, object: T, options: { expectedResourceVersion?: string; dryRun?: boolean } = {}): T {
+  update<T extends KubeObject>(key: ResourceKey, object: T, options: { expectedResourceVersion?: string; dryRun?: boolean; rewriteCreationTimestamp?: boolean } = {}): T {
     const { name, namespace } = object.metadata;
     const current = this.require<T>(key, namespace, name);
     if (options.expectedResourceVersion && options.expectedResourceVersion !== current.metadata.resourceVersion) {
@@ -93,7 +93,8 @@ export class ObjectStore {
     }
     const next = structuredClone(object);
     next.metadata.uid = current.metadata.uid;
-    next.metadata.creationTimestamp = current.metadata.creationTimestamp;
+    // Only the seeding of the cluster's past rewrites when an object was born; every API write keeps it.
+    if (!options.rewriteCreationTimestamp) next.metadata.creationTimestamp = current.metadata.creationTimestamp;
     if (GENERATION_KINDS.has(next.kind)) {
       const specChanged = !deepEqual((current as unknown as { spec?: unknown }).spec, (next as unknown as { spec?: unknown }).spec);
       next.metadata.generation = (current.metadata.generation ?? 1) + (specChanged ? 1 : 0);

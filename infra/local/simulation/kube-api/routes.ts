@@ -88,10 +88,14 @@ function resourceRoute(group: string, version: string, tail: string[]): Route {
 
 /** The API groups served under /apis, in the order discovery lists them (kubectl's RESTMapper priority). */
 export const servedGroups: { group: string; versions: string[] }[] = (() => {
-  const order = ['apps', 'autoscaling', 'policy', 'networking.k8s.io', CHAOS_MESH_GROUP, 'metrics.k8s.io'];
+  // kube-apiserver's priority order (aggregator's apiVersionPriorities), then CRD groups, then aggregated APIs.
+  const order = [
+    'apiregistration.k8s.io', 'apps', 'events.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'autoscaling', 'batch', 'certificates.k8s.io',
+    'networking.k8s.io', 'policy', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'scheduling.k8s.io',
+    'coordination.k8s.io', 'node.k8s.io', 'discovery.k8s.io', 'flowcontrol.apiserver.k8s.io', CHAOS_MESH_GROUP, 'metrics.k8s.io',
+  ];
   const groups = new Map<string, Set<string>>();
   for (const g of order) groups.set(g, new Set());
-  groups.get('autoscaling')!.add('v1');
   for (const t of resourceTypes) {
     if (!t.group) continue;
     if (!groups.has(t.group)) groups.set(t.group, new Set());

@@ -92,7 +92,12 @@ test('OpenAPI v3 tells kubectl that PATCH takes fieldValidation (server-side val
     assert.equal(item.patch['x-kubernetes-group-version-kind'], { group: 'chaos-mesh.org', version: 'v1alpha1', kind: 'StressChaos' });
     assert.ok(item.patch.parameters.some((p: { name: string; in: string }) => p.name === 'fieldValidation' && p.in === 'query'));
     assert.not.ok('application/strategic-merge-patch+json' in item.patch.requestBody.content);
-    assert.is((await api.call('GET', '/openapi/v2')).status, 404);
+    // A real API server serves v2 too: as JSON here, not as protobuf (a protobuf-only client is told so).
+    const v2 = await api.call('GET', '/openapi/v2', { accept: 'application/json' });
+    assert.is(v2.status, 200);
+    assert.is(v2.json.swagger, '2.0');
+    assert.ok(v2.json.definitions['io.k8s.api.apps.v1.Deployment']['x-kubernetes-group-version-kind']);
+    assert.is((await api.call('GET', '/openapi/v2', { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' })).status, 406);
   } finally {
     await api.close();
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Logger } from '../../../../core/log.js';
 import { createLogger } from '../../../../core/log.js';
 import type { ClusterBackend } from '../cluster/backend.js';
@@ -16,10 +17,13 @@ import {
 import type { Reply } from './http.js';
 import { readBody, reply, send, sendError } from './http.js';
 import { serveMetrics } from './metrics.js';
+import { answerReview } from './reviews.js';
+import { refuseUpgrade, serveExec } from './exec/stream.js';
+import { isReview } from '../cluster/resources.js';
 import { deleteCollection, deleteObject } from './objects/delete.js';
 import { getObject, listObjects } from './objects/read.js';
 import { createObject, patchObject, replaceObject } from './objects/write.js';
-import { groupVersionOfOpenApiPath, openApiGroupVersion, openApiRoot } from './openapi.js';
+import { groupVersionOfOpenApiPath, openApiGroupVersion, openApiRoot, openApiV2 } from './openapi/index.js';
 import type { ResourceTarget, Route } from './routes.js';
 import { isKubePath, resolveRoute } from './routes.js';
 import { evictPod } from './subresources/eviction.js';
@@ -35,7 +39,11 @@ export interface KubeApiOptions {
   bookmarkIntervalMs?: number;
 }
 
-export type KubeApiHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
+export interface KubeApiHandler {
+  (req: IncomingMessage, res: ServerResponse): boolean;
+  /** For the server's 'upgrade' event (exec over WebSocket); false when the path is not one it serves. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+}
 
 const PUBLIC_ROUTES = new Set<Route['kind']>(['health', 'version']);
 
@@ -46,7 +54,7 @@ const PUBLIC_ROUTES = new Set<Route['kind']>(['health', 'version']);
 export function createKubeApi(backend: ClusterBackend, options: KubeApiOptions = {}): KubeApiHandler {
   const logger = options.logger ?? createLogger('kube-api');
   const ctx: ApiContext = { backend, logger, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 };
-  return (req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): boolean => {
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://kube-api.local');
@@ -88,6 +96,27 @@ export function createKubeApi(backend: ClusterBackend, options: KubeApiOptions =
     );
     return true;
   };
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): boolean => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://kube-api.local');
+    } catch {
+      return false;
+    }
+    if (!isKubePath(url.pathname)) return false;
+    const route = resolveRoute(url.pathname);
+    if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {
+      refuseUpgrade(socket, new ApiError(401, 'Unauthorized', 'Unauthorized'));
+      return true;
+    }
+    if (route.kind !== 'resource' || route.target.subresource !== 'exec' || !route.target.namespace || !route.target.name) {
+      refuseUpgrade(socket, route.kind === 'resource' ? errors.badRequest('only pods/exec upgrades the connection here') : notFoundPath());
+      return true;
+    }
+    serveExec(ctx, req, socket, head, { namespace: route.target.namespace, name: route.target.name, query: url.searchParams });
+    return true;
+  };
+  return Object.assign(handler, { upgrade });
 }
 
 /** Returns the reply to send, or undefined when the handler streams the response itself (watch). */
@@ -96,7 +125,7 @@ async function handle(ctx: ApiContext, req: ApiRequest, res: ServerResponse, rou
   if (route.kind !== 'resource' && req.method !== 'GET' && req.method !== 'HEAD') throw errors.methodNotAllowed();
   switch (route.kind) {
     case 'health':
-      return reply(200, 'ok', 'text/plain; charset=utf-8');
+      return reply(200, req.query.has('verbose') ? verboseHealth(route.check) : 'ok', 'text/plain; charset=utf-8');
     case 'version':
       return reply(200, serverVersion);
     case 'legacy-root':
@@ -110,18 +139,45 @@ async function handle(ctx: ApiContext, req: ApiRequest, res: ServerResponse, rou
     case 'resource-list':
       return reply(200, apiResourceList(route.group, route.version));
     case 'openapi':
-      return openApi(route.segments);
+      return openApi(route.segments, req.headers.accept);
     case 'resource':
       return resource(ctx, req, res, route.target);
   }
 }
 
-function openApi(segments: string[]): Reply {
+function openApi(segments: string[], accept: string | undefined): Reply {
+  if (segments[0] === 'v2' && segments.length === 1) {
+    // kube-apiserver also serves v2 as protobuf (gnostic's encoding), which this server does not: a client
+    // that accepts only protobuf is told so (406), one that accepts JSON gets the document.
+    const offers = (accept ?? '*/*').split(',').map((o) => o.split(';')[0]!.trim().toLowerCase());
+    if (!offers.some((o) => o === 'application/json' || o === '*/*' || o === 'application/*')) {
+      throw new ApiError(406, 'NotAcceptable', 'only the following media types are accepted: application/json');
+    }
+    return reply(200, openApiV2());
+  }
   if (segments[0] !== 'v3') throw notFoundPath();
   if (segments.length === 1) return reply(200, openApiRoot());
   const gv = groupVersionOfOpenApiPath(segments.slice(1));
   if (!gv) throw notFoundPath();
   return reply(200, openApiGroupVersion(gv.group, gv.version));
+}
+
+/** The checks kube-apiserver 1.31 lists for `/readyz?verbose` (livez and healthz list the same but readiness-only ones). */
+const HEALTH_CHECKS = [
+  'ping', 'log', 'etcd', 'etcd-readiness', 'informer-sync', 'poststarthook/start-apiserver-admission-initializer', 'poststarthook/generic-apiserver-start-informers',
+  'poststarthook/priority-and-fairness-config-consumer', 'poststarthook/priority-and-fairness-filter', 'poststarthook/storage-object-count-tracker-hook',
+  'poststarthook/start-apiextensions-informers', 'poststarthook/start-apiextensions-controllers', 'poststarthook/crd-informer-synced',
+  'poststarthook/start-system-namespaces-controller', 'poststarthook/bootstrap-controller', 'poststarthook/rbac/bootstrap-roles',
+  'poststarthook/scheduling/bootstrap-system-priority-classes', 'poststarthook/priority-and-fairness-config-producer', 'poststarthook/start-cluster-authentication-info-controller',
+  'poststarthook/aggregator-reload-proxy-client-cert', 'poststarthook/start-kube-aggregator-informers', 'poststarthook/apiservice-registration-controller',
+  'poststarthook/apiservice-status-available-controller', 'poststarthook/kube-apiserver-autoregistration', 'autoregister-completion', 'poststarthook/apiservice-openapi-controller',
+  'poststarthook/apiservice-openapiv3-controller', 'shutdown',
+];
+const READINESS_ONLY = new Set(['etcd-readiness', 'informer-sync', 'shutdown']);
+
+function verboseHealth(check: string): string {
+  const checks = HEALTH_CHECKS.filter((name) => check === 'readyz' || !READINESS_ONLY.has(name));
+  return `${checks.map((name) => `[+]${name} ok`).join('\n')}\n${check} check passed\n`;
 }
 
 function notFoundPath(): ApiError {
@@ -132,6 +188,10 @@ async function resource(ctx: ApiContext, req: ApiRequest, res: ServerResponse, t
   const { type, name, subresource } = target;
   const method = req.method;
   if (type.virtual) return serveMetrics(ctx, req, target);
+  if (isReview(type)) {
+    if (name !== undefined || subresource) throw notFoundPath();
+    return answerReview(type, req, target.namespace);
+  }
   const watching = target.watchPath || req.query.get('watch') === 'true' || req.query.get('watch') === '1';
 
   if (subresource) {
@@ -140,7 +200,10 @@ async function resource(ctx: ApiContext, req: ApiRequest, res: ServerResponse, t
     if (!verb || !verbs.includes(verb)) throw errors.methodNotAllowed();
     switch (subresource) {
       case 'log':
-        return readLogs(ctx, req, target);
+        return readLogs(ctx, req, target, res);
+      case 'exec':
+        // Without a WebSocket or SPDY upgrade there is no stream to run the command on.
+        throw errors.badRequest('Upgrade request required');
       case 'eviction':
         return evictPod(ctx, req, target);
       case 'scale':

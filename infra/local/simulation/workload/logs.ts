@@ -28,6 +28,8 @@ export class LogStore implements PodLogSource, ContainerLifecycleListener {
   /** Instances by "<podUid>/<container>": [previous, current]. */
   private readonly buffers = new Map<string, LogLine[][]>();
   private readonly lastPeriodic = new Map<string, number>();
+  /** Containers whose exit (bad configuration) was already explained in their startup lines. */
+  private readonly exitLoggedAtStart = new Set<string>();
   /** Generation of access logs is skipped while replaying long history (nobody reads it). */
   private accessLogsFrom = 0;
   /** The simulation's "now" (sinceSeconds counts back from it). */
@@ -71,6 +73,7 @@ export class LogStore implements PodLogSource, ContainerLifecycleListener {
       if (Number.isNaN(since)) throw errors.badRequest(`invalid sinceTime "${query.sinceTime}"`);
       selected = selected.filter((l) => l.at >= since);
     }
+    if (query.afterTime !== undefined) selected = selected.filter((l) => l.at > query.afterTime!);
     if (query.sinceSeconds !== undefined) {
       const latest = this.latestTime();
       selected = selected.filter((l) => l.at >= latest - query.sinceSeconds! * 1000);
@@ -80,6 +83,12 @@ export class LogStore implements PodLogSource, ContainerLifecycleListener {
     if (text) text += '\n';
     if (query.limitBytes !== undefined && Buffer.byteLength(text) > query.limitBytes) text = Buffer.from(text).subarray(0, query.limitBytes).toString();
     return text;
+  }
+
+  newestLineTime(namespace: string, podName: string, container: string): number | undefined {
+    const pod = this.store.get<Pod>(POD, namespace, podName);
+    const lines = pod && this.buffers.get(`${pod.metadata.uid}/${container}`)?.at(-1);
+    return lines?.at(-1)?.at;
   }
 
   private latestTime(): number {
@@ -95,7 +104,11 @@ export class LogStore implements PodLogSource, ContainerLifecycleListener {
     const instances = this.buffers.get(key) ?? [[]];
     if (!this.buffers.has(key)) this.buffers.set(key, instances);
     const current = instances[instances.length - 1]!;
-    for (const line of text.split('\n')) current.push({ at, text: line });
+    // Lines are kept in time order (a tick's request lines are spread over the tick and written in any
+    // order), so `--timestamps` reads in order, as the container runtime's log file is.
+    let index = current.length;
+    while (index > 0 && current[index - 1]!.at > at) index--;
+    current.splice(index, 0, ...text.split('\n').map((line) => ({ at, text: line })));
     if (current.length > MAX_LINES) current.splice(0, current.length - MAX_LINES);
   }
 
@@ -108,16 +121,21 @@ export class LogStore implements PodLogSource, ContainerLifecycleListener {
     } else if (!instances) this.buffers.set(key, [[]]);
     for (const [offset, line] of startupLines(rt, pod, this.random)) this.append(rt.podUid, rt.container, rt.startedAt + offset, line);
     if (rt.plannedExit) {
+      this.exitLoggedAtStart.add(rt.containerId);
       const at = rt.plannedExit.at - 50;
       for (const line of configErrorLines(rt, rt.plannedExit.message)) this.append(rt.podUid, rt.container, at, line);
     }
   }
 
-  exited(rt: ContainerRuntime, _pod: Pod, how: { exitCode: number; reason: string }): void {
+  exited(rt: ContainerRuntime, _pod: Pod, how: { exitCode: number; reason: string; message?: string }): void {
     const at = this.latestWrite || rt.startedAt;
     if (how.reason === 'OOMKilled') {
       for (const line of outOfMemoryLines(rt, at)) this.append(rt.podUid, rt.container, at, line);
+    } else if (how.reason === 'Error' && how.message && !this.exitLoggedAtStart.has(rt.containerId)) {
+      // A container that exits on an error says why on its way out (the message is what it printed last).
+      this.append(rt.podUid, rt.container, at, how.message);
     }
+    this.exitLoggedAtStart.delete(rt.containerId);
   }
 
   stopping(rt: ContainerRuntime): void {

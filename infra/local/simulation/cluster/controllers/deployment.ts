@@ -100,6 +100,7 @@ export class DeploymentController implements Controller {
         namespace: deployment.metadata.namespace,
         labels: { ...template.metadata.labels },
         annotations: {
+          ...copiedAnnotations(deployment),
           [REVISION_ANNOTATION]: String(revision),
           'deployment.kubernetes.io/desired-replicas': String(deployment.spec.replicas ?? 1),
           'deployment.kubernetes.io/max-replicas': String((deployment.spec.replicas ?? 1) + 1),
@@ -208,6 +209,16 @@ export class DeploymentController implements Controller {
 
 export function revisionOf(rs: ReplicaSet): number {
   return Number(rs.metadata.annotations?.[REVISION_ANNOTATION] ?? 0);
+}
+
+/**
+ * The deployment's annotations a new ReplicaSet inherits (the controller's copyDeploymentAnnotationsToReplicaSet):
+ * all but kubectl's last-applied configuration and the controller's own, so a change-cause set on the
+ * deployment is what `kubectl rollout history` shows for that revision.
+ */
+function copiedAnnotations(deployment: Deployment): Record<string, string> {
+  const skipped = new Set(['kubectl.kubernetes.io/last-applied-configuration', REVISION_ANNOTATION, 'deployment.kubernetes.io/revision-history', 'deployment.kubernetes.io/desired-replicas', 'deployment.kubernetes.io/max-replicas']);
+  return Object.fromEntries(Object.entries(deployment.metadata.annotations ?? {}).filter(([key]) => !skipped.has(key)));
 }
 
 export function resolveIntOrPercent(value: number | string, total: number, roundUp: boolean): number {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isoTime } from '../../../../../core/clock.js';
 import { deepEqual } from '../../../../../core/equal.js';
 import { formatMemory, parseQuantity } from '../../../../../core/quantity.js';
@@ -445,11 +446,13 @@ export function splitImage(image: string): [string, string | undefined] {
   return at > slash ? [image.slice(0, at), image.slice(at + 1)] : [image, undefined];
 }
 
+/**
+ * The digest the registry answers for an image reference, as containerd reports it in imageID: the
+ * sha256 of something (here the reference itself), so each image has one stable, unpatterned digest.
+ */
 function imageId(image: string): string {
   const [repository] = splitImage(image);
-  let h = 0;
-  for (const ch of image) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
-  return `${repository}@sha256:${h.toString(16).padStart(8, '0').repeat(8)}`;
+  return `${repository}@sha256:${createHash('sha256').update(image).digest('hex')}`;
 }
 
 function processName(rt: ContainerRuntime): string {

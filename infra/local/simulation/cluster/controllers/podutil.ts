@@ -50,7 +50,7 @@ export function setCondition(conditions: Condition[], next: Condition): Conditio
   const existing = conditions.find((c) => c.type === next.type);
   if (!existing) return [...conditions, next];
   if (existing.status === next.status && existing.reason === next.reason && existing.message === next.message) return conditions;
-  return conditions.map((c) =>
-    c.type === next.type ? { ...c, ...next, lastTransitionTime: existing.status === next.status ? existing.lastTransitionTime : next.lastTransitionTime } : c,
-  );
+  // The new condition replaces the old one whole (a Ready=True that follows a ContainersNotReady keeps no
+  // stale reason or message); only the transition time survives while the status does not change.
+  return conditions.map((c) => (c.type === next.type ? { ...next, lastTransitionTime: existing.status === next.status ? existing.lastTransitionTime : next.lastTransitionTime } : c));
 }

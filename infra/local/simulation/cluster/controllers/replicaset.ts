@@ -4,6 +4,7 @@ import type { Pod, ReplicaSet } from '../objects.js';
 import { controllerRef, isOwnedBy } from '../naming.js';
 import { POD, REPLICASET } from '../resources.js';
 import type { Controller, ControllerContext } from './context.js';
+import { admitNewPodSpec } from '../pod-admission.js';
 import { isActive, isAvailable, isReady } from './podutil.js';
 
 /** Keeps the number of active pods of each ReplicaSet equal to spec.replicas. */
@@ -47,6 +48,7 @@ export class ReplicaSetController implements Controller {
 
   private createPod(rs: ReplicaSet): Pod {
     const template = structuredClone(rs.spec.template);
+    admitNewPodSpec(template.spec, this.ctx.random);
     const pod = this.ctx.store.create<Pod>(POD, {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -58,7 +60,7 @@ export class ReplicaSetController implements Controller {
         annotations: { ...(template.metadata?.annotations ?? {}) },
         ownerReferences: [controllerRef(rs)],
       },
-      spec: { ...template.spec, priority: template.spec.priority ?? 0 },
+      spec: template.spec,
       status: { phase: 'Pending', qosClass: undefined },
     });
     this.ctx.events.normal(rs, 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, { component: 'replicaset-controller' });

@@ -4,6 +4,7 @@ import { parseQuantity } from '../../../../../core/quantity.js';
 import { defaultChaos } from '../../../../../lib/chaos-mesh/admission.js';
 import { chaosKindOf } from '../../../../../lib/chaos-mesh/registry.js';
 import { isRecord } from '../http.js';
+import { admitNewPodSpec } from '../../cluster/pod-admission.js';
 
 /**
  * The API server's defaulting (SetDefaults_* of k8s.io/api), limited to the fields people see in
@@ -92,16 +93,9 @@ export function defaultPodSpec(spec: PodSpec): void {
 }
 
 /** Pod-only defaults applied at creation (admission plugins and PrepareForCreate). */
-export function prepareNewPod(pod: KubeObject & Record<string, unknown>): void {
+export function prepareNewPod(pod: KubeObject & Record<string, unknown>, random: Random): void {
   const spec = pod.spec as PodSpec;
-  spec.serviceAccountName ??= 'default';
-  spec.priority ??= 0;
-  spec.enableServiceLinks ??= true;
-  const tolerations = (spec.tolerations ??= []);
-  // DefaultTolerationSeconds admission: pods ride out 5 minutes of node trouble before eviction.
-  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
-    if (!tolerations.some((t) => t.key === key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
-  }
+  admitNewPodSpec(spec, random);
   pod.status = { phase: 'Pending', qosClass: qosClass(spec) };
 }
 

@@ -58,7 +58,7 @@ export function prepareCreate(backend: ClusterBackend, type: ResourceType, objec
   if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${backend.random.suffix(5)}`;
   for (const field of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'managedFields'] as const) delete meta[field];
   applyDefaults(object, backend.random);
-  if (type.kind === 'Pod' && isRecord(object.spec)) prepareNewPod(object);
+  if (type.kind === 'Pod' && isRecord(object.spec)) prepareNewPod(object, backend.random);
   else if (type.kind === 'Deployment' || type.kind === 'ReplicaSet' || type.kind === 'DaemonSet') object.status = {};
   else if (type.kind !== 'Namespace' && hasStatusSubresource(type)) delete object.status;
   const causes = validateObject(type, object);

@@ -3,16 +3,22 @@ import { errors } from '../../cluster/errors.js';
 import type { Pod } from '../../cluster/objects.js';
 import { POD } from '../../cluster/resources.js';
 import type { ApiContext, ApiRequest } from '../context.js';
+import type { ServerResponse } from 'node:http';
 import type { Reply } from '../http.js';
 import { boolParam, intParam, reply } from '../http.js';
 import type { ResourceTarget } from '../routes.js';
 
+/** How often a followed log is checked for new lines (kubelet's follower wakes on writes; a second is near enough). */
+const FOLLOW_POLL_MS = 500;
+
 /**
  * `pods/<name>/log`: resolves the container the way the API server does (the only one, or the one
  * named; ambiguity and unknown names are 400s with the server's wording), then asks the simulation's
- * log source. `follow=true` answers with what is there now and ends.
+ * log source. `follow=true` streams: what is there now, then new lines as they are written (chunked,
+ * as the kubelet's stream reaches kubectl through the API server), until the container stops or the
+ * client goes away.
  */
-export function readLogs(ctx: ApiContext, req: ApiRequest, target: ResourceTarget): Reply {
+export function readLogs(ctx: ApiContext, req: ApiRequest, target: ResourceTarget, res: ServerResponse): Reply | undefined {
   const pod = ctx.backend.store.require<Pod>(POD, target.namespace, target.name!);
   const query = logQuery(req.query);
   const name = pod.metadata.name;
@@ -38,7 +44,52 @@ export function readLogs(ctx: ApiContext, req: ApiRequest, target: ResourceTarge
     throw errors.badRequest(`container "${container}" in pod "${name}" is waiting to start: ${reason}`);
   }
   const text = ctx.backend.logs.read(target.namespace!, name, { ...query, container });
-  return reply(200, text, 'text/plain');
+  if (!boolParam(req.query, 'follow') || query.previous) return reply(200, text, 'text/plain');
+  followLogs(ctx, res, { namespace: target.namespace!, pod: name, uid: pod.metadata.uid!, container, containerID: status?.containerID }, query, text);
+  return undefined;
+}
+
+interface FollowedContainer {
+  namespace: string;
+  pod: string;
+  uid: string;
+  container: string;
+  containerID?: string;
+}
+
+function followLogs(ctx: ApiContext, res: ServerResponse, followed: FollowedContainer, query: LogQuery, first: string): void {
+  const { logs, store } = ctx.backend;
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.write(first);
+  let seen = logs.newestLineTime?.(followed.namespace, followed.pod, followed.container) ?? ctx.backend.clock.now();
+  let sentBytes = Buffer.byteLength(first);
+  const stop = () => {
+    clearInterval(timer);
+    if (!res.writableEnded) res.end();
+  };
+  const timer = setInterval(() => {
+    const pod = store.get<Pod>(POD, followed.namespace, followed.pod);
+    const status = pod?.status.containerStatuses?.find((s) => s.name === followed.container);
+    const same = pod && pod.metadata.uid === followed.uid && status?.containerID === followed.containerID;
+    let text = '';
+    try {
+      if (same || pod?.metadata.uid === followed.uid) text = logs.read(followed.namespace, followed.pod, { container: followed.container, timestamps: query.timestamps, afterTime: seen });
+    } catch {
+      text = '';
+    }
+    if (text && same) {
+      if (query.limitBytes !== undefined && sentBytes + Buffer.byteLength(text) > query.limitBytes) {
+        res.write(Buffer.from(text).subarray(0, Math.max(0, query.limitBytes - sentBytes)));
+        return stop();
+      }
+      res.write(text);
+      sentBytes += Buffer.byteLength(text);
+      seen = logs.newestLineTime?.(followed.namespace, followed.pod, followed.container) ?? seen;
+    }
+    // The kubelet ends the stream when the container it follows stops (or its pod is gone).
+    if (!same || !status?.state.running) stop();
+  }, FOLLOW_POLL_MS);
+  res.on('close', stop);
 }
 
 function logQuery(query: URLSearchParams): LogQuery {

@@ -3,6 +3,10 @@ import type { ObjectStore } from '../../cluster/store.js';
 import { eventPrinter } from './events.js';
 import { configMapPrinter, genericPrinter, namespacePrinter, networkPolicyPrinter, pdbPrinter, servicePrinter } from './misc.js';
 import { nodePrinter } from './nodes.js';
+import {
+  apiServicePrinter, controllerRevisionPrinter, createdAtPrinter, endpointSlicePrinter, endpointsPrinter, leasePrinter, priorityClassPrinter, roleBindingPrinter,
+  secretPrinter, serviceAccountPrinter, storageClassPrinter, webhookConfigurationPrinter,
+} from './cluster.js';
 import { podPrinter } from './pods.js';
 import type { Table, TablePrinter, TableRow } from './table.js';
 import { daemonSetPrinter, deploymentPrinter, replicaSetPrinter } from './workloads.js';
@@ -24,6 +28,22 @@ const printers: Record<string, TablePrinter> = {
   DaemonSet: daemonSetPrinter as TablePrinter,
   PodDisruptionBudget: pdbPrinter as TablePrinter,
   NetworkPolicy: networkPolicyPrinter as TablePrinter,
+  Endpoints: endpointsPrinter as TablePrinter,
+  EndpointSlice: endpointSlicePrinter as TablePrinter,
+  ServiceAccount: serviceAccountPrinter as TablePrinter,
+  Secret: secretPrinter as TablePrinter,
+  ControllerRevision: controllerRevisionPrinter as TablePrinter,
+  Lease: leasePrinter as TablePrinter,
+  PriorityClass: priorityClassPrinter as TablePrinter,
+  StorageClass: storageClassPrinter as TablePrinter,
+  ClusterRole: createdAtPrinter as TablePrinter,
+  Role: createdAtPrinter as TablePrinter,
+  CustomResourceDefinition: createdAtPrinter as TablePrinter,
+  ClusterRoleBinding: roleBindingPrinter as TablePrinter,
+  RoleBinding: roleBindingPrinter as TablePrinter,
+  APIService: apiServicePrinter as TablePrinter,
+  MutatingWebhookConfiguration: webhookConfigurationPrinter as TablePrinter,
+  ValidatingWebhookConfiguration: webhookConfigurationPrinter as TablePrinter,
 };
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
