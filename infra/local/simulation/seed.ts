@@ -47,7 +47,7 @@ export const RECENT_ROLLOUT = { service: 'petsite', hoursAgo: 2 };
 export const PAST_CRASH = { namespace: 'amazon-cloudwatch', app: 'fluent-bit', hoursAgo: 6, exitCode: 1, reason: 'Error', message: 'output:cloudwatch_logs: ThrottlingException: Rate exceeded' };
 
 export function seedCluster(store: ObjectStore, random: Random, now: number): { nodes: NodeSpec[] } {
-  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'amazon-cloudwatch', APP_NAMESPACE, 'chaos-mesh']) {
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'amazon-cloudwatch', APP_NAMESPACE, 'chaos-mesh', 'monitoring']) {
     store.create<Namespace>(NAMESPACE, {
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -246,8 +246,8 @@ function seedSystemWorkload(store: ObjectStore, workload: SystemWorkload, now: n
     metadata: { labels: { ...workload.labels } },
     spec: {
       containers: workload.containers.map((c) => structuredClone(c.container)),
-      priorityClassName: workload.priorityClassName,
-      priority: workload.priorityClassName === 'system-node-critical' ? 2000001000 : 2000000000,
+      ...(workload.priorityClassName ? { priorityClassName: workload.priorityClassName } : {}),
+      priority: workload.priorityClassName === 'system-node-critical' ? 2000001000 : workload.priorityClassName ? 2000000000 : 0,
       serviceAccountName: workload.name,
       restartPolicy: 'Always',
       terminationGracePeriodSeconds: 30,
