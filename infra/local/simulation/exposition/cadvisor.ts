@@ -13,6 +13,7 @@
  * - network families only where a network namespace is (sandboxes and the root), with `interface`;
  * - the `node` label is not cAdvisor's: the scrape adds it (prometheus-operator's relabelling).
  */
+import { parseQuantity } from '../../../../core/quantity.js';
 import type { Pod } from '../cluster/objects.js';
 import { POD } from '../cluster/resources.js';
 import { memoryCacheBytes, memoryUsageBytes, type ContainerCounters, type ContainerRuntime } from '../workload/runtime.js';
@@ -104,16 +105,20 @@ export function cgroupRows(source: ExpositionSource, node: string): CgroupRow[] 
   const { runtime } = source;
   const now = source.now;
   const rows: CgroupRow[] = [];
-  const byPod = new Map<string, ContainerRuntime[]>();
-  for (const c of runtime.onNode(node)) byPod.set(c.podUid, [...(byPod.get(c.podUid) ?? []), c]);
-  const pods = new Map(source.store.list<Pod>(POD).map((p) => [p.metadata.uid!, p]));
   const podRows: { row: CgroupRow; parents: string[] }[] = [];
-  for (const [uid, containers] of byPod) {
-    const first = containers[0]!;
-    const net = runtime.network(uid);
+  // Every pod with a sandbox on the node has its cgroup, running containers or not (a crash-looping
+  // pod's cgroup, and its OOM count, stay while the kubelet backs off).
+  const onNode = source.store.list<Pod>(POD).filter((p) => p.spec.nodeName === node && runtime.sandboxOf(p.metadata.uid!) && runtime.podCgroupOf(p.metadata.uid!) && p.status.phase !== 'Failed' && p.status.phase !== 'Succeeded');
+  for (const pod of onNode) {
+    const uid = pod.metadata.uid!;
+    const containers = runtime.ofPod(uid).filter((c) => c.running);
+    const net = runtime.sandboxOf(uid)!;
+    const podCgroup = runtime.podCgroupOf(uid)!;
+    const namespace = pod.metadata.namespace!;
+    const podName = pod.metadata.name;
     const own = containers.map(containerRow);
     const sandbox: CgroupRow = {
-      labels: { container: '', id: `${first.cgroup.pod}/cri-containerd-${net.sandboxId}.scope`, image: PAUSE_IMAGE, name: net.sandboxId, namespace: first.namespace, pod: first.pod },
+      labels: { container: '', id: `${podCgroup}/cri-containerd-${net.sandboxId}.scope`, image: PAUSE_IMAGE, name: net.sandboxId, namespace, pod: podName },
       cpuSeconds: 0.04 + (now - net.sandboxStartedAt) / 1000 * 0.000002,
       counters: noCounters(0.04),
       workingSet: 0.4 * MiB, rss: 0.1 * MiB, cache: 0, usage: 0.45 * MiB, oomEvents: 0,
@@ -121,43 +126,47 @@ export function cgroupRows(source: ExpositionSource, node: string): CgroupRow[] 
       spec: { cpuShares: 2, memoryLimit: 0, memoryReservation: 0 }, cfs: false,
       network: [{ interface: 'eth0', rxBytes: net.rxBytesTotal, txBytes: net.txBytesTotal, rxPackets: net.rxPacketsTotal, txPackets: net.txPacketsTotal, rxDropped: net.rxDroppedTotal, txDropped: net.txDroppedTotal }],
     };
-    const pod = pods.get(uid);
-    const limits = own.map((r) => r.spec.cpuQuotaUs);
+    const specs = pod.spec.containers.map((c) => c.resources ?? {});
+    const quantity = (v: string | undefined) => (v === undefined ? undefined : parseQuantity(v));
+    const cpuLimits = specs.map((r) => quantity(r.limits?.cpu));
+    const memoryLimits = specs.map((r) => quantity(r.limits?.memory));
     const podRow = sumRows(
-      { container: '', id: first.cgroup.pod, image: '', name: '', namespace: first.namespace, pod: first.pod },
+      { container: '', id: podCgroup, image: '', name: '', namespace, pod: podName },
       [...own, sandbox],
-      runtime.countersOfCgroup(first.cgroup.pod),
+      runtime.countersOfCgroup(podCgroup),
       {
-        startTime: pod?.status.startTime ? Date.parse(pod.status.startTime) / 1000 : net.sandboxStartedAt / 1000,
+        startTime: pod.status.startTime ? Date.parse(pod.status.startTime) / 1000 : net.sandboxStartedAt / 1000,
         oomEvents: runtime.oomKillsOfPod(uid),
         spec: {
-          cpuShares: sharesOf(containers.reduce((s, c) => s + c.requests.cpuCores, 0)),
-          cpuQuotaUs: limits.every((l) => l !== undefined) ? limits.reduce((s, l) => s! + l!, 0) : undefined,
-          memoryLimit: containers.every((c) => c.limits.memoryBytes !== undefined) ? containers.reduce((s, c) => s + c.limits.memoryBytes!, 0) : 0,
+          cpuShares: sharesOf(specs.reduce((sum, r) => sum + (quantity(r.requests?.cpu) ?? quantity(r.limits?.cpu) ?? 0), 0)),
+          cpuQuotaUs: cpuLimits.every((l) => l !== undefined) ? Math.round(cpuLimits.reduce((sum, l) => sum! + l!, 0)! * CFS_PERIOD_US) : undefined,
+          memoryLimit: memoryLimits.every((l) => l !== undefined) ? memoryLimits.reduce((sum, l) => sum! + l!, 0)! : 0,
           memoryReservation: 0,
         },
-        cfs: limits.every((l) => l !== undefined),
+        cfs: cpuLimits.every((l) => l !== undefined),
       },
     );
     rows.push(...own, sandbox, podRow);
-    podRows.push({ row: podRow, parents: first.cgroup.parents.slice(1) });
+    // The pod's parents: its QoS slice (Burstable, BestEffort) and /kubepods.slice.
+    const parents = podCgroup.split('/').slice(1, -1).map((_, i, parts) => `/${parts.slice(0, i + 1).join('/')}`).reverse();
+    podRows.push({ row: podRow, parents });
   }
   const slices = new Map<string, CgroupRow[]>();
+  const rowLabels = (id: string) => ({ container: '', id, image: '', name: '', namespace: '', pod: '' });
   for (const { row, parents } of podRows) for (const parent of parents) slices.set(parent, [...(slices.get(parent) ?? []), row]);
-  const blank = { container: '', image: '', name: '', namespace: '', pod: '' };
   const nodeStats = source.nodeCounters(node);
   const bootTime = nodeStats?.bootTime ?? now / 1000;
   for (const id of ['/kubepods.slice/kubepods-besteffort.slice', '/kubepods.slice/kubepods-burstable.slice', '/kubepods.slice']) {
     const members = slices.get(id) ?? [];
     const oomEvents = members.reduce((s, r) => s + r.oomEvents, 0);
-    rows.push(sumRows({ ...blank, id }, members, runtime.countersOfCgroup(id), { startTime: bootTime + 12, oomEvents, spec: { cpuShares: id === '/kubepods.slice' ? 1976 : 2, memoryLimit: 0, memoryReservation: 0 }, cfs: false }));
+    rows.push(sumRows(rowLabels(id), members, runtime.countersOfCgroup(id), { startTime: bootTime + 12, oomEvents, spec: { cpuShares: id === '/kubepods.slice' ? 1976 : 2, memoryLimit: 0, memoryReservation: 0 }, cfs: false }));
   }
   const uptime = now / 1000 - bootTime;
   for (const [id, memory, cores] of [['/system.slice/containerd.service', 58 * MiB, 0.011], ['/system.slice/kubelet.service', 86 * MiB, 0.024]] as const) {
     const cpu = uptime * cores;
     rows.push({
-      labels: { ...blank, id }, cpuSeconds: cpu, counters: noCounters(cpu), workingSet: memory, rss: memory * 0.8, cache: memory * 0.3, usage: memory * 1.2, oomEvents: 0,
-      startTime: bootTime + 9, processes: id.includes('containerd') ? 1 + byPod.size : 1, threads: id.includes('containerd') ? 14 + 11 * byPod.size : 17, fileDescriptors: 60, sockets: 24,
+      labels: rowLabels(id), cpuSeconds: cpu, counters: noCounters(cpu), workingSet: memory, rss: memory * 0.8, cache: memory * 0.3, usage: memory * 1.2, oomEvents: 0,
+      startTime: bootTime + 9, processes: id.includes('containerd') ? 1 + onNode.length : 1, threads: id.includes('containerd') ? 14 + 11 * onNode.length : 17, fileDescriptors: 60, sockets: 24,
       spec: { cpuShares: 1024, memoryLimit: 0, memoryReservation: 0 }, cfs: false,
     });
   }
@@ -166,10 +175,10 @@ export function cgroupRows(source: ExpositionSource, node: string): CgroupRow[] 
     const used = nodeStats.memoryTotalBytes - nodeStats.memoryAvailableBytes;
     const traffic = nodeStats.podTraffic;
     rows.push({
-      labels: { ...blank, id: '/' }, cpuSeconds: busy,
+      labels: rowLabels('/'), cpuSeconds: busy,
       counters: { ...noCounters(busy), pageFaultsTotal: nodeStats.pageFaultsTotal, majorPageFaultsTotal: nodeStats.majorPageFaultsTotal, fsReadBytesTotal: nodeStats.diskReadBytesTotal, fsWriteBytesTotal: nodeStats.diskWrittenBytesTotal, fsReadsTotal: nodeStats.diskReadsTotal, fsWritesTotal: nodeStats.diskWritesTotal },
       workingSet: used, rss: used * 0.78, cache: nodeStats.memoryCachedBytes, usage: nodeStats.memoryTotalBytes - nodeStats.memoryFreeBytes, oomEvents: nodeStats.oomKillsTotal,
-      startTime: bootTime, processes: 180 + 3 * byPod.size, threads: 610 + 30 * byPod.size, fileDescriptors: 4_200, sockets: 900,
+      startTime: bootTime, processes: 180 + 3 * onNode.length, threads: 610 + 30 * onNode.length, fileDescriptors: 4_200, sockets: 900,
       spec: { cpuShares: 1024, memoryLimit: 0, memoryReservation: 0 }, cfs: false,
       network: [{
         interface: 'eth0',

@@ -71,7 +71,7 @@ export const CORE_FAMILIES = new Set([
   'kube_pod_container_status_last_terminated_reason', 'kube_pod_container_status_waiting_reason', 'kube_pod_container_resource_limits',
   'kube_pod_container_resource_requests', 'kube_deployment_spec_replicas', 'kube_deployment_status_replicas_available', 'kube_node_info',
   'kube_node_spec_unschedulable', 'kube_node_status_condition', 'node_cpu_seconds_total', 'node_memory_MemTotal_bytes',
-  'node_memory_MemAvailable_bytes', 'node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_load1', 'http_requests_total', 'http_request_duration_seconds',
+  'node_memory_MemAvailable_bytes', 'node_filesystem_avail_bytes', 'node_filesystem_size_bytes', 'node_load1', 'http_requests_total', 'http_request_duration_seconds', 'kube_node_labels',
 ]);
 /** The pools that expose core families (the others are skipped on thinned steps, `up` aside). */
 const CORE_POOLS = new Set<string>(['serviceMonitor/monitoring/kubelet/1', 'serviceMonitor/monitoring/node-exporter/0', 'serviceMonitor/monitoring/kube-state-metrics/0', 'kubernetes-pods']);

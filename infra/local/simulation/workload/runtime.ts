@@ -160,6 +160,16 @@ export class ContainerRuntimeModel {
     return net;
   }
 
+  /** The pod's sandbox, if the kubelet created one (its network namespace and cgroup exist). */
+  sandboxOf(podUid: string): PodNetwork | undefined {
+    return this.networks.get(podUid);
+  }
+
+  /** The pod's cgroup path, once a container of it has started. */
+  podCgroupOf(podUid: string): string | undefined {
+    return this.podCgroups.get(podUid);
+  }
+
   nodeTraffic(node: string): NodeTraffic {
     let traffic = this.nodeTraffics.get(node);
     if (!traffic) this.nodeTraffics.set(node, (traffic = { rxBytesTotal: 0, txBytesTotal: 0, rxPacketsTotal: 0, txPacketsTotal: 0, txDroppedTotal: 0 }));
