@@ -47,17 +47,11 @@ export const RECENT_ROLLOUT = { service: 'petsite', hoursAgo: 2 };
 export const PAST_CRASH = { namespace: 'amazon-cloudwatch', app: 'fluent-bit', hoursAgo: 6, exitCode: 1, reason: 'Error', message: 'output:cloudwatch_logs: ThrottlingException: Rate exceeded' };
 
 export function seedCluster(store: ObjectStore, random: Random, now: number): { nodes: NodeSpec[] } {
-  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'amazon-cloudwatch', APP_NAMESPACE, 'chaos-mesh', 'monitoring']) {
-    store.create<Namespace>(NAMESPACE, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name, labels: { 'kubernetes.io/metadata.name': name }, creationTimestamp: isoTime(now - (name === APP_NAMESPACE ? 41 : 47) * DAY) },
-      spec: { finalizers: ['kubernetes'] },
-      status: { phase: 'Active' },
-    });
-  }
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'amazon-cloudwatch', APP_NAMESPACE, 'chaos-mesh']) createNamespace(store, name, now);
   const nodes = nodeSpecs(random);
   for (const spec of nodes) store.create<Node>(NODE, nodeObject(spec, now - 12 * DAY - random.int(0, 3600_000)));
+  // After the nodes, so adding it left the seeded node names (and the fixtures naming them) as they were.
+  createNamespace(store, 'monitoring', now);
 
   for (const service of services) seedDeployment(store, random, service, now);
   for (const workload of systemWorkloads) seedSystemWorkload(store, workload, now);
@@ -77,6 +71,16 @@ export function seedCluster(store: ObjectStore, random: Random, now: number): { 
     spec: { maxUnavailable: 1, selector: { matchLabels: { 'eks.amazonaws.com/component': 'coredns', 'k8s-app': 'kube-dns' } } },
   });
   return { nodes };
+}
+
+function createNamespace(store: ObjectStore, name: string, now: number): void {
+  store.create<Namespace>(NAMESPACE, {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'kubernetes.io/metadata.name': name }, creationTimestamp: isoTime(now - (name === APP_NAMESPACE ? 41 : 47) * DAY) },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  });
 }
 
 export function nodeObject(spec: NodeSpec, created: number): Node {

@@ -145,6 +145,13 @@ function discovery(pool: string) {
   }
 }
 
+/** The target labels of a node's cAdvisor, as the scrape adds them (the history must carry the same). */
+function cadvisorTarget(node: string): Record<string, string> {
+  const group = discovery('serviceMonitor/monitoring/kubelet/1').find((g) => (g.labels as Record<string, string>).node === node)!;
+  const { __metrics_path__: _path, __param_node: _node, ...target } = group.labels as Record<string, string>;
+  return target;
+}
+
 async function writeHistory(): Promise<void> {
   mkdirSync(join(stateDir, 'history'), { recursive: true });
   const out = createWriteStream(historyFile);
@@ -154,13 +161,13 @@ async function writeHistory(): Promise<void> {
   await write('# TYPE container_memory_working_set_bytes gauge');
   for (const [i, p] of pods.entries()) {
     // As Prometheus would have stored the scrape: exposition labels plus the job and target labels.
-    const series = labels({ namespace: ns, pod: p.pod, container: p.service, node: p.node, job: 'kubelet', instance: p.node, metrics_path: '/metrics/cadvisor' });
+    const series = labels({ ...cadvisorTarget(p.node), namespace: ns, pod: p.pod, container: p.service });
     for (const t of steps) await write(`container_memory_working_set_bytes${series} ${workingSet(i, t)} ${t}`);
   }
   const extra = Number(process.env.FAKE_SIM_EXTRA_SERIES ?? 0);
   for (let s = 0; s < extra; s++) {
     const node = nodes[s % nodes.length]!;
-    const series = labels({ namespace: ns, pod: `load-${s}`, container: 'load', node, job: 'kubelet', instance: node, metrics_path: '/metrics/cadvisor' });
+    const series = labels({ ...cadvisorTarget(node), namespace: ns, pod: `load-${s}`, container: 'load' });
     for (const t of steps) await write(`container_memory_working_set_bytes${series} ${workingSet(s, t)} ${t}`);
   }
   await write('# TYPE http_requests counter');

@@ -3,6 +3,7 @@
  * how much memory and CPU each uses, and the cumulative counters cAdvisor reports. Kubernetes state
  * (pod status) lives in the object store; this is what the kernel would know.
  */
+import { createHash } from 'node:crypto';
 import type { Random } from '../../../../core/random.js';
 import { parseQuantity } from '../../../../core/quantity.js';
 import type { Container, Pod } from '../cluster/objects.js';
@@ -156,7 +157,9 @@ export class ContainerRuntimeModel {
 
   network(podUid: string, now = 0, node?: string): PodNetwork {
     let net = this.networks.get(podUid);
-    if (!net) this.networks.set(podUid, (net = { rxBytesTotal: 0, txBytesTotal: 0, rxPacketsTotal: 0, txPacketsTotal: 0, txDroppedTotal: 0, rxDroppedTotal: 0, sandboxId: this.random.hex(64), sandboxStartedAt: now, node }));
+    // The sandbox id derives from the pod's uid: drawing it would shift every later draw of the seeded
+    // random stream (pod names and IPs the fixtures name).
+    if (!net) this.networks.set(podUid, (net = { rxBytesTotal: 0, txBytesTotal: 0, rxPacketsTotal: 0, txPacketsTotal: 0, txDroppedTotal: 0, rxDroppedTotal: 0, sandboxId: createHash('sha256').update(`sandbox/${podUid}`).digest('hex'), sandboxStartedAt: now, node }));
     return net;
   }
 
