@@ -31,8 +31,12 @@ export class HistoryWriter {
       this.buffer.push(`up{${targetPairs}} 1 ${ts}`);
       this.samples++;
       if (only && !CORE_POOLS.has(target.pool)) continue;
+      // Thinned steps keep cAdvisor's container rows (and the sandboxes' network counters): the pod,
+      // slice and root rows are what the kit's queries leave out with container!="".
+      const containersOnly = only !== undefined && target.pool === 'serviceMonitor/monitoring/kubelet/1';
       for (const family of target.collect(only)) {
         for (const sample of family.samples) {
+          if (containersOnly && !sample.labels.container && !sample.labels.interface) continue;
           this.buffer.push(`${sample.name}{${storedLabelPairs(target, sample.labels)}} ${formatValue(sample.value)} ${ts}`);
           this.samples++;
         }
