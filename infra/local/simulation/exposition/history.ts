@@ -65,8 +65,9 @@ export class HistoryWriter {
  * neighbours): the history has them at every step. The rest of what the exporters expose (thousands of
  * series a real cluster has, read by dashboards and public rules) is recorded every
  * `THINNED_EVERY`th step (10 minutes at the 30 s history step) and at every step of the last
- * `FULL_RECENT_MS`, which keeps the backfill, and so `local-cluster up`, near its old size: dashboards
- * and rules over the last 15 minutes see every point, longer views see the thinned past.
+ * `FULL_RECENT_MS`, which keeps the backfill, and so `local-cluster up`, to about 1.65 M samples
+ * instead of 7 M: dashboards and rules over the last 15 minutes see every point, longer views see the
+ * thinned past.
  */
 export const CORE_FAMILIES = new Set([
   'container_cpu_usage_seconds_total', 'container_memory_working_set_bytes', 'container_memory_rss', 'container_cpu_cfs_periods_total',
