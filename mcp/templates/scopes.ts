@@ -18,7 +18,11 @@ export type ScopeGroup = 'pod' | 'service' | 'namespace' | 'node' | 'route' | 'c
 interface FamilyLabels {
   /** Matcher selecting one entity, with its placeholder. */
   select: Partial<Record<ScopeEntity, string>>;
-  /** Matchers added when no service or pod is selected (drops cAdvisor's pod-level and pause series). */
+  /**
+   * Matchers every query of the family carries: cAdvisor also reports each pod's own cgroup and its
+   * sandbox (`container=""`; `container="POD"` under dockershim) and the node's root cgroup (no pod),
+   * which a sum would count twice.
+   */
   base?: string[];
   /** Label carrying each grouping. */
   group: Partial<Record<ScopeGroup, string>>;
@@ -35,6 +39,9 @@ export const families: Record<Family, FamilyLabels> = {
   },
   network: {
     select: { namespace: 'namespace="${namespace}"', service: 'pod=~"${service}-.*"', pod: 'pod="${pod}"', node: 'node="${node}"' },
+    // Pod network counters sit on the sandbox (containerd: container=""; dockershim: "POD"); the root
+    // cgroup's are the node's interfaces, without a pod.
+    base: ['pod!=""'],
     group: { pod: 'pod', namespace: 'namespace', node: 'node' },
     namespaced: true,
   },
@@ -153,6 +160,7 @@ export function matchersFor(scope: Scope, family: Family, extra: string[] = []):
   if (pinsNamespace) out.push(labels.select.namespace!);
   if (scope.entity === 'route') out.push(labels.select.service!, labels.select.route!);
   else if (scope.entity !== 'cluster' && scope.entity !== 'namespace') out.push(labels.select[scope.entity]!);
+  // A service scope already names the container (or the pods), which excludes what the base drops.
   if (scope.entity !== 'service' && scope.entity !== 'route') out.push(...(labels.base ?? []));
   out.push(...extra);
   return out;

@@ -25,6 +25,11 @@ export function metricQuery(metric: string, f: Features, s: Sets, time: TurnTime
   if (pods.length) matchers.push(oneOf('pod', pods));
   const nodes = unique(s.nodes.map((e) => e.value));
   if (nodes.length) matchers.push(oneOf('node', nodes));
+  // cAdvisor also reports pod cgroups and sandboxes (container="") and the node's root cgroup (no pod):
+  // leave them out unless a container is named, as the kubernetes-mixin queries do.
+  if (metric.startsWith('container_network')) {
+    if (!services.length && !pods.length) matchers.push('pod!=""');
+  } else if (metric.startsWith('container_') && !services.length) matchers.push('container!=""');
   const selector = promqlSelector(metric, matchers);
   const counter = /_total$|_count$|_sum$|_bucket$/.test(metric);
   const window = time.windowMs > 0 && !f.trend ? formatDuration(time.windowMs) : '5m';

@@ -89,13 +89,16 @@ export async function loadSnapshot(catalog: LabelCatalog): Promise<CatalogSnapsh
   const perNamespace = await Promise.all(
     namespaces.map(async (namespace) => {
       const match = [`{namespace=${promqlString(namespace)}}`];
-      const [pods, containers, deployments, services] = await Promise.all([
+      const [pods, containers, deployments, daemonsets, services] = await Promise.all([
         catalog.labelValues('pod', match),
         catalog.labelValues('container', match),
         catalog.labelValues('deployment', match),
-        catalog.labelValues('service', match),
+        catalog.labelValues('daemonset', match),
+        // The application's `service` label only: under prometheus-operator every target also carries
+        // `service="<Kubernetes Service>"` (kubelet, kube-dns, node-exporter...), which is not an HTTP service.
+        catalog.labelValues('service', [`{__name__=~"http_.+", namespace=${promqlString(namespace)}}`]),
       ]);
-      return { namespace, pods, containers, deployments, services };
+      return { namespace, pods, containers, deployments, daemonsets, services };
     }),
   );
   const workloads: Workload[] = [];
@@ -117,8 +120,12 @@ export async function loadSnapshot(catalog: LabelCatalog): Promise<CatalogSnapsh
       workload(s).http = true;
       httpServices.add(s);
     }
+    // A pod belongs to the longest known Deployment or DaemonSet its name starts with; the name shape
+    // alone misreads DaemonSet pods such as `node-exporter-57dsv` as Deployment `node`'s.
+    const owners = [...ns.deployments, ...ns.daemonsets].sort((a, b) => b.length - a.length);
+    for (const d of ns.daemonsets) workload(d);
     for (const p of ns.pods) {
-      const w = workloadOfPod(p);
+      const w = owners.find((o) => p.startsWith(`${o}-`) && workloadOfPod(p) !== undefined) ?? workloadOfPod(p);
       if (w) workload(w);
       pods.push({ name: p, namespace: ns.namespace, workload: w });
     }

@@ -20,7 +20,7 @@ import { Simulation } from '../../infra/local/simulation/simulation.js';
 import { freePort } from './free-port.js';
 import { createChaos, type ChaosManifest } from './simulation/chaos.js';
 
-const FIXTURE_VERSION = 'v2';
+const FIXTURE_VERSION = 'v3-kube-prometheus';
 export const HISTORY_START = Date.UTC(2026, 10, 24, 8, 0, 0);
 export const HISTORY_HOURS = 3;
 export const HISTORY_END = HISTORY_START + HISTORY_HOURS * 3_600_000;

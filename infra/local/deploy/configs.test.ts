@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { profiles } from '../profiles.js';
 import { alertmanagerArgs, renderAlertmanagerConfig } from './alertmanager-config.js';
 import { defaultPorts, stackPaths } from './config.js';
-import { prometheusArgs, renderPrometheusConfig, simulationJobs } from './prometheus-config.js';
+import { prometheusArgs, renderPrometheusConfig, simulationPoolNames, simulationScrapePools } from './prometheus-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stack-configs-'));
 const paths = stackPaths(dir);
@@ -22,9 +22,13 @@ test('prometheus.yml: profile intervals, cluster label, http_sd jobs honouring t
   assert.equal(config.global, { scrape_interval: '2s', scrape_timeout: '2s', evaluation_interval: '2s', external_labels: { cluster: 'petadoptions-local' } });
   assert.is(parse(renderPrometheusConfig(profiles.realistic, defaultPorts, paths)).global.scrape_timeout, '10s');
   const jobs = config.scrape_configs.map((j: { job_name: string }) => j.job_name);
-  assert.equal(jobs, ['prometheus', ...simulationJobs]);
+  assert.equal(jobs, ['prometheus', ...simulationPoolNames]);
+  // kube-prometheus's honorLabels: the kubelet/cAdvisor and kube-state-metrics expositions keep their
+  // labels (namespace, pod, container); node-exporter and the control plane take the target's.
+  const honoured = config.scrape_configs.filter((j: { honor_labels: boolean }) => j.honor_labels).map((j: { job_name: string }) => j.job_name);
+  assert.equal(honoured, ['serviceMonitor/monitoring/kubelet/0', 'serviceMonitor/monitoring/kubelet/1', 'serviceMonitor/monitoring/kube-state-metrics/0', 'kubernetes-pods']);
   for (const job of config.scrape_configs.slice(1)) {
-    assert.is(job.honor_labels, true);
+    assert.is(job.honor_labels, simulationScrapePools.find((p) => p.pool === job.job_name)!.honorLabels);
     assert.equal(job.http_sd_configs, [{ url: `http://127.0.0.1:16444/sd/${job.job_name}`, refresh_interval: '2s' }]);
   }
   assert.equal(config.alerting.alertmanagers[0].static_configs, [{ targets: ['127.0.0.1:19093'] }]);

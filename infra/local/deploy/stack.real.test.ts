@@ -16,6 +16,7 @@ import { runLocalCluster } from './cli.js';
 import { ComponentFailure, down, Interrupted, status, up } from './commands.js';
 import { resolveStackConfig, type StackConfig } from './config.js';
 import { prometheusApi } from './http.js';
+import { simulationPoolNames } from './prometheus-config.js';
 import { processFate, readProcessIdentity } from './processes.js';
 import { lineProgress, type Progress } from './progress.js';
 import { loadState, type StackState } from './state.js';
@@ -74,7 +75,7 @@ test('up starts simulation, Alertmanager and Prometheus, backfilled and scraping
 test('Prometheus scraped every stand-in job, keeping the exposition labels and adding target labels', async () => {
   const targets = await prometheusApi<{ activeTargets: { scrapePool: string; health: string }[] }>(prometheusUrl, '/api/v1/targets?state=active');
   const jobs = new Set(targets!.activeTargets.filter((t) => t.health === 'up').map((t) => t.scrapePool));
-  for (const job of ['kubernetes-cadvisor', 'node-exporter', 'kube-state-metrics', 'kubernetes-pods']) assert.ok(jobs.has(job), `job ${job} scraped`);
+  for (const pool of simulationPoolNames) assert.ok(jobs.has(pool), `pool ${pool} scraped`);
   const historyEnd = loadState(join(stateDir, 'state.json'))!.components.simulation!.info!.historyEnd as number;
   // Ready means one target per job scraped; this node's cAdvisor target follows within an interval.
   const liveSince = async () => Number((await query('timestamp(container_memory_working_set_bytes{pod="petsite-7d4b9c6f8-q7w2e"})'))[0]?.value[1] ?? 0);
@@ -83,7 +84,8 @@ test('Prometheus scraped every stand-in job, keeping the exposition labels and a
   assert.ok((await liveSince()) > historyEnd / 1000, 'a live sample, newer than the history');
   const labelled = await query('container_memory_working_set_bytes{pod="petsite-7d4b9c6f8-q7w2e"}');
   assert.is(labelled[0]!.metric.node, 'ip-10-0-1-23.us-west-2.compute.internal');
-  assert.is(labelled[0]!.metric.job, 'kubernetes-cadvisor');
+  assert.is(labelled[0]!.metric.job, 'kubelet');
+  assert.is(labelled[0]!.metric.metrics_path, '/metrics/cadvisor');
   const requests = await query('http_requests_total{service="petsearch"}');
   assert.is(requests[0]?.metric.namespace, 'petadoptions', 'namespace comes from the target');
   assert.is(requests[0]?.metric.pod, 'petsearch-5f7c8d9b4-k2j3h');

@@ -48,17 +48,11 @@ export const RECENT_ROLLOUT = { service: 'petsite', hoursAgo: 2 };
 export const PAST_CRASH = { namespace: 'amazon-cloudwatch', app: 'fluent-bit', hoursAgo: 6, exitCode: 1, reason: 'Error', message: 'output:cloudwatch_logs: ThrottlingException: Rate exceeded' };
 
 export function seedCluster(store: ObjectStore, random: Random, now: number): { nodes: NodeSpec[] } {
-  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'amazon-cloudwatch', APP_NAMESPACE, 'chaos-mesh']) {
-    store.create<Namespace>(NAMESPACE, {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name, labels: { 'kubernetes.io/metadata.name': name }, creationTimestamp: isoTime(now - (name === APP_NAMESPACE ? 41 : 47) * DAY) },
-      spec: { finalizers: ['kubernetes'] },
-      status: { phase: 'Active' },
-    });
-  }
+  for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'amazon-cloudwatch', APP_NAMESPACE, 'chaos-mesh']) createNamespace(store, name, now);
   const nodes = nodeSpecs(random);
   const nodeObjects = nodes.map((spec) => store.create<Node>(NODE, nodeObject(spec, now - 12 * DAY - random.int(0, 3600_000))));
+  // After the nodes, so adding it left the seeded node names (and the fixtures naming them) as they were.
+  createNamespace(store, 'monitoring', now);
   bootstrapCluster(store, now - 47 * DAY, nodeObjects);
   seedServiceAccounts(store, now);
 
@@ -167,6 +161,16 @@ export function backdateInitialPods(store: ObjectStore, random: Random, simulati
       { rewriteCreationTimestamp: true },
     );
   }
+}
+
+function createNamespace(store: ObjectStore, name: string, now: number): void {
+  store.create<Namespace>(NAMESPACE, {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { 'kubernetes.io/metadata.name': name }, creationTimestamp: isoTime(now - (name === APP_NAMESPACE ? 41 : 47) * DAY) },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  });
 }
 
 export function nodeObject(spec: NodeSpec, created: number): Node {
@@ -338,8 +342,8 @@ function seedSystemWorkload(store: ObjectStore, workload: SystemWorkload, now: n
     metadata: { labels: { ...workload.labels } },
     spec: {
       containers: workload.containers.map((c) => structuredClone(c.container)),
-      priorityClassName: workload.priorityClassName,
-      priority: workload.priorityClassName === 'system-node-critical' ? 2000001000 : 2000000000,
+      ...(workload.priorityClassName ? { priorityClassName: workload.priorityClassName } : {}),
+      priority: workload.priorityClassName === 'system-node-critical' ? 2000001000 : workload.priorityClassName ? 2000000000 : 0,
       serviceAccountName: workload.name,
       restartPolicy: 'Always',
       terminationGracePeriodSeconds: 30,

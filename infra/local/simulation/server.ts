@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../../../core/log.js';
 import { renderText } from './exposition/families.js';
-import { serviceDiscovery, SCRAPE_JOBS } from './exposition/targets.js';
+import { SCRAPE_POOL_NAMES, serviceDiscovery } from './exposition/targets.js';
 import type { Simulation } from './simulation.js';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -32,9 +32,9 @@ export function createLocalClusterServer(options: ServerOptions): Server {
       if (path === '/readyz' || path === '/-/ready') return send(res, 200, 'application/json', JSON.stringify({ ready: true, ...options.readiness() }) + '\n');
       if (path === '/healthz' || path === '/livez') return send(res, 200, 'text/plain', 'ok');
       if (path.startsWith('/sd/')) {
-        const job = path.slice(4);
-        if (!(SCRAPE_JOBS as readonly string[]).includes(job)) return send(res, 404, 'application/json', JSON.stringify({ error: `unknown scrape job "${job}" (jobs: ${SCRAPE_JOBS.join(', ')})` }));
-        return send(res, 200, 'application/json', JSON.stringify(serviceDiscovery(simulation.scrapeTargets(), job, options.advertisedAddress())));
+        const pool = path.slice(4);
+        if (!(SCRAPE_POOL_NAMES as readonly string[]).includes(pool)) return send(res, 404, 'application/json', JSON.stringify({ error: `unknown scrape pool "${pool}" (pools: ${SCRAPE_POOL_NAMES.join(', ')})` }));
+        return send(res, 200, 'application/json', JSON.stringify(serviceDiscovery(simulation.scrapeTargets(), pool, options.advertisedAddress())));
       }
       if (path.startsWith('/metrics/')) {
         const target = simulation.scrapeTargets().find((t) => t.path === decodeURIComponent(path));

@@ -22,7 +22,7 @@ import { EventRecorder } from './cluster/events.js';
 import type { Deployment, Node, Pod } from './cluster/objects.js';
 import { DEPLOYMENT, NODE, POD } from './cluster/resources.js';
 import { ObjectStore } from './cluster/store.js';
-import type { ExpositionSource, NodeCounters } from './exposition/collectors.js';
+import type { ExpositionSource, NodeCounters } from './exposition/source.js';
 import { scrapeTargets, type ScrapeTarget } from './exposition/targets.js';
 import type { TimingProfile } from '../profiles.js';
 import { backdateInitialPods, PAST_CRASH, RECENT_ROLLOUT, seedCluster } from './seed.js';
@@ -183,22 +183,22 @@ export class Simulation implements ClusterBackend, ExpositionSource {
     for (const pod of tick.pods) {
       const s = service(pod.service);
       const requests = pod.routes.reduce((sum, r) => sum + r.requests, 0);
-      const net = this.runtime.network(pod.podUid);
-      net.rxBytesTotal += requests * s.bytesIn * this.random.between(0.9, 1.1);
-      net.txBytesTotal += requests * s.bytesOut * this.random.between(0.9, 1.1);
+      let rx = requests * s.bytesIn * this.random.between(0.9, 1.1);
+      let tx = requests * s.bytesOut * this.random.between(0.9, 1.1);
       for (const route of pod.routes) {
         for (const call of route.calls) {
           const callee = service(call.service);
-          net.txBytesTotal += route.requests * call.perRequest * callee.bytesIn;
-          net.rxBytesTotal += route.requests * call.perRequest * callee.bytesOut;
+          tx += route.requests * call.perRequest * callee.bytesIn;
+          rx += route.requests * call.perRequest * callee.bytesOut;
         }
       }
+      this.runtime.countTraffic(pod.podUid, rx, tx, this.network.of(pod.podUid)?.lossFraction ?? 0);
     }
     // Every running pod has some background traffic (DNS, probes, agents shipping data).
     for (const c of this.runtime.running()) {
-      const net = this.runtime.network(c.podUid);
-      net.rxBytesTotal += 180 * tick.dt * this.random.between(0.5, 1.5);
-      net.txBytesTotal += (c.namespace === 'amazon-cloudwatch' ? 2400 : 120) * tick.dt * this.random.between(0.5, 1.5);
+      const rx = 180 * tick.dt * this.random.between(0.5, 1.5);
+      const tx = (c.namespace === 'amazon-cloudwatch' ? 2400 : 120) * tick.dt * this.random.between(0.5, 1.5);
+      this.runtime.countTraffic(c.podUid, rx, tx, this.network.of(c.podUid)?.lossFraction ?? 0);
     }
   }
 
@@ -208,22 +208,48 @@ export class Simulation implements ClusterBackend, ExpositionSource {
       const cpus = Number(node.status.capacity.cpu);
       let stats = this.nodeStats.get(name);
       if (!stats) {
+        // Twelve days of uptime (the node's age in the seed); per-CPU counters differ as on a real host.
         stats = {
-          cpuSecondsByMode: Array.from({ length: cpus }, () => ({ idle: 1_036_800 * this.random.between(0.9, 1.1), iowait: 812, irq: 0, nice: 3.2, softirq: 410, steal: 96, system: 18_420, user: 52_310 })),
+          bootTime: Date.parse(node.metadata.creationTimestamp ?? new Date(this.clock.now()).toISOString()) / 1000 + 41,
+          cpuSecondsByMode: Array.from({ length: cpus }, (_, i) => {
+            const skew = this.random.between(0.9, 1.1) * (i === 0 ? 1.06 : 0.97);
+            return { idle: 1_036_800 * this.random.between(0.9, 1.1), iowait: 812 * skew, irq: 0, nice: 3.2 * skew, softirq: 410 * skew, steal: 96 * skew, system: 18_420 * skew, user: 52_310 * skew };
+          }),
           load1: 0.3,
+          load5: 0.3,
+          load15: 0.3,
           filesystemSizeBytes: 21_462_233_088,
           filesystemAvailBytes: 13_900_000_000 * this.random.between(0.95, 1.05),
+          filesystemFiles: 10_484_672,
+          filesystemFilesFree: 10_310_000 - this.random.int(0, 20_000),
           memoryTotalBytes: 0,
           memoryAvailableBytes: 0,
           memoryFreeBytes: 0,
           memoryCachedBytes: 0,
+          contextSwitchesTotal: 3.1e9 * this.random.between(0.9, 1.1),
+          interruptsTotal: 1.9e9 * this.random.between(0.9, 1.1),
+          forksTotal: 2.4e6 * this.random.between(0.9, 1.1),
+          pageFaultsTotal: 6.1e9 * this.random.between(0.9, 1.1),
+          majorPageFaultsTotal: 41_000 * this.random.between(0.9, 1.1),
+          diskReadBytesTotal: 9.4e9 * this.random.between(0.9, 1.1),
+          diskWrittenBytesTotal: 38e9 * this.random.between(0.9, 1.1),
+          diskReadsTotal: 310_000 * this.random.between(0.9, 1.1),
+          diskWritesTotal: 2.9e6 * this.random.between(0.9, 1.1),
+          diskIoSecondsTotal: 2_300 * this.random.between(0.9, 1.1),
+          networkRxBytesTotal: 61e9 * this.random.between(0.9, 1.1),
+          networkTxBytesTotal: 44e9 * this.random.between(0.9, 1.1),
+          networkRxPacketsTotal: 74e6 * this.random.between(0.9, 1.1),
+          networkTxPacketsTotal: 69e6 * this.random.between(0.9, 1.1),
+          oomKillsTotal: 0,
+          podTraffic: this.runtime.nodeTraffic(name),
         };
         this.nodeStats.set(name, stats);
       }
       const containers = this.runtime.onNode(name);
       const busy = Math.min(cpus, 0.06 + containers.reduce((s, c) => s + c.usage.cpuCores, 0));
-      for (const modes of stats.cpuSecondsByMode) {
-        const share = busy / cpus;
+      for (const [i, modes] of stats.cpuSecondsByMode.entries()) {
+        // The first CPU takes most interrupts; the others share the rest of the work.
+        const share = Math.min(1, (busy / cpus) * (i === 0 ? 1.08 : 0.92));
         modes.user! += share * 0.72 * dt;
         modes.system! += share * 0.22 * dt;
         modes.softirq! += share * 0.03 * dt;
@@ -231,7 +257,10 @@ export class Simulation implements ClusterBackend, ExpositionSource {
         modes.steal! += 0.001 * dt;
         modes.idle! += Math.max(0, 1 - share - 0.003) * dt;
       }
-      stats.load1 += (busy * 1.1 - stats.load1) * (1 - Math.exp(-dt / 60));
+      const decay = (minutes: number) => 1 - Math.exp(-dt / (60 * minutes));
+      stats.load1 += (busy * 1.1 - stats.load1) * decay(1);
+      stats.load5 += (busy * 1.1 - stats.load5) * decay(5);
+      stats.load15 += (busy * 1.1 - stats.load15) * decay(15);
       const memory = this.kubelet.nodeMemory(node);
       const cache = Math.max(0, Math.min(900 * 2 ** 20, memory.available * 0.3));
       stats.memoryTotalBytes = memory.total;
@@ -239,6 +268,29 @@ export class Simulation implements ClusterBackend, ExpositionSource {
       stats.memoryCachedBytes = cache;
       stats.memoryFreeBytes = Math.max(0, memory.available - cache);
       stats.filesystemAvailBytes -= dt * 900 * this.random.between(0, 2);
+      stats.contextSwitchesTotal += dt * (1800 + busy * 9000);
+      stats.interruptsTotal += dt * (1100 + busy * 5200);
+      stats.forksTotal += dt * (0.6 + busy * 2);
+      // The memory pressure of a node shows as major faults (file pages evicted, then read back).
+      const pressure = memory.available < 400 * 2 ** 20 ? (400 * 2 ** 20 - Math.max(0, memory.available)) / (400 * 2 ** 20) : 0;
+      stats.pageFaultsTotal += dt * 1500;
+      stats.majorPageFaultsTotal += dt * (0.05 + pressure * 900);
+      stats.diskReadBytesTotal += dt * (2_000 + pressure * 40e6);
+      stats.diskReadsTotal += dt * (0.1 + pressure * 600);
+      stats.diskWrittenBytesTotal += dt * 95_000;
+      stats.diskWritesTotal += dt * 6.5;
+      stats.diskIoSecondsTotal += dt * (0.004 + pressure * 0.6);
+      for (const c of containers) {
+        stats.pageFaultsTotal += c.usage.cpuCores * dt * 42_000;
+        stats.diskReadBytesTotal += c.usage.cpuCores * dt * 18_000;
+        stats.diskWrittenBytesTotal += c.usage.cpuCores * dt * 52_000;
+      }
+      stats.networkRxBytesTotal += dt * 2_200;
+      stats.networkTxBytesTotal += dt * 1_900;
+      stats.networkRxPacketsTotal += dt * 9;
+      stats.networkTxPacketsTotal += dt * 8;
+      stats.oomKillsTotal = this.runtime.oomKillsOnNode(name);
+      stats.podTraffic = this.runtime.nodeTraffic(name);
     }
   }
 

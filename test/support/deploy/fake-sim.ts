@@ -39,6 +39,7 @@ const pods = [
   { pod: 'petsearch-5f7c8d9b4-k2j3h', service: 'petsearch', node: nodes[1]! },
 ];
 const ns = 'petadoptions';
+const pools = ['serviceMonitor/monitoring/kubelet/0', 'serviceMonitor/monitoring/kubelet/1', 'serviceMonitor/monitoring/node-exporter/0', 'serviceMonitor/monitoring/kube-state-metrics/0', 'serviceMonitor/monitoring/kube-state-metrics/1', 'serviceMonitor/monitoring/kube-apiserver/0', 'serviceMonitor/monitoring/coredns/0', 'podMonitor/monitoring/kube-proxy/0', 'podMonitor/monitoring/aws-node/0', 'kubernetes-pods'];
 
 const labels = (l: Record<string, string>) =>
   '{' +
@@ -73,12 +74,13 @@ const server = createServer((request, response) => {
       pods
         .map((p, i) => ({ p, i }))
         .filter(({ p }) => p.node === node)
-        .map(({ p, i }) => `container_memory_working_set_bytes${labels({ namespace: ns, pod: p.pod, container: p.service, node: p.node })} ${workingSet(i, now)}`)
+        .map(({ p, i }) => `container_memory_working_set_bytes${labels({ namespace: ns, pod: p.pod, container: p.service })} ${workingSet(i, now)}`)
         .join('\n'),
     );
   }
+  if (url.pathname === '/metrics/self') return text(response, `process_start_time_seconds ${Math.floor(historyStart / 1000)}`);
   if (url.pathname === '/metrics/node-exporter') {
-    return text(response, `node_memory_MemAvailable_bytes${labels({ node: url.searchParams.get('node') ?? '' })} ${4 * 2 ** 30}`);
+    return text(response, `node_memory_MemAvailable_bytes ${4 * 2 ** 30}`);
   }
   if (url.pathname === '/metrics/kube-state-metrics') {
     return text(
@@ -112,20 +114,42 @@ process.on('SIGTERM', () => {
   server.closeAllConnections();
 });
 
-function discovery(job: string) {
+/** The real simulation's scrape pools (kube-prometheus's ServiceMonitors/PodMonitors) and their final target labels. */
+function discovery(pool: string) {
   const target = [`127.0.0.1:${port}`];
-  switch (job) {
-    case 'kubernetes-cadvisor':
-      return nodes.map((node) => ({ targets: target, labels: { __metrics_path__: '/metrics/cadvisor', __param_node: node, instance: node } }));
-    case 'node-exporter':
-      return nodes.map((node) => ({ targets: target, labels: { __metrics_path__: '/metrics/node-exporter', __param_node: node, instance: node } }));
-    case 'kube-state-metrics':
-      return [{ targets: target, labels: { __metrics_path__: '/metrics/kube-state-metrics', instance: 'kube-state-metrics' } }];
+  const ip = (node: string) => node.replace(/^ip-(\d+)-(\d+)-(\d+)-(\d+)\..*$/, '$1.$2.$3.$4');
+  const kubelet = (node: string) => ({ job: 'kubelet', instance: `${ip(node)}:10250`, node, namespace: 'kube-system', service: 'kubelet', endpoint: 'https-metrics' });
+  switch (pool) {
+    case 'serviceMonitor/monitoring/kubelet/0':
+      return nodes.map((node) => ({ targets: target, labels: { __metrics_path__: '/metrics/self', ...kubelet(node), metrics_path: '/metrics' } }));
+    case 'serviceMonitor/monitoring/kubelet/1':
+      return nodes.map((node) => ({ targets: target, labels: { __metrics_path__: '/metrics/cadvisor', __param_node: node, ...kubelet(node), metrics_path: '/metrics/cadvisor' } }));
+    case 'serviceMonitor/monitoring/node-exporter/0':
+      return nodes.map((node) => ({ targets: target, labels: { __metrics_path__: '/metrics/node-exporter', __param_node: node, job: 'node-exporter', instance: node, node } }));
+    case 'serviceMonitor/monitoring/kube-state-metrics/0':
+      return [{ targets: target, labels: { __metrics_path__: '/metrics/kube-state-metrics', job: 'kube-state-metrics', instance: '192.168.74.20:8443' } }];
+    case 'serviceMonitor/monitoring/kube-state-metrics/1':
+      return [{ targets: target, labels: { __metrics_path__: '/metrics/self', job: 'kube-state-metrics', instance: '192.168.74.20:9443' } }];
+    case 'serviceMonitor/monitoring/kube-apiserver/0':
+      return [{ targets: target, labels: { __metrics_path__: '/metrics/self', job: 'apiserver', instance: '192.168.101.176:443' } }];
+    case 'serviceMonitor/monitoring/coredns/0':
+      return [{ targets: target, labels: { __metrics_path__: '/metrics/self', job: 'coredns', instance: '192.168.27.31:9153' } }];
+    case 'podMonitor/monitoring/kube-proxy/0':
+      return nodes.map((node) => ({ targets: target, labels: { __metrics_path__: '/metrics/self', job: 'kube-proxy', instance: `${ip(node)}:10249` } }));
+    case 'podMonitor/monitoring/aws-node/0':
+      return nodes.map((node) => ({ targets: target, labels: { __metrics_path__: '/metrics/self', job: 'aws-node', instance: `${ip(node)}:61678` } }));
     case 'kubernetes-pods':
-      return pods.map((p) => ({ targets: target, labels: { __metrics_path__: `/metrics/pods/${p.pod}`, namespace: ns, pod: p.pod, instance: p.pod } }));
+      return pods.map((p) => ({ targets: target, labels: { __metrics_path__: `/metrics/pods/${p.pod}`, job: 'kubernetes-pods', namespace: ns, pod: p.pod, instance: p.pod } }));
     default:
       return [];
   }
+}
+
+/** The target labels of a node's cAdvisor, as the scrape adds them (the history must carry the same). */
+function cadvisorTarget(node: string): Record<string, string> {
+  const group = discovery('serviceMonitor/monitoring/kubelet/1').find((g) => (g.labels as Record<string, string>).node === node)!;
+  const { __metrics_path__: _path, __param_node: _node, ...target } = group.labels as Record<string, string>;
+  return target;
 }
 
 async function writeHistory(): Promise<void> {
@@ -137,13 +161,13 @@ async function writeHistory(): Promise<void> {
   await write('# TYPE container_memory_working_set_bytes gauge');
   for (const [i, p] of pods.entries()) {
     // As Prometheus would have stored the scrape: exposition labels plus the job and target labels.
-    const series = labels({ namespace: ns, pod: p.pod, container: p.service, node: p.node, job: 'kubernetes-cadvisor', instance: p.node });
+    const series = labels({ ...cadvisorTarget(p.node), namespace: ns, pod: p.pod, container: p.service });
     for (const t of steps) await write(`container_memory_working_set_bytes${series} ${workingSet(i, t)} ${t}`);
   }
   const extra = Number(process.env.FAKE_SIM_EXTRA_SERIES ?? 0);
   for (let s = 0; s < extra; s++) {
     const node = nodes[s % nodes.length]!;
-    const series = labels({ namespace: ns, pod: `load-${s}`, container: 'load', node, job: 'kubernetes-cadvisor', instance: node });
+    const series = labels({ ...cadvisorTarget(node), namespace: ns, pod: `load-${s}`, container: 'load' });
     for (const t of steps) await write(`container_memory_working_set_bytes${series} ${workingSet(s, t)} ${t}`);
   }
   await write('# TYPE http_requests counter');
@@ -153,9 +177,10 @@ async function writeHistory(): Promise<void> {
   }
   // Like the real history: a successful `up` per target and step (which is why readiness must ask the
   // targets API for live scrapes rather than query `up`).
-  for (const job of ['kubernetes-cadvisor', 'node-exporter', 'kube-state-metrics', 'kubernetes-pods']) {
-    for (const group of discovery(job)) {
-      const series = labels({ job, instance: group.labels.instance, ...('pod' in group.labels ? { namespace: ns, pod: group.labels.pod } : {}) });
+  for (const pool of pools) {
+    for (const group of discovery(pool)) {
+      const { __metrics_path__: _path, __param_node: _node, ...targetLabels } = group.labels as Record<string, string>;
+      const series = labels(targetLabels);
       for (const t of steps) await write(`up${series} 1 ${t}`);
     }
   }

@@ -9,7 +9,7 @@ import { backfill, holdsHistory, type HistorySource } from '../backfill.js';
 import { loopbackUrl } from '../config.js';
 import { probeJson, prometheusApi } from '../http.js';
 import { launchDetached } from '../processes.js';
-import { prometheusArgs, renderPrometheusConfig, simulationJobs } from '../prometheus-config.js';
+import { prometheusArgs, renderPrometheusConfig, simulationPoolNames } from '../prometheus-config.js';
 import { compactNumber } from '../progress.js';
 import { renderAlertRules, ruleGroupNames } from '../rules.js';
 import type { Component } from './component.js';
@@ -60,14 +60,14 @@ export const prometheus: Component = {
     // The targets API, not the `up` series: the backfilled history has `up` samples of its own.
     const targets = await prometheusApi<{ activeTargets: { scrapePool: string; health: string; lastError?: string }[] }>(base, '/api/v1/targets?state=active', ctx.signal);
     const active = targets?.activeTargets ?? [];
-    const undiscovered = simulationJobs.filter((job) => !active.some((t) => t.scrapePool === job));
+    const undiscovered = simulationPoolNames.filter((job) => !active.some((t) => t.scrapePool === job));
     if (undiscovered.length) return { ready: false, detail: `no targets discovered yet for ${undiscovered.join(', ')}` };
-    const failing = simulationJobs.filter((job) => active.filter((t) => t.scrapePool === job).every((t) => t.health === 'down'));
+    const failing = simulationPoolNames.filter((job) => active.filter((t) => t.scrapePool === job).every((t) => t.health === 'down'));
     if (failing.length) return { ready: false, detail: `every target of ${failing.join(', ')} fails to scrape: ${active.find((t) => t.health === 'down')?.lastError ?? ''}` };
     // With second-long intervals, also wait for a live scrape of each job. With EKS-like 30 s intervals
     // Prometheus spreads first scrapes over the interval; the backfilled history already answers queries.
     if (ctx.profile.scrapeIntervalSeconds <= 5) {
-      const unscraped = simulationJobs.filter((job) => !active.some((t) => t.scrapePool === job && t.health === 'up'));
+      const unscraped = simulationPoolNames.filter((job) => !active.some((t) => t.scrapePool === job && t.health === 'up'));
       if (unscraped.length) return { ready: false, detail: `no successful scrape yet of ${unscraped.join(', ')}` };
     }
     return { ready: true };

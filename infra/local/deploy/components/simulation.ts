@@ -37,7 +37,7 @@ export const simulation: Component = {
     writeSecretFile(ctx.paths.kubeToken, `${ctx.state.kubeToken}\n`);
     const args = [
       // A larger young generation: replaying the history allocates many short-lived strings.
-      ...nodeArgsFor(entry, ['--max-semi-space-size=32']),
+      ...nodeArgsFor(entry, ['--max-semi-space-size=64']),
       '--port',
       String(ctx.ports.simulation),
       '--kube-port',

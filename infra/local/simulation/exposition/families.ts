@@ -2,7 +2,7 @@
  * Metric families in memory, and their two renderings: the Prometheus text format (what the exporters
  * answer to a scrape) and OpenMetrics samples with timestamps (the backfilled history).
  */
-export type MetricType = 'counter' | 'gauge' | 'histogram' | 'untyped';
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
 export interface Sample {
   name: string;
@@ -17,10 +17,18 @@ export interface MetricFamily {
   samples: Sample[];
 }
 
+/** Which families a scrape records (the history's thinned steps keep only the kit's core ones). */
+export type FamilyFilter = (family: string) => boolean;
+
+const skip = () => undefined;
+
 export class FamilyBuilder {
   private readonly families = new Map<string, MetricFamily>();
 
+  constructor(private readonly keep?: FamilyFilter) {}
+
   family(name: string, type: MetricType, help: string): (labels: Record<string, string>, value: number, sampleName?: string) => void {
+    if (this.keep && !this.keep(name)) return skip;
     let family = this.families.get(name);
     if (!family) this.families.set(name, (family = { name, type, help, samples: [] }));
     const f = family;

@@ -1,6 +1,8 @@
 /**
  * EKS system workloads that run beside the application (VPC CNI, kube-proxy, CoreDNS, metrics-server,
- * and the Container Insights agents), with the requests/limits of the EKS add-ons and typical usage.
+ * the Container Insights agents, and the kube-prometheus exporters node-exporter and
+ * kube-state-metrics that the local Prometheus scrapes), with the requests/limits of the EKS add-ons
+ * and of kube-prometheus's manifests, and typical usage.
  */
 import type { Container } from '../cluster/objects.js';
 
@@ -14,10 +16,10 @@ export interface SystemContainerProfile {
 
 export interface SystemWorkload {
   kind: 'DaemonSet' | 'Deployment';
-  namespace: 'kube-system' | 'amazon-cloudwatch';
+  namespace: 'kube-system' | 'amazon-cloudwatch' | 'monitoring';
   name: string;
   replicas?: number;
-  priorityClassName: 'system-node-critical' | 'system-cluster-critical';
+  priorityClassName?: 'system-node-critical' | 'system-cluster-critical';
   labels: Record<string, string>;
   containers: SystemContainerProfile[];
 }
@@ -62,5 +64,24 @@ export const systemWorkloads: SystemWorkload[] = [
     kind: 'DaemonSet', namespace: 'amazon-cloudwatch', name: 'fluent-bit', priorityClassName: 'system-node-critical',
     labels: { 'k8s-app': 'fluent-bit' },
     containers: [container('fluent-bit', 'public.ecr.aws/aws-observability/aws-for-fluent-bit:2.32.5', { cpu: '50m', memory: '25Mi' }, { cpu: '500m', memory: '250Mi' }, 38, 0.006)],
+  },
+  {
+    // kube-prometheus manifests/nodeExporter-daemonset.yaml (v0.14): the exporter behind kube-rbac-proxy.
+    kind: 'DaemonSet', namespace: 'monitoring', name: 'node-exporter',
+    labels: { 'app.kubernetes.io/component': 'exporter', 'app.kubernetes.io/name': 'node-exporter', 'app.kubernetes.io/part-of': 'kube-prometheus' },
+    containers: [
+      container('node-exporter', 'quay.io/prometheus/node-exporter:v1.8.2', { cpu: '102m', memory: '180Mi' }, { cpu: '250m', memory: '180Mi' }, 17, 0.004),
+      container('kube-rbac-proxy', 'quay.io/brancz/kube-rbac-proxy:v0.18.1', { cpu: '10m', memory: '20Mi' }, { cpu: '20m', memory: '40Mi' }, 13, 0.001),
+    ],
+  },
+  {
+    // kube-prometheus manifests/kubeStateMetrics-deployment.yaml (v0.14).
+    kind: 'Deployment', namespace: 'monitoring', name: 'kube-state-metrics', replicas: 1,
+    labels: { 'app.kubernetes.io/component': 'exporter', 'app.kubernetes.io/name': 'kube-state-metrics', 'app.kubernetes.io/part-of': 'kube-prometheus' },
+    containers: [
+      container('kube-state-metrics', 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0', { cpu: '10m', memory: '190Mi' }, { cpu: '100m', memory: '250Mi' }, 41, 0.003),
+      container('kube-rbac-proxy-main', 'quay.io/brancz/kube-rbac-proxy:v0.18.1', { cpu: '20m', memory: '20Mi' }, { cpu: '40m', memory: '40Mi' }, 14, 0.001),
+      container('kube-rbac-proxy-self', 'quay.io/brancz/kube-rbac-proxy:v0.18.1', { cpu: '10m', memory: '20Mi' }, { cpu: '20m', memory: '40Mi' }, 12, 0.0005),
+    ],
   },
 ];

@@ -119,6 +119,8 @@ export class Kubelet implements Controller {
     if (!node) return;
     const hostIP = node.status.addresses.find((a) => a.type === 'InternalIP')!.address;
     const podIP = this.allocateIp(hostIP);
+    // The sandbox (pause container) owns the pod's network namespace from here on.
+    this.runtime.network(pod.metadata.uid!, now, node.metadata.name);
     const cached = this.pulledImages.get(node.metadata.name) ?? new Set();
     const needsPull = pod.spec.containers.some((c) => !cached.has(c.image));
     this.sandboxReadyAt.set(pod.metadata.uid!, now + (needsPull ? this.ctx.random.between(1500, 3500) : this.ctx.random.between(600, 1200)));
@@ -147,6 +149,7 @@ export class Kubelet implements Controller {
       const limit = rt.limits.memoryBytes;
       if (limit !== undefined && rt.usage.memoryWorkingSetBytes > limit) {
         this.ctx.events.record(this.nodeRef(pod), 'Warning', 'OOMKilling', `Memory cgroup out of memory: Killed process ${rt.pid} (${processName(rt)}) total-vm:${Math.round(rt.usage.memoryWorkingSetBytes / 1024 * 1.6)}kB, anon-rss:${Math.round(rt.usage.memoryRssBytes / 1024)}kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:${Math.round(rt.usage.memoryWorkingSetBytes / 1024 / 400)}kB oom_score_adj:${qosClass(pod) === 'Guaranteed' ? -997 : 999}`, { component: 'kernel-monitor', host: pod.spec.nodeName });
+        this.runtime.recordOomKill(rt);
         return this.exit(pod, spec, status, rt, now, { exitCode: 137, reason: 'OOMKilled' });
       }
       if (rt.plannedExit && now >= rt.plannedExit.at) {
