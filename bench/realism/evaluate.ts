@@ -107,6 +107,12 @@ export class RealismEvaluator {
           resolved[variable.name] = { value, fallback: false };
           continue;
         }
+        // One cluster without a `cluster` label (an external label only, as here and on most single
+        // clusters): the series exist, Grafana's hidden dropdown stays empty and queries use cluster="".
+        if (variable.name === 'cluster' && rows.length) {
+          resolved[variable.name] = { value: '', fallback: false };
+          continue;
+        }
       }
       // The dropdown is empty: a value of that label the target does have, or none (a `cluster` label
       // that only exists as an external label is empty on every query, as Grafana leaves it).
@@ -168,11 +174,20 @@ export class RealismEvaluator {
       return Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([k, list]) => [k, share(list)]));
     };
     // A recorded series is missing because its rule's inputs are: name those, they are what unlocks it.
-    const recordedNeeds = new Map<string, string[]>();
+    // When several rules record one name (one per owner kind, per status class...), each filters on a
+    // value a healthy cluster may simply not have (no StatefulSets): name only the families absent
+    // outright, unless there are none.
+    const recordedBy = new Map<string, string[][]>();
     for (const o of outcomes) {
       if (o.kind !== 'recording-rule' || !o.missing) continue;
       const record = o.origin.slice(o.origin.lastIndexOf('/') + 1);
-      recordedNeeds.set(record, [...new Set([...(recordedNeeds.get(record) ?? []), ...o.missing])]);
+      recordedBy.set(record, [...(recordedBy.get(record) ?? []), o.missing]);
+    }
+    const recordedNeeds = new Map<string, string[]>();
+    for (const [record, lists] of recordedBy) {
+      const all = [...new Set(lists.flat())];
+      const absent = all.filter((key) => !key.includes('{') && !key.startsWith('('));
+      recordedNeeds.set(record, lists.length > 1 && absent.length ? absent : all);
     }
     for (const o of outcomes) {
       o.missing = o.missing?.map((key) => {
