@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'yaml';
+import { parseDuration } from '../../../core/duration.js';
+import { profiles } from '../profiles.js';
 import { ruleGroupNames } from './rules.js';
-import { droppedStandardGroups, firingByDesign, renderStandardRules, standardRuleGroupNames, standardRuleGroups, standardRulesDir, standardRulesSource, vendoredRuleGroups } from './standard-rules.js';
+import { droppedStandardGroups, firingByDesign, renderStandardRules, standardRuleGroupNames, standardRuleGroups, standardRulesDir, standardRulesSource, vendoredRuleGroups, type StandardRule } from './standard-rules.js';
 
 const alertsOf = (groups: { rules: { alert?: string }[] }[]) => groups.flatMap((g) => g.rules.flatMap((r) => (r.alert ? [r.alert] : [])));
 
@@ -40,6 +42,19 @@ test('the rendered file holds the loaded groups unchanged, and says where they c
   assert.ok(text.startsWith(`# The rules of ${standardRulesSource}`));
   const rendered = parse(text) as { groups: { name: string; rules: unknown[] }[] };
   assert.equal(rendered.groups, standardRuleGroups().map(({ name, rules }) => ({ name, rules })));
+});
+
+test('the fast profile compresses only for: (5m -> 10s, never under two evaluations); expressions stay upstream\'s', () => {
+  const realistic = (parse(renderStandardRules(profiles.realistic)) as { groups: { rules: StandardRule[] }[] }).groups.flatMap((g) => g.rules);
+  const fast = (parse(renderStandardRules(profiles.fast)) as { groups: { rules: StandardRule[] }[] }).groups.flatMap((g) => g.rules);
+  assert.is(fast.length, realistic.length);
+  assert.equal(fast.map((r) => r.expr), realistic.map((r) => r.expr));
+  const crashLooping = (rules: StandardRule[]) => rules.find((r) => r.alert === 'KubePodCrashLooping')!.for;
+  assert.is(crashLooping(realistic), '15m');
+  assert.is(crashLooping(fast), '30s');
+  const floor = 2 * profiles.fast.evaluationIntervalSeconds;
+  for (const rule of fast) if (rule.for) assert.ok(parseDuration(rule.for) >= floor * 1000, `${rule.alert} for: ${rule.for}`);
+  assert.match(renderStandardRules(profiles.fast), /# Profile fast: every for: scaled/);
 });
 
 test('the vendored folder keeps the licence and names the source commit', () => {

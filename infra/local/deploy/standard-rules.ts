@@ -1,9 +1,10 @@
 /**
  * The standard rules: kube-prometheus's recording and alerting rules (vendored, unchanged, under
  * infra/local/rules/kube-prometheus/, with their licence and source commit), loaded by the local
- * Prometheus beside the kit's own (rules.ts). They are rendered as they are, with the upstream `for:`
- * and windows in both timing profiles: they describe what a real cluster's Prometheus evaluates, and a
- * 15-minute alert stays a 15-minute alert (the kit's own rules are the ones tuned to the profile).
+ * Prometheus beside the kit's own (rules.ts). The realistic profile renders them as they are. The fast
+ * profile compresses only their `for:` durations, by the ratio its own alerts use (`profileForScale`:
+ * 5m -> 10s), so a scenario's fault fires the standard alerts within a CI run as it fires the kit's;
+ * expressions and windows stay upstream's (the backfilled history fills their windows).
  *
  * Dropped: only what an EKS cluster cannot have (its scheduler and controller manager live in the
  * managed control plane). Firing by design: `Watchdog` and `InfoInhibitor` (alertmanager-config.ts
@@ -12,7 +13,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { formatDuration, parseDuration } from '../../../core/duration.js';
 import { packageRoot } from '../../../lib/platform/package-root.js';
+import { profiles, type TimingProfile } from '../profiles.js';
 
 /** The release the vendored rules come from (README.md beside them says the same). */
 export const standardRulesSource = 'kube-prometheus v0.18.0 (4775d44d1aacfab7effa08293357521a3c603b87)';
@@ -70,11 +73,25 @@ export function standardRuleGroupNames(dir = standardRulesDir): string[] {
   return standardRuleGroups(dir).map((group) => group.name);
 }
 
+/** How much a profile compresses `for:` against the realistic profile (its warning alerts' ratio). */
+export function profileForScale(profile: TimingProfile): number {
+  return parseDuration(profile.alertFor.warning) / parseDuration(profiles.realistic.alertFor.warning);
+}
+
+/** A rule's `for:` in this profile: scaled, never below two evaluations (a pending state must exist). */
+function scaledFor(rule: StandardRule, profile: TimingProfile): StandardRule {
+  const scale = profileForScale(profile);
+  if (!rule.for || scale === 1) return rule;
+  const ms = Math.max(parseDuration(rule.for) * scale, 2 * profile.evaluationIntervalSeconds * 1000);
+  return { ...rule, for: formatDuration(ms) };
+}
+
 /** One rule file with every loaded group (their names are unique across the vendored files). */
-export function renderStandardRules(dir = standardRulesDir): string {
-  const groups = standardRuleGroups(dir).map(({ name, rules }) => ({ name, rules }));
+export function renderStandardRules(profile: TimingProfile = profiles.realistic, dir = standardRulesDir): string {
+  const groups = standardRuleGroups(dir).map(({ name, rules }) => ({ name, rules: rules.map((rule) => scaledFor(rule, profile)) }));
   const header =
     `# The rules of ${standardRulesSource}, Apache-2.0, vendored in infra/local/rules/kube-prometheus/\n` +
-    `# (README.md there). Dropped groups: ${Object.keys(droppedStandardGroups).join(', ')}.\n`;
+    `# (README.md there). Dropped groups: ${Object.keys(droppedStandardGroups).join(', ')}.\n` +
+    (profileForScale(profile) === 1 ? '' : `# Profile ${profile.name}: every for: scaled by ${profileForScale(profile).toFixed(4)} (infra/local/deploy/standard-rules.ts).\n`);
   return header + stringify({ groups }, { lineWidth: 0 });
 }

@@ -28,7 +28,7 @@ export const prometheus: Component = {
     const { paths } = ctx;
     mkdirSync(dirname(paths.rulesFile), { recursive: true });
     writeFileSync(paths.rulesFile, renderAlertRules(ctx.profile));
-    writeFileSync(paths.standardRulesFile, renderStandardRules());
+    writeFileSync(paths.standardRulesFile, renderStandardRules(ctx.profile));
     writeFileSync(paths.prometheusConfig, renderPrometheusConfig(ctx.profile, ctx.ports, paths));
 
     const history = ctx.state.components.simulation?.info as HistorySource | undefined;
