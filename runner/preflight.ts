@@ -160,7 +160,9 @@ export async function waitUntilSettled(cluster: Cluster, options: { seconds: num
     // pod of an old ReplicaSet left (a fault injected now would select pods about to go away).
     const unsettled = deployments.filter((d) => d.observed === false || d.availableReplicas < d.replicas || d.updatedReplicas < d.replicas || (d.totalReplicas ?? d.replicas) > d.replicas);
     const chaos = (await cluster.listChaos()).filter((c) => c.labels['app.kubernetes.io/managed-by'] === 'run-scenario');
-    const alerts = options.metrics ? (await options.metrics.alerts()).filter((a) => a.state === 'firing' && a.labels.severity !== 'info') : [];
+    // Warning and critical only: info alerts are no incident, and the standard rules' `Watchdog` and
+    // `InfoInhibitor` (severity "none") fire on every healthy cluster by design.
+    const alerts = options.metrics ? (await options.metrics.alerts()).filter((a) => a.state === 'firing' && (a.labels.severity === 'warning' || a.labels.severity === 'critical')) : [];
     const minAge = options.minPodAgeSeconds;
     const young = minAge
       ? (await cluster.listPods(APP_NAMESPACE)).filter((p) => p.phase === 'Running' && p.startedAt && options.clock.now() - Date.parse(p.startedAt) < minAge * 1000)

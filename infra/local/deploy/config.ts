@@ -156,6 +156,8 @@ export interface StackPaths {
   simulationDir: string;
   prometheusConfig: string;
   rulesFile: string;
+  /** The standard (kube-prometheus) rules, beside the kit's own (standard-rules.ts). */
+  standardRulesFile: string;
   prometheusData: string;
   alertmanagerConfig: string;
   alertmanagerData: string;
@@ -190,6 +192,7 @@ export function stackPaths(stateDir: string): StackPaths {
     simulationDir: join(stateDir, 'simulation'),
     prometheusConfig: join(stateDir, 'prometheus', 'prometheus.yml'),
     rulesFile: join(stateDir, 'prometheus', 'rules', 'alerts.yml'),
+    standardRulesFile: join(stateDir, 'prometheus', 'rules', 'kube-prometheus.yml'),
     prometheusData: join(stateDir, 'prometheus', 'data'),
     alertmanagerConfig: join(stateDir, 'alertmanager', 'alertmanager.yml'),
     alertmanagerData: join(stateDir, 'alertmanager', 'data'),

@@ -16,6 +16,7 @@ import { findOnPath } from './binaries.js';
 import { defaultPorts, stackPaths } from './config.js';
 import { renderPrometheusConfig } from './prometheus-config.js';
 import { renderAlertRules } from './rules.js';
+import { renderStandardRules } from './standard-rules.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stack-configs-'));
 const paths = stackPaths(dir);
@@ -31,6 +32,7 @@ for (const profile of Object.values(profiles)) {
   test(`${profile.name}: promtool check config accepts prometheus.yml and its rules`, () => {
     mkdirSync(dirname(paths.rulesFile), { recursive: true });
     writeFileSync(paths.rulesFile, renderAlertRules(profile));
+    writeFileSync(paths.standardRulesFile, renderStandardRules());
     writeFileSync(paths.prometheusConfig, renderPrometheusConfig(profile, defaultPorts, paths));
     check(process.env.PROMTOOL_BIN ?? findOnPath(['promtool']), ['check', 'config', paths.prometheusConfig]);
   });

@@ -17,6 +17,10 @@ const dir = mkdtempSync(join(tmpdir(), 'stack-configs-'));
 const paths = stackPaths(dir);
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
+test('prometheus.yml loads the kit\'s rules and the standard ones', () => {
+  assert.equal(parse(renderPrometheusConfig(profiles.fast, defaultPorts, paths)).rule_files, [paths.rulesFile, paths.standardRulesFile]);
+});
+
 test('prometheus.yml: profile intervals, cluster label, http_sd jobs honouring the exposition labels', () => {
   const config = parse(renderPrometheusConfig(profiles.fast, defaultPorts, paths));
   assert.equal(config.global, { scrape_interval: '2s', scrape_timeout: '2s', evaluation_interval: '2s', external_labels: { cluster: 'petadoptions-local' } });
@@ -50,7 +54,19 @@ test('everything listens on loopback only; Alertmanager gossip is off', () => {
 
 test('Alertmanager routes everything to the agent webhook, grouped by alertname and namespace', () => {
   const config = parse(renderAlertmanagerConfig(profiles.fast, { ...defaultPorts, agent: 28080 }, paths));
-  assert.equal(config.route, { receiver: 'devops-agent', group_by: ['alertname', 'namespace'], group_wait: '1s', group_interval: '5s', repeat_interval: '1h' });
+  assert.equal(config.route, {
+    receiver: 'devops-agent',
+    group_by: ['alertname', 'namespace'],
+    group_wait: '1s',
+    group_interval: '5s',
+    repeat_interval: '1h',
+    // The standard alerts that fire by design notify no one, as kube-prometheus routes them.
+    routes: [
+      { matchers: ['alertname = Watchdog'], receiver: 'null' },
+      { matchers: ['alertname = InfoInhibitor'], receiver: 'null' },
+    ],
+  });
+  assert.equal(config.receivers[1], { name: 'null' });
   // Issue 11: with the webhook token, read from its file.
   assert.equal(config.receivers[0].webhook_configs, [{ url: 'http://127.0.0.1:28080/webhooks/alertmanager', send_resolved: true, http_config: { authorization: { type: 'Bearer', credentials_file: paths.webhookToken } } }]);
 });

@@ -37,7 +37,7 @@ export const simulationPoolNames: string[] = simulationScrapePools.map((p) => p.
 
 export const clusterLabel = 'petadoptions-local';
 
-export function renderPrometheusConfig(profile: TimingProfile, ports: StackPorts, paths: Pick<StackPaths, 'rulesFile' | 'alertmanagerPassword'>): string {
+export function renderPrometheusConfig(profile: TimingProfile, ports: StackPorts, paths: Pick<StackPaths, 'rulesFile' | 'standardRulesFile' | 'alertmanagerPassword'>): string {
   const interval = `${profile.scrapeIntervalSeconds}s`;
   const config = {
     global: {
@@ -47,7 +47,7 @@ export function renderPrometheusConfig(profile: TimingProfile, ports: StackPorts
       evaluation_interval: `${profile.evaluationIntervalSeconds}s`,
       external_labels: { cluster: clusterLabel },
     },
-    rule_files: [paths.rulesFile],
+    rule_files: [paths.rulesFile, paths.standardRulesFile],
     alerting: {
       alertmanagers: [{ api_version: 'v2', basic_auth: { username: alertmanagerUser, password_file: paths.alertmanagerPassword }, static_configs: [{ targets: [`127.0.0.1:${ports.alertmanager}`] }] }],
     },

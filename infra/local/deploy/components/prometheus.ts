@@ -1,6 +1,6 @@
 /**
- * Prometheus: backfilled with the simulation's history, scraping the simulation, evaluating the alert
- * rules and notifying the stack's Alertmanager. Ready means serving with everything in place: rules
+ * Prometheus: backfilled with the simulation's history, scraping the simulation, evaluating the kit's
+ * alert rules and the standard (kube-prometheus) rules, and notifying the stack's Alertmanager. Ready means serving with everything in place: rules
  * loaded, Alertmanager discovered, and every simulation job scraped successfully at least once.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { launchDetached } from '../processes.js';
 import { prometheusArgs, renderPrometheusConfig, simulationPoolNames } from '../prometheus-config.js';
 import { compactNumber } from '../progress.js';
 import { renderAlertRules, ruleGroupNames } from '../rules.js';
+import { renderStandardRules, standardRuleGroupNames } from '../standard-rules.js';
 import type { Component } from './component.js';
 
 export const prometheus: Component = {
@@ -27,6 +28,7 @@ export const prometheus: Component = {
     const { paths } = ctx;
     mkdirSync(dirname(paths.rulesFile), { recursive: true });
     writeFileSync(paths.rulesFile, renderAlertRules(ctx.profile));
+    writeFileSync(paths.standardRulesFile, renderStandardRules(ctx.profile));
     writeFileSync(paths.prometheusConfig, renderPrometheusConfig(ctx.profile, ctx.ports, paths));
 
     const history = ctx.state.components.simulation?.info as HistorySource | undefined;
@@ -51,7 +53,7 @@ export const prometheus: Component = {
 
     const rules = await prometheusApi<{ groups: { name: string }[] }>(base, '/api/v1/rules', ctx.signal);
     const loaded = new Set(rules?.groups.map((g) => g.name));
-    const missingGroups = ruleGroupNames().filter((name) => !loaded.has(name));
+    const missingGroups = [...ruleGroupNames(), ...standardRuleGroupNames()].filter((name) => !loaded.has(name));
     if (!rules || missingGroups.length) return { ready: false, detail: `alert rule groups not loaded: ${missingGroups.join(', ') || 'all'}` };
 
     const managers = await prometheusApi<{ activeAlertmanagers: unknown[] }>(base, '/api/v1/alertmanagers', ctx.signal);
